@@ -1,0 +1,54 @@
+"""Enterprise: a firm above designated size in one chain, inside a park or not."""
+
+from __future__ import annotations
+
+from agents.base import TableAgent
+from model.table import Column
+
+SIZE_NAMES = ("large", "medium", "small", "micro")
+
+
+class Enterprise(TableAgent):
+    """One enterprise. State lives in ``model.firms``; see docs/ODD.md for units."""
+
+    table_name = "firms"
+
+    chain_id = Column("chain", "Index of the enterprise's chain in the scenario's chain list")
+    park_id = Column("park", "Index of its park, -1 outside parks")
+    size_id = Column("size", "Size class index (0 large .. 3 micro)")
+    capital = Column("K", "Capital K (100m yuan)")
+    workers = Column("L", "Production workers L (persons)")
+    rd_staff = Column("H", "R&D staff H (persons)")
+    tfp = Column("A", "Total factor productivity A")
+    design = Column("q", "Design quality q from industrial design centres")
+    knowledge = Column("know", "R&D knowledge stock (100m yuan)")
+    digital = Column("d", "Digital level d in [0, 1]")
+    green = Column("g", "Green share of capacity g in [0, 1]")
+    market_share = Column("share", "Share of its chain's demand")
+    value_added = Column("va", "Value added last quarter (100m yuan)")
+    rd_spending = Column("rd", "R&D spending last quarter (100m yuan)")
+    energy = Column("energy", "Energy use last quarter (10k tce)")
+    co2 = Column("co2", "CO2 last quarter (10k t)")
+    net_worth = Column("nw", "Net worth (100m yuan)")
+    debt = Column("debt", "Debt (100m yuan)")
+    age = Column("age", "Age in quarters")
+    high_tech = Column("high_tech", "Certified high-tech enterprise")
+    specialized_new = Column("specialized", "Specialized-and-new (专精特新) firm")
+    little_giant = Column("little_giant", "Little giant (小巨人) firm")
+    leading = Column("leading", "Leading enterprise (龙头企业) of its chain")
+
+    @property
+    def chain(self) -> str:
+        """Name of the enterprise's chain."""
+        return self.model.chain_names[self.chain_id]
+
+    @property
+    def size_class(self) -> str:
+        """Size class: large, medium, small or micro."""
+        return SIZE_NAMES[self.size_id]
+
+    @property
+    def park(self):
+        """The IndustrialPark it sits in, or None."""
+        p = self.park_id
+        return None if p < 0 else self.model.park_agents[p]

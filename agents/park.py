@@ -1,0 +1,45 @@
+"""IndustrialPark: a development zone with land, services and shared infrastructure."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.base import TableAgent
+from model.table import Column
+from scenarios.schema import PARK_KINDS
+
+
+class IndustrialPark(TableAgent):
+    """One park. State lives in ``model.parks``. Parks never leave, so slot == row."""
+
+    table_name = "parks"
+
+    kind_id = Column("kind", "Kind index into PARK_KINDS")
+    x = Column("x", "Longitude (map position)")
+    y = Column("y", "Latitude (map position)")
+    land = Column("land", "Land capacity (enterprise plots)")
+    focus_chain = Column("focus", "Chain the park specialises in")
+    service_level = Column("service", "Service level S in [0, 1]")
+    digital_infrastructure = Column("digital", "Digital infrastructure D in [0, 1]")
+    green_infrastructure = Column("green", "Green infrastructure G in [0, 1] (shared low-carbon energy)")
+    output = Column("va", "Value added of tenants last quarter (100m yuan)")
+    green_share = Column("green_share", "Value-added-weighted green share of tenants")
+
+    @property
+    def kind(self) -> str:
+        """national_high_tech, national_economic or municipal."""
+        return PARK_KINDS[self.kind_id]
+
+    @property
+    def tenants(self) -> list:
+        """Enterprise agents located in the park."""
+        firms = self.model.firms
+        slots = firms.slot[: firms.n][firms.park == self.slot]
+        lookup = self.model.enterprise_by_slot
+        return [lookup[s] for s in slots]
+
+    def tenants_by_chain(self) -> dict[str, int]:
+        """Number of tenants per chain."""
+        firms = self.model.firms
+        counts = np.bincount(firms.chain[firms.park == self.slot], minlength=len(self.model.chain_names))
+        return {c: int(k) for c, k in zip(self.model.chain_names, counts, strict=True) if k}

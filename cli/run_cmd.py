@@ -1,0 +1,136 @@
+"""``run.py run``: one run of a scenario, a yearly table while it runs, a results folder."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cli.main import UsageError, non_negative_int, positive_int
+from cli.output import ResultsFolder, manifest, write_json
+from model import TransitionModel
+from model.summary import annual, outcomes
+from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
+
+YEAR_COLUMNS = (
+    ("value_added_growth", "VA growth%", "{:.1f}"),
+    ("innovation_share", "innovation%", "{:.0f}"),
+    ("rd_intensity", "R&D/GDP%", "{:.2f}"),
+    ("carbon_intensity", "tCO2/10k¥", "{:.3f}"),
+    ("green_share", "green", "{:.2f}"),
+    ("enterprises", "enterprises", "{:,.0f}"),
+)
+
+
+def register(sub) -> None:
+    """Add the ``run`` command."""
+    p = sub.add_parser("run", help="run one scenario and write a results folder")
+    p.add_argument("scenario", nargs="?", default="baseline", help="scenario name or TOML path")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--until", type=positive_int, metavar="YEAR", help="stop after this year")
+    group.add_argument("--steps", type=positive_int, metavar="N", help="quarters to simulate")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a parameter, e.g. --set policy.coupling=1 (repeatable)")
+    p.add_argument("--out", type=Path, default=Path("results"), help="parent folder of results")
+    p.add_argument("--quiet", action="store_true", help="print only the results folder")
+    p.set_defaults(func=run)
+
+
+def quarters_to_run(scenario, until: int | None, steps: int | None) -> int:
+    """Quarters to simulate from ``--until`` or ``--steps`` (default: the whole horizon)."""
+    h = scenario.horizon
+    if steps is not None:
+        if steps > h.quarters:
+            raise UsageError(f"run: --steps {steps}: the horizon has {h.quarters} quarters "
+                             f"({h.start_year}-{h.end_year})")
+        return steps
+    if until is not None:
+        if not h.start_year <= until <= h.end_year:
+            raise UsageError(f"run: --until {until}: allowed years {h.start_year} to {h.end_year}")
+        return 4 * (until - h.start_year + 1)
+    return h.quarters
+
+
+def year_header() -> str:
+    """Header line of the yearly table."""
+    return "year  " + "  ".join(f"{label:>11}" for _, label, _ in YEAR_COLUMNS)
+
+
+def year_row(row) -> str:
+    """One line of the yearly table."""
+    cells = "  ".join(f"{fmt.format(row[c]):>11}" for c, _, fmt in YEAR_COLUMNS)
+    return f"{int(row['year']):>4}  {cells}"
+
+
+def target_lines(scenario, yearly) -> list[str]:
+    """'achieved vs target' for each of the scenario's targets within the run."""
+    lines = []
+    for t in scenario.targets:
+        row = yearly[yearly["year"] == t.year]
+        if not len(row) or t.indicator not in row:
+            continue
+        got = float(row[t.indicator].iloc[0])
+        mark = "met" if got >= t.value else "missed"
+        lines.append(f"target {t.indicator} {t.year}: {got:.2f} vs {t.value:.2f} ({mark})")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate everything, run the model, then write the results folder in one go."""
+    overrides = parse_overrides(args.set)
+    scenario = load_scenario(args.scenario, overrides=overrides)
+    n = quarters_to_run(scenario, args.until, args.steps)
+    console = Console(stderr=False, quiet=args.quiet)
+    started = time.time()
+    t0 = time.perf_counter()
+    model = TransitionModel(scenario, rng=args.seed)
+    printed = set()
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} quarters"), TimeRemainingColumn(),
+                  console=console, transient=True, disable=args.quiet) as progress:
+        task = progress.add_task(f"{scenario.name} seed {args.seed}", total=n)
+        console.print(f"[bold]{scenario.name}[/bold] seed {args.seed}: "
+                      f"{len(model.firms):,} enterprises, {len(model.institutes)} institutes, "
+                      f"{len(model.parks)} parks, {n} quarters")
+        for _ in range(n):
+            model.step()
+            progress.advance(task)
+            if model.quarter == 4:
+                row = annual(model.indicators()).iloc[-1]
+                if not printed:
+                    progress.console.print(year_header(), highlight=False)
+                printed.add(int(row["year"]))
+                progress.console.print(year_row(row), highlight=False)
+    wall = time.perf_counter() - t0
+    indicators = model.indicators()
+    flows = model.flows()
+    yearly = annual(indicators)
+    for line in target_lines(scenario, yearly):
+        console.print(line)
+
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
+    with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
+        d = folder.path
+        indicators.to_parquet(d / "indicators.parquet", index=False)
+        flows.to_parquet(d / "flows.parquet", index=False)
+        indicators.to_csv(d / "indicators.csv", index=False)
+        flows.to_csv(d / "flows.csv", index=False)
+        yearly.to_csv(d / "yearly.csv", index=False)
+        (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
+        write_json(d / "manifest.json", manifest(
+            scenario_name=scenario.name, scenario=to_toml_dict(scenario), seed=args.seed,
+            overrides=overrides, quarters=n, wall_time_s=round(wall, 3),
+            agent_steps_per_s=round(len(model.firms) * n / wall, 1),
+            outcomes={k: (None if isinstance(v, float) and np.isnan(v) else v)
+                      for k, v in outcomes(indicators).items()},
+        ))
+    console.print(f"{n} quarters in {wall:.1f} s; results in {folder.final}")
+    if args.quiet:
+        print(folder.final)
+    return 0

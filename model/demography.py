@@ -1,0 +1,50 @@
+"""Phase 8 — entry from incubation and exit of failing firms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def exits(rng: np.random.Generator, net_worth, losses, max_losses: int, hazard) -> np.ndarray:
+    """Firms leaving: negative net worth, ``max_losses`` loss quarters in a row, or a random
+    exit with probability ``hazard`` (per firm)."""
+    n = net_worth.shape[0]
+    return (net_worth < 0) | (losses >= max_losses) | (rng.random(n) < hazard)
+
+
+def entry_count(rng: np.random.Generator, firms: int, rate: float, incubation: float) -> int:
+    """Entrants this quarter ``~ Poisson(rate * N * (0.5 + 0.5 * incubation))``.
+
+    Half of entry comes from institutes' incubators and scales with their capacity; half is
+    firms growing past the size threshold on their own.
+    """
+    return int(rng.poisson(rate * firms * (0.5 + 0.5 * incubation)))
+
+
+def choose_parks(
+    rng: np.random.Generator, chains: np.ndarray, park_focus: np.ndarray, free_land: np.ndarray,
+    service: np.ndarray,
+) -> np.ndarray:
+    """Park of each entrant (-1 = outside parks).
+
+    Weight of park ``p`` for an entrant of chain ``c``: ``(1 + 2 [focus_p = c]) (1 + S_p)``
+    over parks with free land. Entrants beyond a park's free land settle outside parks.
+    """
+    out = np.full(chains.shape[0], -1, dtype=np.int32)
+    open_ = free_land > 0
+    if chains.size == 0 or not open_.any():
+        return out
+    u = rng.random(chains.shape[0])
+    for c in np.unique(chains):
+        w = (1.0 + 2.0 * (park_focus == c)) * (1.0 + service) * open_
+        cdf = np.cumsum(w) / w.sum()
+        sel = chains == c
+        out[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), w.size - 1)
+    order = np.argsort(out, kind="stable")
+    parks = out[order]
+    inside = parks >= 0
+    starts = np.searchsorted(parks, parks)
+    rank = np.arange(parks.size) - starts
+    over = inside & (rank >= free_land[np.maximum(parks, 0)])
+    out[order[over]] = -1
+    return out

@@ -1,0 +1,47 @@
+"""Phase 5 — investment: toward expected demand, financed by profit and credit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def capital_target(expected, tfp, digital, bonus: float, coefficient) -> np.ndarray:
+    """Capital a firm wants for expected output: ``K* = z_i * Y^e / (A (1 + b d))``.
+
+    ``z_i`` is the firm's cost-minimising capital per unit of TFP-adjusted output, fixed at
+    the start (the capital-output ratio of the calibration year).
+    """
+    return coefficient * expected / (tfp * (1.0 + bonus * digital))
+
+
+def desired_investment(target, capital, speed: float, depreciation_q: float) -> np.ndarray:
+    """``I* = max(0, theta (K* - K) + delta_q K)``."""
+    return np.maximum(0.0, speed * (target - capital) + depreciation_q * capital)
+
+
+def credit_limit(net_worth, debt, leverage: float, supply: float, access) -> np.ndarray:
+    """New credit banks grant: ``C = supply * access_i * max(0, lambda * NW - D)``."""
+    return supply * access * np.maximum(0.0, leverage * np.maximum(net_worth, 0.0) - debt)
+
+
+def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:
+    """Investment actually done and the credit drawn.
+
+    ``I = min(I*, F + C)`` with internal funds ``F``; credit drawn ``= max(0, I - F)``.
+    """
+    inv = np.minimum(desired, np.maximum(internal, 0.0) + limit)
+    borrowed = np.maximum(0.0, inv - np.maximum(internal, 0.0))
+    return inv, borrowed
+
+
+def renovation(investment, capital, share: float, tfp_gain: float, green_gain: float):
+    """Technical renovation (技术改造): a share of investment upgrades existing capacity.
+
+    With ``r = share * I / K``: ``d lnA = ln(1 + phi_A r)``, ``d g = phi_g r (1 - g)`` (the
+    caller applies the ``(1 - g)``), and energy per output falls by ``1 / (1 + 0.15 r)``.
+
+    Returns:
+        (d lnA, green gain before (1 - g), energy factor)
+    """
+    r = np.divide(share * investment, capital, out=np.zeros_like(capital), where=capital > 0)
+    return np.log1p(tfp_gain * r), green_gain * r, 1.0 / (1.0 + 0.15 * r)

@@ -1,0 +1,592 @@
+"""TransitionModel: Chongqing's industry moving from factor-input- to innovation-driven growth.
+
+One step is one quarter. ``step`` reads as the schedule of docs/ODD.md section 3; each phase
+calls pure array functions (one module per mechanism) on the agents' columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from mesa import Model
+from mesa.datacollection import DataCollector
+
+from agents import Enterprise, IndustrialPark, ResearchInstitute
+from model import (
+    adoption,
+    demand,
+    demography,
+    innovation,
+    investment,
+    production,
+    selection,
+    talent,
+    technology,
+)
+from model.calendar import EventBook
+from model.groups import group_mean, group_sum
+from model.indicators import INDICATORS, Recorder
+from model.ledger import FlowLedger
+from model.setup import (
+    REFERENCE_FIRMS,
+    make_firms,
+    make_institutes,
+    make_parks,
+    new_institute_columns,
+    size_classes,
+)
+from model.streams import spawn_streams
+from scenarios.schema import Scenario
+
+SPINUP_QUARTERS = 4
+"""Unrecorded quarters run before the start; they are the base of the first year's growth."""
+
+
+class TransitionModel(Model):
+    """Enterprises, research institutes and industrial parks exchanging innovation factors.
+
+    Args:
+        scenario: a validated :class:`scenarios.schema.Scenario` (``load_scenario(...)``).
+        rng: seed of the run; every draw comes from generators spawned from it.
+
+    Attributes:
+        config: the scenario the model runs.
+        policy: the policy block in force (timed policy changes update it).
+        firms, institutes, parks: column tables of agent state.
+        ledger: the innovation-factor flow ledger (see :meth:`flows`).
+    """
+
+    def __init__(self, scenario: Scenario | None = None, rng: int | None = 0) -> None:
+        super().__init__(rng=rng)
+        self.config = scenario if scenario is not None else Scenario()
+        self.seed = rng
+        s = self.config
+        self.chain_names = s.chain_names
+        self.n_chains = len(self.chain_names)
+        self.streams = spawn_streams(np.random.SeedSequence(0 if rng is None else int(rng)))
+        self.policy = s.policy.model_copy()
+        self.horizon = s.horizon.quarters
+        self.events = EventBook.build(s, self.horizon)
+        self.ledger = FlowLedger()
+        self.t = -SPINUP_QUARTERS
+
+        self._chain_se = np.array([c.strategic_emerging for c in s.chains])
+        self._chain_growth = np.array([c.demand_growth for c in s.chains])
+        self._chain_elasticity = np.array([c.price_elasticity for c in s.chains])
+        self._chain_rd = np.array([c.rd_propensity for c in s.chains])
+
+        setup = self.streams["setup"]
+        self.parks = make_parks(s, setup)
+        self.firms = make_firms(s, setup, self.parks)
+        self.institutes, self.institute_focus = make_institutes(s, setup)
+        self._initial_incubators = float(self.institutes.incubator.sum())
+        self.scale = s.population.enterprises / REFERENCE_FIRMS
+        self._quota_carry = {"seedling": 0.0, "giant": 0.0, "design": 0.0, "innovation": 0.0}
+
+        f = self.firms
+        self.chain_demand = group_sum(f.va, f.chain, self.n_chains)
+        self._cost_index = self._chain_cost_index()
+        self.pool = 0.0
+        self._init_rd_state()
+        self._initial_selection()
+
+        self.park_agents = [IndustrialPark(self, slot) for slot in self.parks.slot]
+        self.enterprise_by_slot: list[Enterprise | None] = [
+            Enterprise(self, slot) for slot in f.slot
+        ]
+        self.institute_by_slot = [ResearchInstitute(self, slot) for slot in self.institutes.slot]
+
+        self.recorder = Recorder(self)
+        self.datacollector = DataCollector(
+            model_reporters={name: _reporter(name) for name in INDICATORS}
+        )
+        for _ in range(SPINUP_QUARTERS):
+            self._quarter()
+        self.running = True
+
+    # -- time ---------------------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        """Calendar year of the quarter last simulated."""
+        return self.config.horizon.start_year + (self.t - 1) // 4
+
+    @property
+    def quarter(self) -> int:
+        """Quarter (1-4) last simulated."""
+        return (self.t - 1) % 4 + 1
+
+    @property
+    def finished(self) -> bool:
+        """True once the horizon's last quarter has been simulated."""
+        return self.t >= self.horizon
+
+    def step(self) -> None:
+        """Simulate one quarter and record it."""
+        if self.finished:
+            self.running = False
+            return
+        self._quarter()
+        self.datacollector.collect(self)
+        if self.finished:
+            self.running = False
+
+    def run(self, steps: int | None = None, progress=None) -> TransitionModel:
+        """Run ``steps`` quarters (default: to the end of the horizon)."""
+        steps = self.horizon - self.t if steps is None else steps
+        for _ in range(steps):
+            self.step()
+            if progress is not None:
+                progress(self)
+        return self
+
+    def _quarter(self) -> None:
+        """The schedule of one quarter (docs/ODD.md, section 3)."""
+        self.ledger.step = self.t
+        recorded = self.t >= 0
+        self.apply_policy_events()
+        self.demand_phase()
+        self.production_phase()
+        self.capital_market()
+        self.talent_market()
+        self.technology_market()
+        self.innovation_phase()
+        self.investment_phase()
+        self.adoption_phase()
+        if self.t % 4 == 3:
+            self.policy_selection()
+        self.entry_and_exit()
+        self.t += 1
+        if recorded:
+            self.recorder.record()
+        else:
+            self.recorder.remember()
+        self._entries = self._exits = 0
+
+    # -- phases -------------------------------------------------------------------------------
+    def apply_policy_events(self) -> None:
+        """Switch levers whose timed policy change starts this quarter."""
+        if self.t < 0:
+            return
+        for lever, value in self.events.policy.get(self.t, []):
+            setattr(self.policy, lever, value)
+
+    def _shock(self) -> np.ndarray:
+        return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
+
+    def _chain_cost_index(self) -> np.ndarray:
+        f = self.firms
+        log_a = group_mean(np.log(f.A) + np.log1p(f.q), f.chain, self.n_chains, weights=f.share)
+        cost = group_mean(self._cost_share(), f.chain, self.n_chains, weights=f.share)
+        return np.log1p(cost) - log_a
+
+    def _cost_share(self) -> np.ndarray:
+        f = self.firms
+        energy = f.va * f.e
+        co2_per_energy = self._emission_factor() * (1.0 - self.config.energy.green_emission_cut * f.g)
+        cost = energy * (self.config.energy.energy_price + co2_per_energy * self.policy.carbon_price * 1e-4)
+        return np.divide(cost, f.va, out=np.zeros_like(cost), where=f.va > 0)
+
+    def _emission_factor(self) -> float:
+        en = self.config.energy
+        years = (self.t + SPINUP_QUARTERS) / 4.0
+        return en.emission_factor * (1.0 - en.grid_decarbonisation) ** years
+
+    def demand_phase(self) -> None:
+        """Phase 1: chain demand (trend, cost pass-through, shocks) and replicator shares."""
+        f, tech = self.firms, self.config.technology
+        index = self._chain_cost_index()
+        self.chain_demand = demand.chain_demand(
+            self.chain_demand, self._chain_growth, np.exp(self._cost_index - index),
+            self._chain_elasticity,
+        )
+        self._cost_index = index
+        self._add_promoted_projects()
+        comp = demand.competitiveness(f.A, f.q, self._cost_share())
+        noise = tech.demand_noise * self.streams["demand"].standard_normal(len(f))
+        f.share = demand.replicator_shares(f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise)
+        f.wanted = f.share * (self.chain_demand * self._shock())[f.chain]
+
+    def _add_promoted_projects(self) -> None:
+        """Promoted investment projects add demand to their chain, captured by its leaders.
+
+        Output value ``P`` per year at value-added ratio 0.25 adds ``0.25 P / 4`` to chain
+        demand per quarter, allocated to chains by value added (strategic-emerging chains
+        double); capital for it is installed at the receiving firms.
+        """
+        f = self.firms
+        va_c = group_sum(f.va, f.chain, self.n_chains)
+        w = va_c * (1.0 + self._chain_se)
+        added = 0.25 * self.policy.promoted_investment / 4.0 / 4.0 * self.scale * w / w.sum()
+        if self.t >= 0:
+            for c, amount in self.events.projects.get(self.t, []):
+                added[c] += 0.25 * amount / 4.0 * self.scale
+        if not added.any():
+            self._promoted_capital = np.zeros(len(f))
+            return
+        # the new demand persists: it is added to the chain's demand path
+        weight = f.va * np.where(f.leading | (f.size == 0), 1.0, 0.0)
+        wsum = group_sum(weight, f.chain, self.n_chains)
+        weight = np.where(wsum[f.chain] > 0, weight / np.maximum(wsum[f.chain], 1e-300), f.share)
+        new_demand = self.chain_demand + added
+        f.share = (f.share * self.chain_demand[f.chain] + added[f.chain] * weight) / new_demand[f.chain]
+        self.chain_demand = new_demand
+        extra_va = added[f.chain] * weight
+        self._promoted_capital = f.z * extra_va / (f.A * (1 + self.config.technology.digital_bonus * f.d))
+
+    def production_phase(self) -> None:
+        """Phase 2: employment, value added, energy use and CO2 (with any energy shortage)."""
+        f, s = self.firms, self.config
+        tech, en = s.technology, s.energy
+        f.K = f.K + self._promoted_capital
+        va, workers = production.produce(
+            f.wanted, f.A, f.K, f.L, f.d, tech.capital_elasticity, tech.digital_bonus,
+            s.finance.hiring_limit,
+        )
+        energy = production.energy_use(va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving)
+        cut = self.events.energy_cut[self.t] if 0 <= self.t < self.horizon else 0.0
+        if cut > 0:
+            va = production.ration_energy(va, energy, cut)
+            energy = production.energy_use(va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving)
+            workers = np.minimum(workers, production.labour_needed(
+                np.maximum(va, 1e-12), f.A, f.K, f.d, tech.capital_elasticity, tech.digital_bonus))
+        f.va, f.L = va, workers
+        park_green = np.where(f.park >= 0, self.parks.green[np.maximum(f.park, 0)], 0.0)
+        f.energy = energy
+        f.co2 = production.emissions(
+            energy, self._emission_factor(), f.g, park_green, en.green_emission_cut, en.park_green_cut
+        )
+
+    def capital_market(self) -> None:
+        """Phase 3b: R&D budgets, subsidies, contract research, institute funding, profit.
+
+        ``RD_i = rho_i (1 + r_s s) (1 + 0.3 [specialized]) VA_i``; government refunds ``s RD``;
+        a share ``c`` of RD is paid to institutes as contracts. Profit
+        ``pi = VA - wL - delta K/4 - r D/4 - (1 - s) RD - p_E E - p_C CO2 + support``.
+        """
+        f, s, pol = self.firms, self.config, self.policy
+        fin, en = s.finance, s.energy
+        f.rd = f.rho * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy) * (1.0 + 0.3 * f.specialized) * f.va
+        subsidy = pol.rd_subsidy * f.rd
+        support = pol.seedling_support / 4.0 * f.va * f.specialized
+        contracts = fin.contract_share * f.rd
+        carbon = f.co2 * pol.carbon_price * 1e-4
+        interest = fin.interest_rate / 4.0 * f.debt
+        repay = 0.05 * f.debt
+        f.profit = (
+            f.va - fin.wage * f.L * 1e-4 - fin.depreciation / 4.0 * f.K - interest
+            - (f.rd - subsidy) - en.energy_price * f.energy - carbon + support
+        )
+        f.nw = f.nw + (1.0 - fin.payout) * f.profit
+        f.debt = f.debt - repay
+        f.losses = np.where(f.profit < 0, f.losses + 1, 0)
+        led = self.ledger
+        led.add("capital", "government", "enterprise", subsidy.sum() + support.sum())
+        led.add("capital", "enterprise", "finance", (interest + repay).sum())
+        led.add("capital", "enterprise", "institute", contracts.sum())
+
+        # institutes: government funding by researchers, contracts by chain needs and focus
+        inst = self.institutes
+        years = max(self.t, 0) / 4.0
+        gov = pol.institute_funding / 4.0 * self.scale * (1 + pol.institute_funding_growth) ** years
+        w_gov = inst.researchers / inst.researchers.sum()
+        needs = group_sum(f.rd, f.chain, self.n_chains)
+        self.needs = needs / needs.sum() if needs.sum() > 0 else np.full(self.n_chains, 1 / self.n_chains)
+        focus = technology.effective_focus(self.institute_focus, self.needs, pol.coupling)
+        w_con = (focus @ needs) * inst.researchers
+        w_con = w_con / w_con.sum()
+        inst.funding = gov * w_gov + contracts.sum() * w_con
+        led.add("capital", "government", "institute", gov)
+
+    def talent_market(self) -> None:
+        """Phase 3a: graduates and introduced talent join the pool; firms hire R&D staff;
+        staff move toward more productive firms."""
+        f, pol, fin = self.firms, self.policy, self.config.finance
+        grads = pol.graduates / 4.0 * self.scale
+        intro = pol.talent_introduction / 4.0 * self.scale
+        self.pool = 0.95 * self.pool + grads + intro
+        self.staff_wanted = talent.staff_wanted(f.rd, fin.rd_wage)
+        f.H = 0.98 * f.H
+        before = self.pool
+        f.H, hired, released = talent.hire(f.H, self.staff_wanted, self.pool)
+        self.pool = max(0.0, self.pool - hired + released)
+        if hired > 0:
+            new = grads + intro
+            from_grads = hired * grads / new if new > 0 else 0.0
+            self.ledger.add("talent", "institute", "enterprise", min(from_grads, before))
+            self.ledger.add("talent", "government", "enterprise", hired - from_grads)
+        log_a = np.log(f.A)
+        gap = group_mean(log_a, f.chain, self.n_chains)[f.chain] - log_a
+        f.H, moved = talent.mobility(f.H, f.A, gap, 0.01)
+        self.ledger.add("talent", "enterprise", "enterprise", moved)
+
+    def technology_market(self) -> None:
+        """Phase 3c: institutes make knowledge; transfers by coupling; common technology from
+        innovation centres; design quality from design centres; imitation of the frontier.
+
+        Institute knowledge ``k' = k (1 - delta/4) + phi F``.
+        """
+        f, inst, tech = self.firms, self.institutes, self.config.technology
+        nc = self.n_chains
+        inst.know = inst.know * (1.0 - tech.knowledge_depreciation / 4.0) + tech.institute_productivity * inst.funding
+        output = inst.know * inst.transfer
+        research = inst.kind < 2
+        ab = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
+        self._absorptive = ab
+        va_c = group_sum(f.va, f.chain, nc)
+        ab_c = group_mean(ab, f.chain, nc, weights=f.va)
+
+        usable = technology.usable_knowledge(
+            output[research], self.institute_focus[research], self.needs, self.policy.coupling,
+            tech.uncoupled_relevance,
+        )
+        gain = technology.transfer_gain(usable, va_c, f.chain, ab, ab_c, tech.transfer_efficiency)
+        centre = group_sum(output[inst.kind == 2], inst.home_chain[inst.kind == 2], nc)
+        common = tech.innovation_centre_effect * np.divide(centre, va_c, out=np.zeros(nc), where=va_c > 0)
+        design_k = group_sum(output[inst.kind == 3], inst.home_chain[inst.kind == 3], nc)
+        dq = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)[f.chain]
+
+        self.tech_to_chain = group_sum(gain * f.va, f.chain, nc)
+        self.ledger.add("technology", "institute", "enterprise",
+                        (gain * f.va).sum() + (common[f.chain] * f.va).sum() + (dq * f.va).sum())
+        f.q = f.q * (1.0 - tech.design_decay) + dq
+
+        log_a = np.log(f.A)
+        mean = group_mean(log_a, f.chain, nc)
+        sd = np.sqrt(np.maximum(group_mean(log_a**2, f.chain, nc) - mean**2, 0.0))
+        frontier = mean + 1.64 * sd
+        spill = np.where(f.park >= 0, tech.park_spillover * self.parks.service[np.maximum(f.park, 0)], 0.0)
+        imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
+        self.ledger.add("technology", "enterprise", "enterprise", (np.expm1(imit) * f.va).sum())
+        f.A = f.A * (1.0 + gain + common[f.chain]) * np.exp(imit)
+
+    def innovation_phase(self) -> None:
+        """Phase 4: own R&D succeeds with ``p = 1 - exp(-lambda e a)``; knowledge accumulates."""
+        f, tech = self.firms, self.config.technology
+        f.know = f.know * (1.0 - tech.knowledge_depreciation / 4.0) + f.rd
+        effort = innovation.rd_effort(f.rd, f.va, f.H, self.staff_wanted)
+        p = innovation.success_probability(effort, self._absorptive, tech.innovation_hazard)
+        f.A = f.A * np.exp(innovation.innovate(
+            self.streams["innovation"], p, tech.innovation_step, tech.radical_probability, tech.radical_step
+        ))
+
+    def investment_phase(self) -> None:
+        """Phase 5: investment toward expected demand, credit, technical renovation."""
+        f, s, pol = self.firms, self.config, self.policy
+        fin, tech = s.finance, s.technology
+        growth = (1.0 + self._chain_growth[f.chain])
+        target = investment.capital_target(f.wanted * growth, f.A, f.d, tech.digital_bonus, f.z)
+        desired = investment.desired_investment(target, f.K, fin.investment_speed, fin.depreciation / 4.0)
+        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * np.where(f.specialized, 1.5, 1.0)
+        limit = investment.credit_limit(f.nw, f.debt, fin.leverage_limit, pol.credit_supply, access)
+        internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
+        inv, borrowed = investment.finance(desired, internal, limit)
+        f.debt = f.debt + borrowed
+        d_log_a, d_green, e_factor = investment.renovation(
+            inv, f.K, fin.renovation_share, fin.renovation_tfp, fin.renovation_green
+        )
+        f.A = f.A * np.exp(d_log_a)
+        f.g = np.minimum(1.0, f.g + d_green * (1.0 - f.g))
+        f.e = f.e * e_factor * (1.0 - tech.efficiency_gain / 4.0)
+        f.K = f.K * (1.0 - fin.depreciation / 4.0) + inv
+        f.inv = inv + self._promoted_capital
+        self.ledger.add("capital", "finance", "enterprise", borrowed.sum())
+        self.ledger.add("capital", "government", "enterprise", 0.2 * self._promoted_capital.sum())
+
+    def adoption_phase(self) -> None:
+        """Phase 6: Bass adoption of green processes and digital tools; park infrastructure."""
+        f, parks, s, pol = self.firms, self.parks, self.config, self.policy
+        ad = s.adoption
+        rng = self.streams["adoption"]
+        n_parks = len(parks)
+        in_park = f.park >= 0
+        pidx = np.maximum(f.park, 0)
+
+        def peers(level):
+            park_mean = group_mean(level[in_park], f.park[in_park], n_parks, weights=f.va[in_park])
+            chain_mean = group_mean(level, f.chain, self.n_chains, weights=f.va)
+            return np.where(in_park, park_mean[pidx], chain_mean[f.chain])
+
+        rel_e = f.e / max(np.average(f.e, weights=np.maximum(f.va, 1e-12)), 1e-12)
+        g_inf = np.where(in_park, parks.green[pidx], 0.0)
+        m_g = adoption.green_economics(pol.carbon_price, rel_e, pol.green_subsidy, g_inf,
+                                       ad.carbon_price_response, ad.subsidy_response, ad.infrastructure_response)
+        dg = adoption.adopt(rng, f.g, adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g), ad.upgrade_step)
+        d_inf = np.where(in_park, parks.digital[pidx], 0.0)
+        m_d = adoption.digital_economics(pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response)
+        peer_d = peers(f.d)
+        dd = adoption.adopt(rng, f.d, adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, m_d), ad.upgrade_step)
+
+        cost_g = 0.08 * dg * f.K
+        cost_d = 0.05 * dd * f.K
+        sub = pol.green_subsidy * cost_g + pol.digital_support * cost_d
+        f.nw = f.nw - (cost_g + cost_d) + sub
+        f.g = f.g + dg
+        f.d = f.d + dd
+        led = self.ledger
+        led.add("capital", "government", "enterprise", sub.sum())
+        data = dd * f.va
+        f_sub = ad.subsidy_response * pol.digital_support / m_d
+        f_inf = ad.infrastructure_response * d_inf / m_d
+        f_peer = ad.digital_imitation * peer_d / (ad.digital_innovation + ad.digital_imitation * peer_d)
+        led.add("data", "government", "enterprise", (data * f_sub).sum())
+        led.add("data", "park", "enterprise", (data * f_inf).sum())
+        led.add("data", "enterprise", "enterprise", (data * (1 - f_sub - f_inf) * f_peer).sum())
+
+        before = parks.green + parks.digital + parks.service
+        parks.green = adoption.infrastructure(parks.green, pol.green_infrastructure)
+        parks.digital = adoption.infrastructure(parks.digital, pol.digital_infrastructure)
+        parks.service = adoption.infrastructure(parks.service, pol.park_services)
+        spend = s.finance.infrastructure_cost * self.scale * (parks.green + parks.digital + parks.service - before)
+        led.add("capital", "government", "park", spend.sum())
+
+    def policy_selection(self) -> None:
+        """Phase 7 (each Q4): high-tech certification, leading enterprises, the seedling
+        programme (specialized-and-new), little giants, new design and innovation centres,
+        and size classes."""
+        f, pol = self.firms, self.policy
+        rng = self.streams["selection"]
+        f.size = size_classes(f.va)
+        f.high_tech = selection.high_tech(f.rd, f.va, f.H, f.L)
+        f.leading = selection.leading(f.va, f.chain, self.n_chains, pol.leading_per_chain)
+        mean_a = group_mean(f.A, f.chain, self.n_chains, weights=f.va)
+        score = selection.innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
+        quota = self._take_quota("seedling", pol.seedling_quota * self.scale)
+        f.specialized = f.specialized | selection.pick_top(score, ~f.specialized & (f.size >= 1), quota)
+        quota = self._take_quota("giant", pol.little_giant_quota * self.scale)
+        f.little_giant = f.little_giant | selection.pick_top(score, f.specialized & ~f.little_giant, quota)
+        for kind, key, lever in ((3, "design", pol.design_centres_new), (2, "innovation", pol.innovation_centres_new)):
+            k = self._take_quota(key, lever * self.scale)
+            if k > 0:
+                self._add_institutes(np.full(k, kind, dtype=np.int8), rng)
+
+    def _take_quota(self, key: str, amount: float) -> int:
+        """Whole number of picks this year; fractions carry over to later years."""
+        total = self._quota_carry[key] + amount
+        whole = int(np.floor(total + 1e-9))
+        self._quota_carry[key] = total - whole
+        return whole
+
+    def _add_institutes(self, kinds: np.ndarray, rng: np.random.Generator) -> None:
+        cols = new_institute_columns(self.config, rng, kinds)
+        needs = self.needs
+        cols["home_chain"] = rng.choice(self.n_chains, size=kinds.size, p=needs)
+        slots = self.institutes.append(cols, kinds.size)
+        focus = np.zeros((kinds.size, self.n_chains))
+        focus[np.arange(kinds.size), cols["home_chain"]] = 1.0
+        self.institute_focus = np.vstack([self.institute_focus, focus])
+        self.institute_by_slot += [ResearchInstitute(self, slot) for slot in slots]
+
+    def entry_and_exit(self) -> None:
+        """Phase 8: exits (losses, negative net worth, random) then entry from incubation."""
+        f, s = self.firms, self.config
+        fin = s.finance
+        hazard = fin.exit_hazard * np.where(f.size >= 2, 1.5, 0.5)
+        gone = demography.exits(self.streams["exit"], f.nw, f.losses, fin.exit_losses, hazard)
+        self._exits = int(gone.sum())
+        if self._exits:
+            for slot in f.compact(~gone):
+                agent = self.enterprise_by_slot[slot]
+                agent.remove()
+                self.enterprise_by_slot[slot] = None
+            f.share = f.share / group_sum(f.share, f.chain, self.n_chains)[f.chain]
+        f.age = f.age + 1
+
+        rng = self.streams["entry"]
+        incubation = self.policy.incubation * self.institutes.incubator.sum() / self._initial_incubators
+        k = demography.entry_count(rng, len(f), fin.entry_rate, incubation)
+        self._entries = k
+        if k == 0:
+            return
+        w = group_sum(f.va, f.chain, self.n_chains) * (1.0 + 5.0 * np.maximum(self._chain_growth, 0.0))
+        chain = rng.choice(self.n_chains, size=k, p=w / w.sum()).astype(np.intp)
+        self._enter(chain, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))
+
+    def _enter(self, chain: np.ndarray, rng: np.random.Generator, incubated: float) -> None:
+        """Add entrants of the given chains: small, near their chain's mean technology."""
+        f, s = self.firms, self.config
+        nc, k = self.n_chains, chain.size
+        tech = s.technology
+        counts = np.bincount(f.chain, minlength=nc)
+        log_a = group_mean(np.log(f.A), f.chain, nc, weights=f.va)
+        tfp = np.exp(log_a[chain] + 0.15 * rng.standard_normal(k))
+        share = s.finance.entrant_size / np.maximum(counts[chain], 1)
+        d = group_mean(f.d, f.chain, nc, weights=f.va)[chain]
+        g = group_mean(f.g, f.chain, nc, weights=f.va)[chain]
+        va = share * self.chain_demand[chain]
+        bonus = 1.0 + tech.digital_bonus * d
+        z = np.array([np.median(f.z[f.chain == c]) if counts[c] else 1.0 for c in range(nc)])[chain]
+        capital = z * va / (tfp * bonus)
+        workers = production.labour_needed(va, tfp, capital, d, tech.capital_elasticity, tech.digital_bonus)
+        e = np.exp(group_mean(np.log(f.e), f.chain, nc)[chain])
+        rho = 1.5 * self._chain_rd[chain] * np.exp(0.5 * rng.standard_normal(k) - 0.125)
+        rd = rho * va
+        tenants = np.bincount(f.park[f.park >= 0], minlength=len(self.parks))
+        park = demography.choose_parks(rng, chain, self.parks.focus, self.parks.land - tenants, self.parks.service)
+        slots = f.append(
+            {
+                "chain": chain, "park": park, "size": 3, "K": capital, "L": workers, "A": tfp,
+                "d": d, "g": g, "share": share, "va": va, "wanted": va, "rd": rd, "rho": rho,
+                "z": z, "e": e, "nw": 0.6 * capital, "debt": 0.4 * capital,
+                "H": talent.staff_wanted(rd, s.finance.rd_wage), "know": 20.0 * rd,
+            },
+            k,
+        )
+        f.share = f.share / group_sum(f.share, f.chain, nc)[f.chain]
+        self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots]
+        self.ledger.add("technology", "institute", "enterprise", incubated * va.sum())
+        self.ledger.add("talent", "institute", "enterprise", incubated * talent.staff_wanted(rd, s.finance.rd_wage).sum())
+
+    # -- setup helpers ------------------------------------------------------------------------
+    def _init_rd_state(self) -> None:
+        f, pol, fin = self.firms, self.policy, self.config.finance
+        f.rd = f.rho * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy) * f.va
+        f.H = talent.staff_wanted(f.rd, fin.rd_wage)
+        f.know = 20.0 * f.rd
+        self.pool = 0.05 * f.H.sum()
+        self.needs = group_sum(f.rd, f.chain, self.n_chains) / f.rd.sum()
+        inst, tech = self.institutes, self.config.technology
+        gov = pol.institute_funding / 4.0 * self.scale
+        inst.funding = gov * inst.researchers / inst.researchers.sum()
+        inst.know = tech.institute_productivity * inst.funding / (tech.knowledge_depreciation / 4.0)
+        self._absorptive = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
+        self.staff_wanted = f.H.copy()
+        self.tech_to_chain = np.zeros(self.n_chains)
+        self._promoted_capital = np.zeros(len(f))
+        self._entries = self._exits = 0
+
+    def _initial_selection(self) -> None:
+        """Specialized-and-new firms, little giants, leaders and high-tech firms at the start."""
+        f = self.firms
+        f.high_tech = selection.high_tech(f.rd, f.va, f.H, f.L)
+        f.leading = selection.leading(f.va, f.chain, self.n_chains, self.policy.leading_per_chain)
+        mean_a = group_mean(f.A, f.chain, self.n_chains, weights=f.va)
+        score = selection.innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
+        f.specialized = selection.pick_top(score, f.size >= 1, round(1500 * self.scale))
+        f.little_giant = selection.pick_top(score, f.specialized, round(120 * self.scale))
+
+    # -- output -------------------------------------------------------------------------------
+    def indicators(self) -> pd.DataFrame:
+        """One row per recorded quarter; columns and units in :data:`model.indicators.INDICATORS`."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        for col in ("step", "year", "quarter", "enterprises", "high_tech", "specialized_new",
+                    "little_giants", "entries", "exits"):
+            df[col] = df[col].astype("int64")
+        return df
+
+    def flows(self) -> pd.DataFrame:
+        """The innovation-factor flow ledger: (step, factor, from_kind, to_kind, amount, unit)."""
+        df = self.ledger.frame()
+        return df[df["step"] >= 0].reset_index(drop=True)
+
+    @property
+    def enterprises(self):
+        """The Enterprise agents (a Mesa AgentSet)."""
+        return self.agents_by_type[Enterprise]
+
+
+def _reporter(name: str):
+    def report(model: TransitionModel):
+        return model.recorder.current[name]
+
+    report.__name__ = name
+    return report

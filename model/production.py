@@ -1,0 +1,65 @@
+"""Phase 2 — production: labour demand, value added, energy and CO2."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def capacity(tfp, capital, labour, digital, alpha: float, bonus: float) -> np.ndarray:
+    """Capacity ``Y = A * K^alpha * L^(1-alpha) * (1 + b * d)`` (100m yuan per quarter)."""
+    return tfp * capital**alpha * labour ** (1.0 - alpha) * (1.0 + bonus * digital)
+
+
+def labour_needed(output, tfp, capital, digital, alpha: float, bonus: float) -> np.ndarray:
+    """Workers needed for ``output``: ``L* = (Y / (A K^alpha (1 + b d)))^(1 / (1 - alpha))``."""
+    return (output / (tfp * capital**alpha * (1.0 + bonus * digital))) ** (1.0 / (1.0 - alpha))
+
+
+def produce(
+    wanted, tfp, capital, labour, digital, alpha: float, bonus: float, hiring_limit: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Value added and employment.
+
+    Firms hire the workers their demand needs, but can grow their workforce by at most
+    ``hiring_limit`` a quarter: ``L' = min(L*, (1 + h) L)``; value added is then
+    ``VA = min(demand, A K^alpha L'^(1-alpha) (1 + b d))``.
+
+    Returns:
+        (value added, workers)
+    """
+    need = labour_needed(wanted, tfp, capital, digital, alpha, bonus)
+    workers = np.minimum(need, labour * (1.0 + hiring_limit))
+    va = np.minimum(wanted, capacity(tfp, capital, workers, digital, alpha, bonus))
+    return va, workers
+
+
+def energy_use(va, intensity, green, digital, green_saving: float, digital_saving: float):
+    """Energy ``E = VA * e_i * (1 - s_g g) * (1 - s_d d)`` in 10k tce per quarter.
+
+    ``e_i`` is the firm's energy per value added without green or digital upgrade
+    (tce per 10k yuan, which equals 10k tce per 100m yuan).
+    """
+    return va * intensity * (1.0 - green_saving * green) * (1.0 - digital_saving * digital)
+
+
+def emissions(energy, factor: float, green, park_green, green_cut: float, park_cut: float):
+    """CO2 ``= E * f(t) * (1 - c_g g) * (1 - c_p G_park)`` in 10k tonnes per quarter.
+
+    ``f(t)`` is the emission factor after grid decarbonisation; green capacity uses own clean
+    energy (``c_g``) and a park's shared low-carbon energy cuts the rest (``c_p``).
+    """
+    return energy * factor * (1.0 - green_cut * green) * (1.0 - park_cut * park_green)
+
+
+def ration_energy(va, energy, cut: float) -> np.ndarray:
+    """Output lost to an energy shortage that removes share ``cut`` of energy supply.
+
+    Rationing falls on energy use: each firm loses ``cut * E_i / mean(E/VA)`` of its output,
+    capped at its whole output, so the total cut in energy is about ``cut`` and the most
+    energy-intensive firms lose most.
+    """
+    if cut <= 0.0:
+        return va
+    mean_int = energy.sum() / max(va.sum(), 1e-12)
+    loss = np.minimum(1.0, cut * np.divide(energy, va * mean_int, out=np.zeros_like(va), where=va > 0))
+    return va * (1.0 - loss)

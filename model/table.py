@@ -1,0 +1,135 @@
+"""Struct-of-arrays storage for one agent type.
+
+Each attribute is one numpy column; row ``i`` of every column is one agent. Agents keep a
+permanent *slot*; ``row_of[slot]`` says where that agent's row is now, so removing dead rows
+(compaction) is one vectorised step and agent objects never need updating.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Table:
+    """Columns of equal length with append and compaction.
+
+    Args:
+        columns: mapping of column name to dtype.
+        capacity: rows to reserve.
+    """
+
+    def __init__(self, columns: dict[str, np.dtype | type], capacity: int = 16):
+        self._dtypes = {k: np.dtype(v) for k, v in columns.items()}
+        self._cap = max(int(capacity), 16)
+        self._data = {k: np.zeros(self._cap, dtype=t) for k, t in self._dtypes.items()}
+        self.n = 0
+        self.slot = np.zeros(self._cap, dtype=np.int64)
+        self.row_of = np.zeros(self._cap, dtype=np.int64)
+        self._next_slot = 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            return data[name][: self.n]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            data[name][: self.n] = value
+        else:
+            super().__setattr__(name, value)
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names."""
+        return list(self._dtypes)
+
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        cap = max(need, int(self._cap * 1.5))
+        for k, arr in self._data.items():
+            new = np.zeros(cap, dtype=arr.dtype)
+            new[: self.n] = arr[: self.n]
+            self._data[k] = new
+        slot = np.zeros(cap, dtype=np.int64)
+        slot[: self.n] = self.slot[: self.n]
+        self.slot = slot
+        self._cap = cap
+
+    def append(self, values: dict[str, np.ndarray | float], count: int) -> np.ndarray:
+        """Append ``count`` rows; columns not given are zero.
+
+        Returns:
+            The new rows' slots.
+        """
+        self._grow(self.n + count)
+        lo, hi = self.n, self.n + count
+        for k, v in values.items():
+            self._data[k][lo:hi] = v
+        slots = np.arange(self._next_slot, self._next_slot + count, dtype=np.int64)
+        self.slot[lo:hi] = slots
+        self._next_slot += count
+        if self._next_slot > len(self.row_of):
+            row_of = np.full(max(self._next_slot, 2 * len(self.row_of)), -1, dtype=np.int64)
+            row_of[: len(self.row_of)] = self.row_of
+            self.row_of = row_of
+        self.row_of[slots] = np.arange(lo, hi)
+        self.n = hi
+        return slots
+
+    def compact(self, keep: np.ndarray) -> np.ndarray:
+        """Drop rows where ``keep`` is False, keeping order.
+
+        Returns:
+            The removed rows' slots.
+        """
+        keep = np.asarray(keep, dtype=bool)
+        gone = self.slot[: self.n][~keep]
+        if gone.size == 0:
+            return gone
+        m = int(keep.sum())
+        for k, arr in self._data.items():
+            arr[:m] = arr[: self.n][keep]
+        self.slot[:m] = self.slot[: self.n][keep]
+        self.row_of[gone] = -1
+        self.n = m
+        self.row_of[self.slot[:m]] = np.arange(m)
+        return gone
+
+    def row(self, slot: int) -> int:
+        """Current row of an agent's slot.
+
+        Raises:
+            LookupError: when the agent has left the model.
+        """
+        r = int(self.row_of[slot]) if slot < len(self.row_of) else -1
+        if r < 0:
+            raise LookupError(f"agent slot {slot} is no longer in the model")
+        return r
+
+
+class Column:
+    """Descriptor exposing one table column as an agent attribute (``enterprise.tfp``)."""
+
+    def __init__(self, column: str, doc: str = ""):
+        self.column = column
+        self.__doc__ = doc
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, agent, owner=None):
+        if agent is None:
+            return self
+        table = agent.table
+        value = table._data[self.column][table.row(agent.slot)]
+        return value.item()
+
+    def __set__(self, agent, value):
+        table = agent.table
+        table._data[self.column][table.row(agent.slot)] = value

@@ -1,0 +1,9 @@
+"""chainshift command line: ``python run.py`` runs the baseline; ``python run.py -h`` lists
+commands (run, show, scenarios, sweep, sensitivity, compare, viz, calibrate, validate)."""
+
+import sys
+
+from cli.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())

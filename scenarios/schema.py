@@ -1,0 +1,458 @@
+"""The scenario schema: every parameter of the model with its type, unit, range and help.
+
+This module is the single source of parameter names. The command line (`--set`), the
+dashboard's lever controls, sweep specifications and `docs/PARAMETERS.md` all read it.
+
+Each numeric parameter is declared with :func:`param`, which records the unit, the allowed
+range and a one-line description; policy levers also carry the plan's capability they belong
+to (coordination, digital, green, factor supply, services).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CAPABILITIES = ("coordination", "digital", "green", "factor_supply", "services")
+"""The plan's five capabilities, the groups policy levers are shown in."""
+
+INSTITUTE_KINDS = ("university", "research_institute", "innovation_centre", "design_centre")
+PARK_KINDS = ("national_high_tech", "national_economic", "municipal")
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+
+
+def param(
+    default: Any,
+    lo: float | None,
+    hi: float | None,
+    unit: str,
+    help: str,
+    capability: str | None = None,
+    zh: str | None = None,
+) -> Any:
+    """Declare a numeric parameter.
+
+    Args:
+        default: Default value (its type is the field's type).
+        lo: Smallest allowed value (inclusive), or None.
+        hi: Largest allowed value (inclusive), or None.
+        unit: Unit shown to users ("1" for dimensionless, "0-1" for a share).
+        help: One line saying what the parameter does.
+        capability: For policy levers, the plan's capability group.
+        zh: Chinese label, the plan's own term where it has one.
+
+    Returns:
+        A pydantic ``Field`` carrying the metadata in ``json_schema_extra``.
+    """
+    extra: dict[str, Any] = {"unit": unit}
+    if capability is not None:
+        assert capability in CAPABILITIES, capability
+        extra["capability"] = capability
+    if zh is not None:
+        extra["zh"] = zh
+    return Field(default, ge=lo, le=hi, description=help, json_schema_extra=extra)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys and NaN are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @model_validator(mode="after")
+    def _finite(self) -> Section:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{name}: must be a finite number, got {value}")
+        return self
+
+
+class Horizon(Section):
+    """Simulated period: one step is one quarter."""
+
+    start_year: int = param(2021, 2000, 2060, "year", "First simulated year (starts in Q1)")
+    end_year: int = param(2035, 2000, 2100, "year", "Last simulated year (ends in Q4)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end_year < self.start_year:
+            raise ValueError(f"end_year: {self.end_year} is before start_year {self.start_year}")
+        return self
+
+    @property
+    def quarters(self) -> int:
+        """Number of quarters from start to end inclusive."""
+        return 4 * (self.end_year - self.start_year + 1)
+
+
+class Population(Section):
+    """How many agents of each type, and where enterprises sit."""
+
+    enterprises: int = param(7100, 10, 20_000_000, "count", "Enterprises above designated size at start")
+    institutes: int = param(120, 4, 100_000, "count", "Research institutes of all four kinds at start")
+    parks: int = param(43, 1, 10_000, "count", "Industrial parks (development zones)")
+    value_added_start: float = param(7100.0, 1.0, 1e8, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
+    size_tail: float = param(1.15, 0.6, 4.0, "1", "Pareto tail index of initial firm size (lower = more skewed)")
+    park_membership_large: float = param(0.97, 0.0, 1.0, "0-1", "Probability a large firm sits in a park")
+    park_membership_small: float = param(0.65, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
+    park_land_slack: float = param(0.25, 0.0, 5.0, "0-1", "Free park land at start, as a share of initial tenants")
+    institute_kind_shares: list[float] = Field(
+        [0.20, 0.12, 0.05, 0.63],
+        description="Shares of institutes by kind: university, research institute, "
+        "manufacturing innovation centre, industrial design centre (sum to 1)",
+        json_schema_extra={"unit": "0-1"},
+    )
+    park_kind_shares: list[float] = Field(
+        [0.093, 0.093, 0.814],
+        description="Shares of parks by kind: national high-tech zone, national economic zone, "
+        "municipal park (sum to 1)",
+        json_schema_extra={"unit": "0-1"},
+    )
+
+    @field_validator("institute_kind_shares", "park_kind_shares")
+    @classmethod
+    def _shares(cls, v: list[float], info) -> list[float]:
+        n = 4 if info.field_name == "institute_kind_shares" else 3
+        if len(v) != n:
+            raise ValueError(f"{info.field_name}: needs {n} shares, got {len(v)}")
+        if any((not math.isfinite(x)) or x < 0 for x in v):
+            raise ValueError(f"{info.field_name}: shares must be finite and >= 0, got {v}")
+        if abs(sum(v) - 1.0) > 1e-6:
+            raise ValueError(f"{info.field_name}: shares must sum to 1, got {sum(v):.4g}")
+        return v
+
+
+class Chain(Section):
+    """One industrial chain (产业链)."""
+
+    name: str = Field(description="Identifier used in events and output", pattern=r"^[a-z][a-z0-9_]*$")
+    label_zh: str = Field("", description="Chinese name of the chain")
+    strategic_emerging: bool = Field(False, description="Counts toward the strategic-emerging share")
+    va_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of industrial value added at start")
+    firm_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of enterprises at start")
+    demand_growth: float = param(0.05, -0.5, 1.0, "1/year", "Trend growth of real demand")
+    price_elasticity: float = param(0.3, 0.0, 3.0, "1", "Demand gain per unit fall in the chain's unit cost")
+    energy_intensity: float = param(0.7, 0.01, 10.0, "tce/10k yuan", "Energy per value added of a firm with no green or digital upgrade")
+    rd_propensity: float = param(0.05, 0.0, 0.5, "0-1", "R&D spending over value added of a typical firm")
+    labour_productivity: float = param(9.0, 0.01, 100.0, "10k yuan/worker/quarter", "Value added per worker at start")
+
+
+class Technology(Section):
+    """Production, innovation and imitation."""
+
+    capital_elasticity: float = param(0.45, 0.05, 0.9, "1", "alpha: output elasticity of capital (capital income share)")
+    capital_output_ratio: float = param(2.4, 0.2, 10.0, "years", "Capital over annual value added at start")
+    digital_bonus: float = param(0.12, 0.0, 1.0, "1", "Capacity gain of a fully digital firm")
+    innovation_hazard: float = param(0.2, 0.0, 50.0, "1/quarter", "lambda in p = 1 - exp(-lambda * effort * absorptive)")
+    innovation_step: float = param(0.012, 0.0, 0.5, "1", "Mean TFP gain of an incremental innovation")
+    radical_probability: float = param(0.02, 0.0, 1.0, "0-1", "Share of successful innovations that are radical")
+    radical_step: float = param(0.15, 0.0, 3.0, "1", "Mean TFP gain of a radical innovation")
+    imitation_rate: float = param(0.004, 0.0, 1.0, "1/quarter", "Share of the gap to the chain frontier closed by imitation")
+    park_spillover: float = param(0.5, 0.0, 5.0, "1", "Extra imitation for firms inside a park, times park service level")
+    institute_productivity: float = param(0.25, 0.0, 10.0, "knowledge/100m yuan", "Knowledge an institute makes per unit of funding")
+    transfer_efficiency: float = param(0.025, 0.0, 1.0, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm capacity")
+    uncoupled_relevance: float = param(0.35, 0.0, 1.0, "0-1", "Share of institute knowledge usable by industry when not steered by chain needs")
+    knowledge_depreciation: float = param(0.15, 0.0, 1.0, "1/year", "Depreciation of R&D knowledge stocks")
+    replicator_speed: float = param(0.06, 0.0, 5.0, "1/quarter", "chi: market share response to relative competitiveness")
+    demand_noise: float = param(0.05, 0.0, 1.0, "1", "Std. dev. of idiosyncratic quarterly demand shocks (log)")
+    innovation_centre_effect: float = param(0.02, 0.0, 1.0, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain value added")
+    design_effect: float = param(0.5, 0.0, 10.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain value added")
+    design_decay: float = param(0.08, 0.0, 1.0, "1/quarter", "Obsolescence of design quality")
+    efficiency_gain: float = param(0.0, 0.0, 0.2, "1/year", "Autonomous energy-efficiency improvement")
+    green_energy_saving: float = param(0.25, 0.0, 1.0, "0-1", "Energy saved by fully green capacity")
+    digital_energy_saving: float = param(0.05, 0.0, 1.0, "0-1", "Energy saved by a fully digital firm")
+
+
+class Finance(Section):
+    """Firms' finances and credit."""
+
+    interest_rate: float = param(0.045, 0.0, 0.5, "1/year", "Loan interest rate")
+    wage: float = param(2.0, 0.0, 10.0, "10k yuan/worker/quarter", "Production worker wage")
+    rd_wage: float = param(5.0, 0.0, 10.0, "10k yuan/person/quarter", "R&D staff cost")
+    leverage_limit: float = param(1.5, 0.0, 20.0, "1", "Debt over net worth banks will lend up to")
+    depreciation: float = param(0.07, 0.0, 1.0, "1/year", "Depreciation of physical capital")
+    investment_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Share of the capital gap closed per quarter")
+    renovation_share: float = param(0.34, 0.0, 1.0, "0-1", "Technical renovation share of investment")
+    renovation_tfp: float = param(0.08, 0.0, 1.0, "1", "TFP gain per unit of renovation investment over capital")
+    renovation_green: float = param(0.15, 0.0, 5.0, "1", "Green share gain per unit of renovation investment over capital")
+    payout: float = param(0.3, 0.0, 1.0, "0-1", "Share of profit paid out")
+    contract_share: float = param(0.12, 0.0, 1.0, "0-1", "Share of enterprise R&D contracted out to institutes")
+    hiring_limit: float = param(0.08, 0.0, 2.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
+    infrastructure_cost: float = param(30.0, 0.0, 1e4, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
+    exit_losses: int = param(8, 1, 100, "quarters", "Consecutive loss quarters after which a firm exits")
+    exit_hazard: float = param(0.006, 0.0, 0.5, "1/quarter", "Random exit probability")
+    entry_rate: float = param(0.012, 0.0, 0.5, "1/quarter", "Entries per quarter as a share of enterprises, before incubation effects")
+    entrant_size: float = param(0.15, 0.001, 10.0, "1", "Entrant size relative to the mean firm of its chain")
+
+
+class Energy(Section):
+    """Energy prices and emission factors."""
+
+    energy_price: float = param(0.09, 0.0, 10.0, "100m yuan/10k tce", "Price of energy (about 900 yuan per tce)")
+    emission_factor: float = param(2.05, 0.0, 5.0, "t CO2/tce", "CO2 per tonne of standard coal at start")
+    green_emission_cut: float = param(0.3, 0.0, 1.0, "0-1", "Emission cut of fully green capacity from its own clean energy")
+    grid_decarbonisation: float = param(0.02, -0.2, 0.5, "1/year", "Yearly fall of the emission factor from a cleaner grid")
+    park_green_cut: float = param(0.25, 0.0, 1.0, "0-1", "Emission cut in a park with full green infrastructure (shared low-carbon energy)")
+    gdp_industry_share: float = param(0.28, 0.05, 1.0, "0-1", "Industrial value added over GDP, to express R&D as a share of GDP")
+    other_rd_share: float = param(0.18, 0.0, 0.9, "0-1", "R&D outside industry and institutes, as a share of total R&D")
+
+
+class Adoption(Section):
+    """Bass-type adoption of green processes and digital tools (per year)."""
+
+    green_innovation: float = param(0.02, 0.0, 1.0, "1/year", "p: spontaneous green adoption")
+    green_imitation: float = param(0.15, 0.0, 5.0, "1/year", "q: adoption from the share of green adopters nearby")
+    digital_innovation: float = param(0.03, 0.0, 1.0, "1/year", "p: spontaneous digital adoption")
+    digital_imitation: float = param(0.2, 0.0, 5.0, "1/year", "q: adoption from digital peers nearby")
+    upgrade_step: float = param(0.25, 0.01, 1.0, "0-1", "Rise in green share or digital level at one adoption")
+    carbon_price_response: float = param(0.8, 0.0, 20.0, "1 per 100 yuan/t", "Adoption gain per 100 yuan/t of carbon price")
+    subsidy_response: float = param(4.0, 0.0, 100.0, "1", "Adoption gain per unit of green or digital subsidy rate")
+    infrastructure_response: float = param(1.0, 0.0, 20.0, "1", "Adoption gain per unit of park infrastructure")
+
+
+class Policy(Section):
+    """The plan's levers, grouped by the five capabilities."""
+
+    rd_subsidy: float = param(0.10, 0.0, 0.8, "0-1", "Share of enterprise R&D spending refunded by government", "factor_supply", "研发费用补助")
+    rd_subsidy_response: float = param(0.8, 0.0, 5.0, "1", "Rise in firms' R&D propensity per unit of subsidy rate", "factor_supply")
+    talent_introduction: float = param(6000.0, 0.0, 1e7, "persons/year", "R&D personnel brought in by talent programmes", "factor_supply", "人才引进")
+    graduates: float = param(14000.0, 0.0, 1e8, "persons/year", "University graduates entering industrial R&D", "factor_supply")
+    credit_supply: float = param(1.0, 0.0, 3.0, "1", "Bank credit supply relative to normal", "factor_supply", "金融供给")
+    sme_credit_access: float = param(0.6, 0.0, 1.0, "0-1", "Credit limit of small and micro firms relative to large", "factor_supply")
+    seedling_quota: float = param(300.0, 0.0, 1e6, "firms/year", "Specialized-and-new firms selected each year (scaled to 7,100 firms)", "coordination", "专精特新")
+    seedling_support: float = param(0.02, 0.0, 1.0, "0-1 of VA/year", "Support to a specialized-and-new firm per year", "coordination")
+    little_giant_quota: float = param(40.0, 0.0, 1e5, "firms/year", "Little giants selected each year among specialized-and-new firms", "coordination", "小巨人")
+    leading_per_chain: int = param(5, 0, 1000, "firms", "Leading enterprises named per chain", "coordination", "龙头企业")
+    design_centres_new: float = param(20.0, 0.0, 1000.0, "centres/year", "New municipal industrial design centres a year", "coordination", "工业设计中心")
+    innovation_centres_new: float = param(1.0, 0.0, 100.0, "centres/year", "New manufacturing innovation centres a year", "coordination", "制造业创新中心")
+    coupling: float = param(0.5, 0.0, 1.0, "0-1", "Double-chain coupling: share of institute work steered by chain needs", "coordination", "双链融合")
+    institute_funding: float = param(160.0, 0.0, 1e5, "100m yuan/year", "Government funding of institutes", "factor_supply")
+    institute_funding_growth: float = param(0.08, -0.5, 1.0, "1/year", "Growth of institute funding", "factor_supply")
+    promoted_investment: float = param(800.0, 0.0, 1e5, "100m yuan/year", "Output value of promoted investment projects landing each year (稳投资 projects)", "coordination", "招商引资")
+    carbon_price: float = param(50.0, 0.0, 2000.0, "yuan/t CO2", "Carbon price paid on emissions", "green", "碳价")
+    green_subsidy: float = param(0.05, 0.0, 1.0, "0-1", "Share of green upgrade cost refunded", "green", "绿色补贴")
+    green_infrastructure: float = param(0.04, 0.0, 1.0, "1/year", "Yearly rise of parks' green infrastructure level", "green", "绿色园区")
+    digital_support: float = param(0.05, 0.0, 1.0, "0-1", "Share of digital upgrade cost refunded", "digital", "智能化改造")
+    digital_infrastructure: float = param(0.05, 0.0, 1.0, "1/year", "Yearly rise of parks' digital infrastructure level", "digital", "新基建")
+    park_services: float = param(0.03, 0.0, 1.0, "1/year", "Yearly rise of parks' service level", "services", "园区服务")
+    incubation: float = param(1.0, 0.0, 10.0, "1", "Incubator capacity of institutes relative to today", "services", "孵化")
+
+
+class DemandShock(Section):
+    """A demand shock to one chain."""
+
+    kind: Literal["demand_shock"]
+    chain: str = Field(description="Chain hit")
+    start: str = Field(description="First quarter hit, e.g. '2022Q3'")
+    quarters: int = param(4, 1, 400, "quarters", "Length")
+    size: float = param(-0.1, -0.95, 2.0, "1", "Relative change in the chain's demand (e.g. -0.17)")
+
+
+class EnergyShortage(Section):
+    """A power or energy shortage: available energy cut for a while."""
+
+    kind: Literal["energy_shortage"]
+    start: str = Field(description="First quarter hit, e.g. '2022Q3'")
+    quarters: int = param(1, 1, 400, "quarters", "Length")
+    cut: float = param(0.1, 0.0, 0.95, "0-1", "Share of energy-intensive output that cannot be produced")
+
+
+class PolicyChange(Section):
+    """A policy lever set to a new value from a given quarter."""
+
+    kind: Literal["policy_change"]
+    start: str = Field(description="First quarter with the new value, e.g. '2025Q1'")
+    lever: str = Field(description="Name of a field of [policy]")
+    value: float = Field(description="New value (within the lever's range)")
+
+
+class PromotedProject(Section):
+    """A one-off promoted investment project in one chain."""
+
+    kind: Literal["promoted_project"]
+    chain: str = Field(description="Chain receiving the project")
+    start: str = Field(description="Quarter the investment lands, e.g. '2023Q2'")
+    amount: float = param(100.0, 0.0, 1e5, "100m yuan", "Investment")
+
+
+Event = Annotated[
+    DemandShock | EnergyShortage | PolicyChange | PromotedProject, Field(discriminator="kind")
+]
+
+
+class Target(Section):
+    """A target an indicator is compared with."""
+
+    indicator: str = Field(description="Indicator column, or a yearly figure such as value_added_growth")
+    year: int = param(2022, 2000, 2100, "year", "Year of the target")
+    value: float = Field(description="Target value in the indicator's unit")
+
+
+def default_chains() -> list[Chain]:
+    """Chongqing's key chains (the plan's 33 chains grouped into 11)."""
+    rows = [
+        # name, zh, SE, va_share, firm_share, growth, energy, rd, lab_prod
+        ("automobile", "汽车", False, 0.17, 0.14, 0.005, 0.28, 0.035, 10.5),
+        ("nev", "新能源及智能网联汽车", True, 0.045, 0.03, 0.15, 0.24, 0.060, 11.0),
+        ("electronics", "电子信息制造", False, 0.18, 0.08, 0.015, 0.16, 0.030, 8.0),
+        ("ic_display", "集成电路与新型显示", True, 0.09, 0.03, 0.08, 0.30, 0.085, 16.0),
+        ("equipment", "装备制造", False, 0.08, 0.14, 0.010, 0.35, 0.040, 8.0),
+        ("smart_equipment", "智能装备", True, 0.045, 0.05, 0.07, 0.30, 0.070, 10.0),
+        ("materials", "材料", False, 0.14, 0.16, 0.000, 2.60, 0.020, 12.0),
+        ("new_materials", "新材料", True, 0.035, 0.04, 0.07, 1.50, 0.050, 12.0),
+        ("consumer_goods", "消费品", False, 0.13, 0.25, 0.010, 0.45, 0.015, 6.0),
+        ("biomedicine", "生物医药", True, 0.045, 0.05, 0.07, 0.30, 0.090, 14.0),
+        ("energy_chemicals", "能源化工", False, 0.04, 0.03, -0.005, 3.20, 0.015, 15.0),
+    ]
+    return [
+        Chain(
+            name=n, label_zh=zh, strategic_emerging=se, va_share=va, firm_share=fs,
+            demand_growth=g, energy_intensity=e, rd_propensity=rd, labour_productivity=lp,
+        )
+        for n, zh, se, va, fs, g, e, rd, lp in rows
+    ]
+
+
+def parse_quarter(text: str) -> tuple[int, int]:
+    """Parse '2022Q3' into (2022, 3).
+
+    Raises:
+        ValueError: when the text is not a year followed by Q1-Q4.
+    """
+    t = text.strip().upper()
+    if len(t) != 6 or t[4] != "Q" or not t[:4].isdigit() or t[5] not in "1234":
+        raise ValueError(f"'{text}' is not a quarter like 2022Q3")
+    return int(t[:4]), int(t[5])
+
+
+class Scenario(Section):
+    """A complete scenario: everything a run needs besides the seed."""
+
+    name: str = Field("baseline", description="Scenario name")
+    description: str = Field("", description="The question the scenario answers")
+    extends: str | None = Field(None, description="Scenario this one inherits from (name or path)")
+    horizon: Horizon = Field(default_factory=Horizon)
+    population: Population = Field(default_factory=Population)
+    chains: list[Chain] = Field(default_factory=default_chains)
+    technology: Technology = Field(default_factory=Technology)
+    finance: Finance = Field(default_factory=Finance)
+    energy: Energy = Field(default_factory=Energy)
+    adoption: Adoption = Field(default_factory=Adoption)
+    policy: Policy = Field(default_factory=Policy)
+    events: list[Event] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+
+    @field_validator("chains")
+    @classmethod
+    def _chains(cls, chains: list[Chain]) -> list[Chain]:
+        if not chains:
+            raise ValueError("chains: at least one chain is needed")
+        names = [c.name for c in chains]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"chains: duplicate chain names {sorted(dup)}")
+        for share in ("va_share", "firm_share"):
+            total = sum(getattr(c, share) for c in chains)
+            if abs(total - 1.0) > 1e-3:
+                raise ValueError(f"chains.{share}: shares must sum to 1, got {total:.4g}")
+        return chains
+
+    @model_validator(mode="after")
+    def _events(self) -> Scenario:
+        names = {c.name for c in self.chains}
+        first = (self.horizon.start_year, 1)
+        last = (self.horizon.end_year, 4)
+        for i, ev in enumerate(self.events):
+            where = f"events[{i}]"
+            if hasattr(ev, "chain") and ev.chain not in names:
+                raise ValueError(
+                    f"{where}.chain: unknown chain '{ev.chain}'; allowed: {', '.join(sorted(names))}"
+                )
+            try:
+                q = parse_quarter(ev.start)
+            except ValueError as err:
+                raise ValueError(f"{where}.start: {err}") from None
+            if not first <= q <= last:
+                raise ValueError(
+                    f"{where}.start: '{ev.start}' is outside the horizon "
+                    f"{first[0]}Q1-{last[0]}Q4"
+                )
+            if isinstance(ev, PolicyChange):
+                field = Policy.model_fields.get(ev.lever)
+                if field is None:
+                    raise ValueError(
+                        f"{where}.lever: unknown lever '{ev.lever}'; allowed: "
+                        + ", ".join(Policy.model_fields)
+                    )
+                try:
+                    Policy(**{ev.lever: ev.value})
+                except Exception:
+                    lo, hi = bounds(field)
+                    raise ValueError(
+                        f"{where}.value: {ev.value} is out of range for {ev.lever} ({lo} to {hi})"
+                    ) from None
+        for i, t in enumerate(self.targets):
+            if not self.horizon.start_year <= t.year <= self.horizon.end_year:
+                raise ValueError(f"targets[{i}].year: {t.year} is outside the horizon")
+        return self
+
+    @property
+    def chain_names(self) -> list[str]:
+        """Chain identifiers in order."""
+        return [c.name for c in self.chains]
+
+
+def bounds(field) -> tuple[float | None, float | None]:
+    """Return the (lower, upper) bounds declared on a pydantic field."""
+    lo = hi = None
+    for m in field.metadata:
+        lo = getattr(m, "ge", lo)
+        hi = getattr(m, "le", hi)
+    return lo, hi
+
+
+def field_info(section: type[BaseModel], name: str) -> dict[str, Any]:
+    """Everything a user interface needs about one parameter.
+
+    Returns:
+        dict with keys name, type, default, lo, hi, unit, help, capability, zh.
+    """
+    f = section.model_fields[name]
+    lo, hi = bounds(f)
+    extra = f.json_schema_extra or {}
+    return {
+        "name": name,
+        "type": f.annotation.__name__ if isinstance(f.annotation, type) else str(f.annotation),
+        "default": f.default,
+        "lo": lo,
+        "hi": hi,
+        "unit": extra.get("unit", ""),
+        "help": f.description or "",
+        "capability": extra.get("capability"),
+        "zh": extra.get("zh"),
+    }
+
+
+SECTIONS: dict[str, type[Section]] = {
+    "horizon": Horizon,
+    "population": Population,
+    "technology": Technology,
+    "finance": Finance,
+    "energy": Energy,
+    "adoption": Adoption,
+    "policy": Policy,
+}
+"""Sections holding scalar parameters addressable as dotted keys ('policy.coupling')."""
+
+
+def parameters() -> list[dict[str, Any]]:
+    """All scalar parameters as dotted keys with their metadata, in schema order."""
+    out = []
+    for sec, cls in SECTIONS.items():
+        for name in cls.model_fields:
+            info = field_info(cls, name)
+            info["key"] = f"{sec}.{name}"
+            out.append(info)
+    return out
