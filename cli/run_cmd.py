@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.set)
     scenario = load_scenario(args.scenario, overrides=overrides)
     n = quarters_to_run(scenario, args.until, args.steps)
-    console = Console(stderr=False, quiet=args.quiet)
+    console = Console(stderr=False, quiet=args.quiet, soft_wrap=True)
     started = time.time()
     t0 = time.perf_counter()
     model = TransitionModel(scenario, rng=args.seed)
