@@ -1,5 +1,6 @@
 """chainshift command line: ``python run.py`` runs the baseline; ``python run.py -h`` lists
-commands (run, show, scenarios, sweep, sensitivity, compare, viz, calibrate, validate)."""
+commands (run, show, scenarios, sweep, sensitivity, compare, viz, calibrate, validate).
+"""
 
 import sys
 

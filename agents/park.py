@@ -21,7 +21,9 @@ class IndustrialPark(TableAgent):
     focus_chain = Column("focus", "Chain the park specialises in")
     service_level = Column("service", "Service level S in [0, 1]")
     digital_infrastructure = Column("digital", "Digital infrastructure D in [0, 1]")
-    green_infrastructure = Column("green", "Green infrastructure G in [0, 1] (shared low-carbon energy)")
+    green_infrastructure = Column(
+        "green", "Green infrastructure G in [0, 1] (shared low-carbon energy)"
+    )
     output = Column("va", "Value added of tenants last quarter (100m yuan)")
     green_share = Column("green_share", "Value-added-weighted green share of tenants")
 
@@ -41,5 +43,7 @@ class IndustrialPark(TableAgent):
     def tenants_by_chain(self) -> dict[str, int]:
         """Number of tenants per chain."""
         firms = self.model.firms
-        counts = np.bincount(firms.chain[firms.park == self.slot], minlength=len(self.model.chain_names))
+        counts = np.bincount(
+            firms.chain[firms.park == self.slot], minlength=len(self.model.chain_names)
+        )
         return {c: int(k) for c, k in zip(self.model.chain_names, counts, strict=True) if k}

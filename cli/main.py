@@ -1,5 +1,6 @@
 """Entry point of ``run.py``: builds the parser from the command modules, turns user mistakes
-into one line on stderr and exit code 2."""
+into one line on stderr and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +10,17 @@ import sys
 
 from scenarios.loader import ScenarioError
 
-COMMANDS = ("run", "show", "scenarios", "sweep", "sensitivity", "compare", "viz", "calibrate",
-            "validate")
+COMMANDS = (
+    "run",
+    "show",
+    "scenarios",
+    "sweep",
+    "sensitivity",
+    "compare",
+    "viz",
+    "calibrate",
+    "validate",
+)
 """Command modules, ``cli/<name>_cmd.py``; a missing module is simply not offered."""
 
 
@@ -26,7 +36,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def non_negative_int(text: str) -> int:
-    """argparse type for seeds and counts."""
+    """Argparse type for seeds and counts."""
     try:
         value = int(text)
     except ValueError:
@@ -37,7 +47,7 @@ def non_negative_int(text: str) -> int:
 
 
 def positive_int(text: str) -> int:
-    """argparse type for worker counts and steps."""
+    """Argparse type for worker counts and steps."""
     value = non_negative_int(text)
     if value == 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
@@ -46,8 +56,11 @@ def positive_int(text: str) -> int:
 
 def build_parser() -> Parser:
     """The full parser with every available command."""
-    parser = Parser(prog="run.py", description="chainshift: agent-based simulation of "
-                    "innovation-driven industrial transition (Chongqing case)")
+    parser = Parser(
+        prog="run.py",
+        description="chainshift: agent-based simulation of "
+        "innovation-driven industrial transition (Chongqing case)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     for name in COMMANDS:
         try:

@@ -1,5 +1,6 @@
 """Results folders: written to a hidden temporary folder and renamed when complete, with a
-manifest of versions, git commit, resolved scenario, seeds and times."""
+manifest of versions, git commit, resolved scenario, seeds and times.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def versions() -> dict[str, str]:
     """Versions of Python and the packages results depend on."""
     out = {"python": platform.python_version()}
-    for pkg in ("chainshift", "mesa", "numpy", "pandas", "pyarrow", "scipy", "pydantic",
-                "dask", "distributed", "SALib", "solara"):
+    for pkg in (
+        "chainshift",
+        "mesa",
+        "numpy",
+        "pandas",
+        "pyarrow",
+        "scipy",
+        "pydantic",
+        "dask",
+        "distributed",
+        "SALib",
+        "solara",
+    ):
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[pkg] = metadata.version(pkg)
     return out
@@ -30,10 +42,21 @@ def versions() -> dict[str, str]:
 def git_commit() -> str:
     """Commit of the source tree (with '+dirty' when it has uncommitted changes)."""
     try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"

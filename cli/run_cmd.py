@@ -34,8 +34,13 @@ def register(sub) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--until", type=positive_int, metavar="YEAR", help="stop after this year")
     group.add_argument("--steps", type=positive_int, metavar="N", help="quarters to simulate")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a parameter, e.g. --set policy.coupling=1 (repeatable)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. --set policy.coupling=1 (repeatable)",
+    )
     p.add_argument("--out", type=Path, default=Path("results"), help="parent folder of results")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
     p.set_defaults(func=run)
@@ -46,8 +51,10 @@ def quarters_to_run(scenario, until: int | None, steps: int | None) -> int:
     h = scenario.horizon
     if steps is not None:
         if steps > h.quarters:
-            raise UsageError(f"run: --steps {steps}: the horizon has {h.quarters} quarters "
-                             f"({h.start_year}-{h.end_year})")
+            raise UsageError(
+                f"run: --steps {steps}: the horizon has {h.quarters} quarters "
+                f"({h.start_year}-{h.end_year})"
+            )
         return steps
     if until is not None:
         if not h.start_year <= until <= h.end_year:
@@ -91,13 +98,21 @@ def run(args: argparse.Namespace) -> int:
     model = TransitionModel(scenario, rng=args.seed)
     printed = set()
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total} quarters"), TimeRemainingColumn(),
-                  console=console, transient=True, disable=args.quiet) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} quarters"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=args.quiet,
+    ) as progress:
         task = progress.add_task(f"{scenario.name} seed {args.seed}", total=n)
-        console.print(f"[bold]{scenario.name}[/bold] seed {args.seed}: "
-                      f"{len(model.firms):,} enterprises, {len(model.institutes)} institutes, "
-                      f"{len(model.parks)} parks, {n} quarters")
+        console.print(
+            f"[bold]{scenario.name}[/bold] seed {args.seed}: "
+            f"{len(model.firms):,} enterprises, {len(model.institutes)} institutes, "
+            f"{len(model.parks)} parks, {n} quarters"
+        )
         for _ in range(n):
             model.step()
             progress.advance(task)
@@ -123,13 +138,22 @@ def run(args: argparse.Namespace) -> int:
         flows.to_csv(d / "flows.csv", index=False)
         yearly.to_csv(d / "yearly.csv", index=False)
         (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
-        write_json(d / "manifest.json", manifest(
-            scenario_name=scenario.name, scenario=to_toml_dict(scenario), seed=args.seed,
-            overrides=overrides, quarters=n, wall_time_s=round(wall, 3),
-            agent_steps_per_s=round(len(model.firms) * n / wall, 1),
-            outcomes={k: (None if isinstance(v, float) and np.isnan(v) else v)
-                      for k, v in outcomes(indicators).items()},
-        ))
+        write_json(
+            d / "manifest.json",
+            manifest(
+                scenario_name=scenario.name,
+                scenario=to_toml_dict(scenario),
+                seed=args.seed,
+                overrides=overrides,
+                quarters=n,
+                wall_time_s=round(wall, 3),
+                agent_steps_per_s=round(len(model.firms) * n / wall, 1),
+                outcomes={
+                    k: (None if isinstance(v, float) and np.isnan(v) else v)
+                    for k, v in outcomes(indicators).items()
+                },
+            ),
+        )
     console.print(f"{n} quarters in {wall:.1f} s; results in {folder.final}")
     if args.quiet:
         print(folder.final)

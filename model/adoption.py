@@ -26,7 +26,8 @@ def digital_economics(subsidy, infrastructure, a_s, a_i):
 
 def adopt(rng: np.random.Generator, level, hazard, step: float) -> np.ndarray:
     """One quarter of adoption: with probability ``1 - exp(-h / 4)`` the level rises by
-    ``step`` (capped at 1). Returns the rise per firm."""
+    ``step`` (capped at 1). Returns the rise per firm.
+    """
     n = level.shape[0]
     up = rng.random(n) < -np.expm1(-hazard / 4.0)
     return np.where(up, np.minimum(step, 1.0 - level), 0.0)

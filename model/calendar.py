@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.schema import DemandShock, EnergyShortage, PolicyChange, PromotedProject, parse_quarter
+from scenarios.schema import (
+    DemandShock,
+    EnergyShortage,
+    PolicyChange,
+    PromotedProject,
+    parse_quarter,
+)
 
 
 def quarter_index(text: str, start_year: int) -> int:

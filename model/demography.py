@@ -7,7 +7,8 @@ import numpy as np
 
 def exits(rng: np.random.Generator, net_worth, losses, max_losses: int, hazard) -> np.ndarray:
     """Firms leaving: negative net worth, ``max_losses`` loss quarters in a row, or a random
-    exit with probability ``hazard`` (per firm)."""
+    exit with probability ``hazard`` (per firm).
+    """
     n = net_worth.shape[0]
     return (net_worth < 0) | (losses >= max_losses) | (rng.random(n) < hazard)
 
@@ -22,7 +23,10 @@ def entry_count(rng: np.random.Generator, firms: int, rate: float, incubation: f
 
 
 def choose_parks(
-    rng: np.random.Generator, chains: np.ndarray, park_focus: np.ndarray, free_land: np.ndarray,
+    rng: np.random.Generator,
+    chains: np.ndarray,
+    park_focus: np.ndarray,
+    free_land: np.ndarray,
     service: np.ndarray,
 ) -> np.ndarray:
     """Park of each entrant (-1 = outside parks).

@@ -20,7 +20,7 @@ INDICATORS: dict[str, str] = {
     "investment": "industrial investment incl. promoted projects, 100m yuan per quarter",
     "investment_growth": "investment, percent change on the same quarter a year before",
     "capital_contribution": "growth accounting: alpha * capital growth, percentage points (log)",
-    "labour_contribution": "growth accounting: (1 - alpha) * labour growth, percentage points (log)",
+    "labour_contribution": "growth accounting: (1 - alpha) * labour growth, points (log)",
     "tfp_contribution": "growth accounting: TFP growth (the residual), percentage points (log)",
     "innovation_share": "TFP's share of growth, percent: max(tfp,0) / sum of max(contribution,0)",
     "rd_spending": "R&D of enterprises and institutes, 100m yuan per quarter",
@@ -58,8 +58,12 @@ class Recorder:
 
     def _totals(self) -> dict[str, float]:
         f = self.model.firms
-        return {"va": float(f.va.sum()), "K": float(f.K.sum()), "L": float(f.L.sum()),
-                "inv": float(f.inv.sum())}
+        return {
+            "va": float(f.va.sum()),
+            "K": float(f.K.sum()),
+            "L": float(f.L.sum()),
+            "inv": float(f.inv.sum()),
+        }
 
     def remember(self) -> None:
         """Keep the aggregates of an unrecorded (spin-up) quarter as growth bases."""
@@ -100,10 +104,12 @@ class Recorder:
         m.parks.va = group_sum(f.va[in_park], f.park[in_park], len(m.parks))
         m.parks.green_share = np.divide(
             group_sum(f.va[in_park] * f.g[in_park], f.park[in_park], len(m.parks)),
-            m.parks.va, out=np.zeros(len(m.parks)), where=m.parks.va > 0,
+            m.parks.va,
+            out=np.zeros(len(m.parks)),
+            where=m.parks.va > 0,
         )
         k1 = max(1, len(f) // 100)
-        top = np.partition(f.va, len(f) - k1)[len(f) - k1:].sum() if len(f) else 0.0
+        top = np.partition(f.va, len(f) - k1)[len(f) - k1 :].sum() if len(f) else 0.0
         flows = m.ledger
         step_flows = _this_step(flows, m.t - 1)
         self.current = {

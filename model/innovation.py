@@ -17,7 +17,8 @@ def absorptive_capacity(digital, knowledge, va, specialized) -> np.ndarray:
 
 def rd_effort(rd, va, staff, staff_wanted) -> np.ndarray:
     """Effort ``e = (RD / VA) / 0.03 * sqrt(H / H*)``: R&D intensity relative to 3%, cut when
-    the firm could not hire the R&D staff its budget pays for."""
+    the firm could not hire the R&D staff its budget pays for.
+    """
     intensity = np.divide(rd, va, out=np.zeros_like(va), where=va > 0)
     fill = np.divide(staff, staff_wanted, out=np.ones_like(va), where=staff_wanted > 0)
     return intensity / 0.03 * np.sqrt(np.clip(fill, 0.0, 1.0))

@@ -29,6 +29,7 @@ from model.indicators import INDICATORS, Recorder
 from model.ledger import FlowLedger
 from model.setup import (
     REFERENCE_FIRMS,
+    REFERENCE_INSTITUTES,
     make_firms,
     make_institutes,
     make_parks,
@@ -81,6 +82,7 @@ class TransitionModel(Model):
         self.institutes, self.institute_focus = make_institutes(s, setup)
         self._initial_incubators = float(self.institutes.incubator.sum())
         self.scale = s.population.enterprises / REFERENCE_FIRMS
+        self.institute_scale = s.population.institutes / REFERENCE_INSTITUTES
         self._quota_carry = {"seedling": 0.0, "giant": 0.0, "design": 0.0, "innovation": 0.0}
 
         f = self.firms
@@ -182,8 +184,12 @@ class TransitionModel(Model):
     def _cost_share(self) -> np.ndarray:
         f = self.firms
         energy = f.va * f.e
-        co2_per_energy = self._emission_factor() * (1.0 - self.config.energy.green_emission_cut * f.g)
-        cost = energy * (self.config.energy.energy_price + co2_per_energy * self.policy.carbon_price * 1e-4)
+        co2_per_energy = self._emission_factor() * (
+            1.0 - self.config.energy.green_emission_cut * f.g
+        )
+        cost = energy * (
+            self.config.energy.energy_price + co2_per_energy * self.policy.carbon_price * 1e-4
+        )
         return np.divide(cost, f.va, out=np.zeros_like(cost), where=f.va > 0)
 
     def _emission_factor(self) -> float:
@@ -196,14 +202,18 @@ class TransitionModel(Model):
         f, tech = self.firms, self.config.technology
         index = self._chain_cost_index()
         self.chain_demand = demand.chain_demand(
-            self.chain_demand, self._chain_growth, np.exp(self._cost_index - index),
+            self.chain_demand,
+            self._chain_growth,
+            np.exp(self._cost_index - index),
             self._chain_elasticity,
         )
         self._cost_index = index
         self._add_promoted_projects()
         comp = demand.competitiveness(f.A, f.q, self._cost_share())
         noise = tech.demand_noise * self.streams["demand"].standard_normal(len(f))
-        f.share = demand.replicator_shares(f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise)
+        f.share = demand.replicator_shares(
+            f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise
+        )
         f.wanted = f.share * (self.chain_demand * self._shock())[f.chain]
 
     def _add_promoted_projects(self) -> None:
@@ -228,10 +238,14 @@ class TransitionModel(Model):
         wsum = group_sum(weight, f.chain, self.n_chains)
         weight = np.where(wsum[f.chain] > 0, weight / np.maximum(wsum[f.chain], 1e-300), f.share)
         new_demand = self.chain_demand + added
-        f.share = (f.share * self.chain_demand[f.chain] + added[f.chain] * weight) / new_demand[f.chain]
+        f.share = (f.share * self.chain_demand[f.chain] + added[f.chain] * weight) / new_demand[
+            f.chain
+        ]
         self.chain_demand = new_demand
         extra_va = added[f.chain] * weight
-        self._promoted_capital = f.z * extra_va / (f.A * (1 + self.config.technology.digital_bonus * f.d))
+        self._promoted_capital = (
+            f.z * extra_va / (f.A * (1 + self.config.technology.digital_bonus * f.d))
+        )
 
     def production_phase(self) -> None:
         """Phase 2: employment, value added, energy use and CO2 (with any energy shortage)."""
@@ -239,21 +253,45 @@ class TransitionModel(Model):
         tech, en = s.technology, s.energy
         f.K = f.K + self._promoted_capital
         va, workers = production.produce(
-            f.wanted, f.A, f.K, f.L, f.d, tech.capital_elasticity, tech.digital_bonus,
+            f.wanted,
+            f.A,
+            f.K,
+            f.L,
+            f.d,
+            tech.capital_elasticity,
+            tech.digital_bonus,
             s.finance.hiring_limit,
         )
-        energy = production.energy_use(va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving)
+        energy = production.energy_use(
+            va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving
+        )
         cut = self.events.energy_cut[self.t] if 0 <= self.t < self.horizon else 0.0
         if cut > 0:
-            va = production.ration_energy(va, energy, cut)
-            energy = production.energy_use(va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving)
-            workers = np.minimum(workers, production.labour_needed(
-                np.maximum(va, 1e-12), f.A, f.K, f.d, tech.capital_elasticity, tech.digital_bonus))
+            va = production.ration_energy(va, cut)
+            energy = production.energy_use(
+                va, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving
+            )
+            workers = np.minimum(
+                workers,
+                production.labour_needed(
+                    np.maximum(va, 1e-12),
+                    f.A,
+                    f.K,
+                    f.d,
+                    tech.capital_elasticity,
+                    tech.digital_bonus,
+                ),
+            )
         f.va, f.L = va, workers
         park_green = np.where(f.park >= 0, self.parks.green[np.maximum(f.park, 0)], 0.0)
         f.energy = energy
         f.co2 = production.emissions(
-            energy, self._emission_factor(), f.g, park_green, en.green_emission_cut, en.park_green_cut
+            energy,
+            self._emission_factor(),
+            f.g,
+            park_green,
+            en.green_emission_cut,
+            en.park_green_cut,
         )
 
     def capital_market(self) -> None:
@@ -265,7 +303,12 @@ class TransitionModel(Model):
         """
         f, s, pol = self.firms, self.config, self.policy
         fin, en = s.finance, s.energy
-        f.rd = f.rho * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy) * (1.0 + 0.3 * f.specialized) * f.va
+        f.rd = (
+            f.rho
+            * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy)
+            * (1.0 + 0.3 * f.specialized)
+            * f.va
+        )
         subsidy = pol.rd_subsidy * f.rd
         support = pol.seedling_support / 4.0 * f.va * f.specialized
         contracts = fin.contract_share * f.rd
@@ -273,8 +316,14 @@ class TransitionModel(Model):
         interest = fin.interest_rate / 4.0 * f.debt
         repay = 0.05 * f.debt
         f.profit = (
-            f.va - fin.wage * f.L * 1e-4 - fin.depreciation / 4.0 * f.K - interest
-            - (f.rd - subsidy) - en.energy_price * f.energy - carbon + support
+            f.va
+            - fin.wage * f.L * 1e-4
+            - fin.depreciation / 4.0 * f.K
+            - interest
+            - (f.rd - subsidy)
+            - en.energy_price * f.energy
+            - carbon
+            + support
         )
         f.nw = f.nw + (1.0 - fin.payout) * f.profit
         f.debt = f.debt - repay
@@ -290,7 +339,9 @@ class TransitionModel(Model):
         gov = pol.institute_funding / 4.0 * self.scale * (1 + pol.institute_funding_growth) ** years
         w_gov = inst.researchers / inst.researchers.sum()
         needs = group_sum(f.rd, f.chain, self.n_chains)
-        self.needs = needs / needs.sum() if needs.sum() > 0 else np.full(self.n_chains, 1 / self.n_chains)
+        self.needs = (
+            needs / needs.sum() if needs.sum() > 0 else np.full(self.n_chains, 1 / self.n_chains)
+        )
         focus = technology.effective_focus(self.institute_focus, self.needs, pol.coupling)
         w_con = (focus @ needs) * inst.researchers
         w_con = w_con / w_con.sum()
@@ -299,7 +350,8 @@ class TransitionModel(Model):
 
     def talent_market(self) -> None:
         """Phase 3a: graduates and introduced talent join the pool; firms hire R&D staff;
-        staff move toward more productive firms."""
+        staff move toward more productive firms.
+        """
         f, pol, fin = self.firms, self.policy, self.config.finance
         grads = pol.graduates / 4.0 * self.scale
         intro = pol.talent_introduction / 4.0 * self.scale
@@ -314,7 +366,7 @@ class TransitionModel(Model):
             from_grads = hired * grads / new if new > 0 else 0.0
             self.ledger.add("talent", "institute", "enterprise", min(from_grads, before))
             self.ledger.add("talent", "government", "enterprise", hired - from_grads)
-        log_a = np.log(f.A)
+        log_a = self._log_a = np.log(f.A)
         gap = group_mean(log_a, f.chain, self.n_chains)[f.chain] - log_a
         f.H, moved = talent.mobility(f.H, f.A, gap, 0.01)
         self.ledger.add("talent", "enterprise", "enterprise", moved)
@@ -327,7 +379,10 @@ class TransitionModel(Model):
         """
         f, inst, tech = self.firms, self.institutes, self.config.technology
         nc = self.n_chains
-        inst.know = inst.know * (1.0 - tech.knowledge_depreciation / 4.0) + tech.institute_productivity * inst.funding
+        inst.know = (
+            inst.know * (1.0 - tech.knowledge_depreciation / 4.0)
+            + tech.institute_productivity * inst.funding
+        )
         output = inst.know * inst.transfer
         research = inst.kind < 2
         ab = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
@@ -336,25 +391,39 @@ class TransitionModel(Model):
         ab_c = group_mean(ab, f.chain, nc, weights=f.va)
 
         usable = technology.usable_knowledge(
-            output[research], self.institute_focus[research], self.needs, self.policy.coupling,
+            output[research],
+            self.institute_focus[research],
+            self.needs,
+            self.policy.coupling,
             tech.uncoupled_relevance,
         )
         gain = technology.transfer_gain(usable, va_c, f.chain, ab, ab_c, tech.transfer_efficiency)
         centre = group_sum(output[inst.kind == 2], inst.home_chain[inst.kind == 2], nc)
-        common = tech.innovation_centre_effect * np.divide(centre, va_c, out=np.zeros(nc), where=va_c > 0)
+        common = tech.innovation_centre_effect * np.divide(
+            centre, va_c, out=np.zeros(nc), where=va_c > 0
+        )
         design_k = group_sum(output[inst.kind == 3], inst.home_chain[inst.kind == 3], nc)
-        dq = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)[f.chain]
+        dq = (
+            tech.design_effect
+            * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)[f.chain]
+        )
 
         self.tech_to_chain = group_sum(gain * f.va, f.chain, nc)
-        self.ledger.add("technology", "institute", "enterprise",
-                        (gain * f.va).sum() + (common[f.chain] * f.va).sum() + (dq * f.va).sum())
+        self.ledger.add(
+            "technology",
+            "institute",
+            "enterprise",
+            (gain * f.va).sum() + (common[f.chain] * f.va).sum() + (dq * f.va).sum(),
+        )
         f.q = f.q * (1.0 - tech.design_decay) + dq
 
-        log_a = np.log(f.A)
+        log_a = self._log_a  # A has not changed since the talent market
         mean = group_mean(log_a, f.chain, nc)
         sd = np.sqrt(np.maximum(group_mean(log_a**2, f.chain, nc) - mean**2, 0.0))
         frontier = mean + 1.64 * sd
-        spill = np.where(f.park >= 0, tech.park_spillover * self.parks.service[np.maximum(f.park, 0)], 0.0)
+        spill = np.where(
+            f.park >= 0, tech.park_spillover * self.parks.service[np.maximum(f.park, 0)], 0.0
+        )
         imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
         self.ledger.add("technology", "enterprise", "enterprise", (np.expm1(imit) * f.va).sum())
         f.A = f.A * (1.0 + gain + common[f.chain]) * np.exp(imit)
@@ -365,18 +434,28 @@ class TransitionModel(Model):
         f.know = f.know * (1.0 - tech.knowledge_depreciation / 4.0) + f.rd
         effort = innovation.rd_effort(f.rd, f.va, f.H, self.staff_wanted)
         p = innovation.success_probability(effort, self._absorptive, tech.innovation_hazard)
-        f.A = f.A * np.exp(innovation.innovate(
-            self.streams["innovation"], p, tech.innovation_step, tech.radical_probability, tech.radical_step
-        ))
+        f.A = f.A * np.exp(
+            innovation.innovate(
+                self.streams["innovation"],
+                p,
+                tech.innovation_step,
+                tech.radical_probability,
+                tech.radical_step,
+            )
+        )
 
     def investment_phase(self) -> None:
         """Phase 5: investment toward expected demand, credit, technical renovation."""
         f, s, pol = self.firms, self.config, self.policy
         fin, tech = s.finance, s.technology
-        growth = (1.0 + self._chain_growth[f.chain])
+        growth = 1.0 + self._chain_growth[f.chain]
         target = investment.capital_target(f.wanted * growth, f.A, f.d, tech.digital_bonus, f.z)
-        desired = investment.desired_investment(target, f.K, fin.investment_speed, fin.depreciation / 4.0)
-        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * np.where(f.specialized, 1.5, 1.0)
+        desired = investment.desired_investment(
+            target, f.K, fin.investment_speed, fin.depreciation / 4.0
+        )
+        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * np.where(
+            f.specialized, 1.5, 1.0
+        )
         limit = investment.credit_limit(f.nw, f.debt, fin.leverage_limit, pol.credit_supply, access)
         internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
         inv, borrowed = investment.finance(desired, internal, limit)
@@ -397,24 +476,43 @@ class TransitionModel(Model):
         f, parks, s, pol = self.firms, self.parks, self.config, self.policy
         ad = s.adoption
         rng = self.streams["adoption"]
-        n_parks = len(parks)
         in_park = f.park >= 0
         pidx = np.maximum(f.park, 0)
+        # neighbours: the firm's park, or its chain's firms outside parks
+        hood = np.where(in_park, f.park, len(parks) + f.chain)
+        n_hoods = len(parks) + self.n_chains
 
         def peers(level):
-            park_mean = group_mean(level[in_park], f.park[in_park], n_parks, weights=f.va[in_park])
-            chain_mean = group_mean(level, f.chain, self.n_chains, weights=f.va)
-            return np.where(in_park, park_mean[pidx], chain_mean[f.chain])
+            return group_mean(level, hood, n_hoods, weights=f.va)[hood]
 
         rel_e = f.e / max(np.average(f.e, weights=np.maximum(f.va, 1e-12)), 1e-12)
         g_inf = np.where(in_park, parks.green[pidx], 0.0)
-        m_g = adoption.green_economics(pol.carbon_price, rel_e, pol.green_subsidy, g_inf,
-                                       ad.carbon_price_response, ad.subsidy_response, ad.infrastructure_response)
-        dg = adoption.adopt(rng, f.g, adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g), ad.upgrade_step)
+        m_g = adoption.green_economics(
+            pol.carbon_price,
+            rel_e,
+            pol.green_subsidy,
+            g_inf,
+            ad.carbon_price_response,
+            ad.subsidy_response,
+            ad.infrastructure_response,
+        )
+        dg = adoption.adopt(
+            rng,
+            f.g,
+            adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g),
+            ad.upgrade_step,
+        )
         d_inf = np.where(in_park, parks.digital[pidx], 0.0)
-        m_d = adoption.digital_economics(pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response)
+        m_d = adoption.digital_economics(
+            pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response
+        )
         peer_d = peers(f.d)
-        dd = adoption.adopt(rng, f.d, adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, m_d), ad.upgrade_step)
+        dd = adoption.adopt(
+            rng,
+            f.d,
+            adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, m_d),
+            ad.upgrade_step,
+        )
 
         cost_g = 0.08 * dg * f.K
         cost_d = 0.05 * dd * f.K
@@ -427,7 +525,9 @@ class TransitionModel(Model):
         data = dd * f.va
         f_sub = ad.subsidy_response * pol.digital_support / m_d
         f_inf = ad.infrastructure_response * d_inf / m_d
-        f_peer = ad.digital_imitation * peer_d / (ad.digital_innovation + ad.digital_imitation * peer_d)
+        f_peer = (
+            ad.digital_imitation * peer_d / (ad.digital_innovation + ad.digital_imitation * peer_d)
+        )
         led.add("data", "government", "enterprise", (data * f_sub).sum())
         led.add("data", "park", "enterprise", (data * f_inf).sum())
         led.add("data", "enterprise", "enterprise", (data * (1 - f_sub - f_inf) * f_peer).sum())
@@ -436,13 +536,18 @@ class TransitionModel(Model):
         parks.green = adoption.infrastructure(parks.green, pol.green_infrastructure)
         parks.digital = adoption.infrastructure(parks.digital, pol.digital_infrastructure)
         parks.service = adoption.infrastructure(parks.service, pol.park_services)
-        spend = s.finance.infrastructure_cost * self.scale * (parks.green + parks.digital + parks.service - before)
+        spend = (
+            s.finance.infrastructure_cost
+            * self.scale
+            * (parks.green + parks.digital + parks.service - before)
+        )
         led.add("capital", "government", "park", spend.sum())
 
     def policy_selection(self) -> None:
         """Phase 7 (each Q4): high-tech certification, leading enterprises, the seedling
         programme (specialized-and-new), little giants, new design and innovation centres,
-        and size classes."""
+        and size classes.
+        """
         f, pol = self.firms, self.policy
         rng = self.streams["selection"]
         f.size = size_classes(f.va)
@@ -451,11 +556,18 @@ class TransitionModel(Model):
         mean_a = group_mean(f.A, f.chain, self.n_chains, weights=f.va)
         score = selection.innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
         quota = self._take_quota("seedling", pol.seedling_quota * self.scale)
-        f.specialized = f.specialized | selection.pick_top(score, ~f.specialized & (f.size >= 1), quota)
+        f.specialized = f.specialized | selection.pick_top(
+            score, ~f.specialized & (f.size >= 1), quota
+        )
         quota = self._take_quota("giant", pol.little_giant_quota * self.scale)
-        f.little_giant = f.little_giant | selection.pick_top(score, f.specialized & ~f.little_giant, quota)
-        for kind, key, lever in ((3, "design", pol.design_centres_new), (2, "innovation", pol.innovation_centres_new)):
-            k = self._take_quota(key, lever * self.scale)
+        f.little_giant = f.little_giant | selection.pick_top(
+            score, f.specialized & ~f.little_giant, quota
+        )
+        for kind, key, lever in (
+            (3, "design", pol.design_centres_new),
+            (2, "innovation", pol.innovation_centres_new),
+        ):
+            k = self._take_quota(key, lever * self.institute_scale)
             if k > 0:
                 self._add_institutes(np.full(k, kind, dtype=np.int8), rng)
 
@@ -492,12 +604,16 @@ class TransitionModel(Model):
         f.age = f.age + 1
 
         rng = self.streams["entry"]
-        incubation = self.policy.incubation * self.institutes.incubator.sum() / self._initial_incubators
+        incubation = (
+            self.policy.incubation * self.institutes.incubator.sum() / self._initial_incubators
+        )
         k = demography.entry_count(rng, len(f), fin.entry_rate, incubation)
         self._entries = k
         if k == 0:
             return
-        w = group_sum(f.va, f.chain, self.n_chains) * (1.0 + 5.0 * np.maximum(self._chain_growth, 0.0))
+        w = group_sum(f.va, f.chain, self.n_chains) * (
+            1.0 + 5.0 * np.maximum(self._chain_growth, 0.0)
+        )
         chain = rng.choice(self.n_chains, size=k, p=w / w.sum()).astype(np.intp)
         self._enter(chain, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))
 
@@ -514,27 +630,51 @@ class TransitionModel(Model):
         g = group_mean(f.g, f.chain, nc, weights=f.va)[chain]
         va = share * self.chain_demand[chain]
         bonus = 1.0 + tech.digital_bonus * d
-        z = np.array([np.median(f.z[f.chain == c]) if counts[c] else 1.0 for c in range(nc)])[chain]
+        z = np.exp(group_mean(np.log(f.z), f.chain, nc))[chain]
         capital = z * va / (tfp * bonus)
-        workers = production.labour_needed(va, tfp, capital, d, tech.capital_elasticity, tech.digital_bonus)
+        workers = production.labour_needed(
+            va, tfp, capital, d, tech.capital_elasticity, tech.digital_bonus
+        )
         e = np.exp(group_mean(np.log(f.e), f.chain, nc)[chain])
         rho = 1.5 * self._chain_rd[chain] * np.exp(0.5 * rng.standard_normal(k) - 0.125)
         rd = rho * va
         tenants = np.bincount(f.park[f.park >= 0], minlength=len(self.parks))
-        park = demography.choose_parks(rng, chain, self.parks.focus, self.parks.land - tenants, self.parks.service)
+        park = demography.choose_parks(
+            rng, chain, self.parks.focus, self.parks.land - tenants, self.parks.service
+        )
         slots = f.append(
             {
-                "chain": chain, "park": park, "size": 3, "K": capital, "L": workers, "A": tfp,
-                "d": d, "g": g, "share": share, "va": va, "wanted": va, "rd": rd, "rho": rho,
-                "z": z, "e": e, "nw": 0.6 * capital, "debt": 0.4 * capital,
-                "H": talent.staff_wanted(rd, s.finance.rd_wage), "know": 20.0 * rd,
+                "chain": chain,
+                "park": park,
+                "size": 3,
+                "K": capital,
+                "L": workers,
+                "A": tfp,
+                "d": d,
+                "g": g,
+                "share": share,
+                "va": va,
+                "wanted": va,
+                "rd": rd,
+                "rho": rho,
+                "z": z,
+                "e": e,
+                "nw": 0.6 * capital,
+                "debt": 0.4 * capital,
+                "H": talent.staff_wanted(rd, s.finance.rd_wage),
+                "know": 20.0 * rd,
             },
             k,
         )
         f.share = f.share / group_sum(f.share, f.chain, nc)[f.chain]
         self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots]
         self.ledger.add("technology", "institute", "enterprise", incubated * va.sum())
-        self.ledger.add("talent", "institute", "enterprise", incubated * talent.staff_wanted(rd, s.finance.rd_wage).sum())
+        self.ledger.add(
+            "talent",
+            "institute",
+            "enterprise",
+            incubated * talent.staff_wanted(rd, s.finance.rd_wage).sum(),
+        )
 
     # -- setup helpers ------------------------------------------------------------------------
     def _init_rd_state(self) -> None:
@@ -566,10 +706,19 @@ class TransitionModel(Model):
 
     # -- output -------------------------------------------------------------------------------
     def indicators(self) -> pd.DataFrame:
-        """One row per recorded quarter; columns and units in :data:`model.indicators.INDICATORS`."""
+        """One row per recorded quarter (columns and units: ``model.indicators.INDICATORS``)."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        for col in ("step", "year", "quarter", "enterprises", "high_tech", "specialized_new",
-                    "little_giants", "entries", "exits"):
+        for col in (
+            "step",
+            "year",
+            "quarter",
+            "enterprises",
+            "high_tech",
+            "specialized_new",
+            "little_giants",
+            "entries",
+            "exits",
+        ):
             df[col] = df[col].astype("int64")
         return df
 

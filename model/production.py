@@ -51,15 +51,10 @@ def emissions(energy, factor: float, green, park_green, green_cut: float, park_c
     return energy * factor * (1.0 - green_cut * green) * (1.0 - park_cut * park_green)
 
 
-def ration_energy(va, energy, cut: float) -> np.ndarray:
-    """Output lost to an energy shortage that removes share ``cut`` of energy supply.
+def ration_energy(va, cut: float) -> np.ndarray:
+    """Output after an energy shortage that removes share ``cut`` of energy supply.
 
-    Rationing falls on energy use: each firm loses ``cut * E_i / mean(E/VA)`` of its output,
-    capped at its whole output, so the total cut in energy is about ``cut`` and the most
-    energy-intensive firms lose most.
+    Rationing is proportional: every firm loses the share ``cut`` of its output,
+    ``VA' = (1 - cut) VA``, so energy use also falls by ``cut``.
     """
-    if cut <= 0.0:
-        return va
-    mean_int = energy.sum() / max(va.sum(), 1e-12)
-    loss = np.minimum(1.0, cut * np.divide(energy, va * mean_int, out=np.zeros_like(va), where=va > 0))
-    return va * (1.0 - loss)
+    return va * (1.0 - cut)

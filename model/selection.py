@@ -28,17 +28,18 @@ def leading(va, chain, n_chains: int, per_chain: int) -> np.ndarray:
     chosen = np.zeros(va.shape[0], dtype=bool)
     if per_chain <= 0:
         return chosen
-    order = np.lexsort((-va, chain))
-    sorted_chain = chain[order]
-    starts = np.searchsorted(sorted_chain, np.arange(n_chains))
-    rank = np.arange(order.size) - starts[sorted_chain]
-    chosen[order[rank < per_chain]] = True
+    for c in range(n_chains):
+        idx = np.flatnonzero(chain == c)
+        if idx.size > per_chain:
+            idx = idx[np.argpartition(-va[idx], per_chain - 1)[:per_chain]]
+        chosen[idx] = True
     return chosen
 
 
 def high_tech(rd, va, staff, workers, intensity_min: float = 0.03, staff_min: float = 0.05):
     """High-tech certification: R&D over value added at least 3% and R&D staff at least 5% of
-    employees (a proxy for the national criteria on R&D over revenue and staff)."""
+    employees (a proxy for the national criteria on R&D over revenue and staff).
+    """
     intensity = np.divide(rd, va, out=np.zeros_like(va), where=va > 0)
     ratio = np.divide(staff, staff + workers, out=np.zeros_like(va), where=(staff + workers) > 0)
     return (intensity >= intensity_min) & (ratio >= staff_min)

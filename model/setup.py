@@ -13,25 +13,64 @@ from model.table import Table
 from scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Scenario
 
 FIRM_COLUMNS = {
-    "chain": np.intp, "park": np.intp, "size": np.int8,
-    "K": float, "L": float, "H": float, "A": float, "q": float, "know": float,
-    "d": float, "g": float, "share": float, "va": float, "wanted": float, "rd": float,
-    "rho": float, "z": float, "e": float, "energy": float, "co2": float,
-    "nw": float, "debt": float, "profit": float, "inv": float,
-    "age": np.int32, "losses": np.int32,
-    "high_tech": bool, "specialized": bool, "little_giant": bool, "leading": bool,
+    "chain": np.intp,
+    "park": np.intp,
+    "size": np.int8,
+    "K": float,
+    "L": float,
+    "H": float,
+    "A": float,
+    "q": float,
+    "know": float,
+    "d": float,
+    "g": float,
+    "share": float,
+    "va": float,
+    "wanted": float,
+    "rd": float,
+    "rho": float,
+    "z": float,
+    "e": float,
+    "energy": float,
+    "co2": float,
+    "nw": float,
+    "debt": float,
+    "profit": float,
+    "inv": float,
+    "age": np.int32,
+    "losses": np.int32,
+    "high_tech": bool,
+    "specialized": bool,
+    "little_giant": bool,
+    "leading": bool,
 }
 INSTITUTE_COLUMNS = {
-    "kind": np.int8, "researchers": float, "funding": float, "know": float,
-    "transfer": float, "incubator": float, "home_chain": np.intp,
+    "kind": np.int8,
+    "researchers": float,
+    "funding": float,
+    "know": float,
+    "transfer": float,
+    "incubator": float,
+    "home_chain": np.intp,
 }
 PARK_COLUMNS = {
-    "kind": np.int8, "x": float, "y": float, "land": float, "focus": np.intp,
-    "service": float, "digital": float, "green": float, "va": float, "green_share": float,
+    "kind": np.int8,
+    "x": float,
+    "y": float,
+    "land": float,
+    "focus": np.intp,
+    "service": float,
+    "digital": float,
+    "green": float,
+    "va": float,
+    "green_share": float,
 }
 
 REFERENCE_FIRMS = 7100
 """Enterprise count the policy quotas are stated for; quotas scale with the population."""
+
+REFERENCE_INSTITUTES = 120
+"""Institute count the yearly quotas of new design and innovation centres are stated for."""
 
 SIZE_CUTS = (0.02, 0.13, 0.70)
 """Cumulative shares of firms (by value added, largest first) that are large, medium, small."""
@@ -71,7 +110,10 @@ def make_parks(s: Scenario, rng: np.random.Generator) -> Table:
     t = Table(PARK_COLUMNS, n)
     t.append(
         {
-            "kind": kinds, "x": x, "y": y, "focus": focus,
+            "kind": kinds,
+            "x": x,
+            "y": y,
+            "focus": focus,
             "service": np.where(national, 0.6, 0.35) + 0.05 * rng.standard_normal(n),
             "digital": np.where(national, 0.4, 0.2) + 0.05 * rng.standard_normal(n),
             "green": np.where(national, 0.25, 0.1) + 0.05 * rng.standard_normal(n),
@@ -118,11 +160,14 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> Table:
     )
     e_chain = np.array([c.energy_intensity for c in chains])[chain]
     energy_int = (
-        e_chain * np.exp(0.3 * rng.standard_normal(n) - 0.045)
+        e_chain
+        * np.exp(0.3 * rng.standard_normal(n) - 0.045)
         / ((1 - tech.green_energy_saving * green) * (1 - tech.digital_energy_saving * digital))
     )
 
-    p_park = np.where(size <= 1, s.population.park_membership_large, s.population.park_membership_small)
+    p_park = np.where(
+        size <= 1, s.population.park_membership_large, s.population.park_membership_small
+    )
     in_park = rng.random(n) < p_park
     park = np.full(n, -1, dtype=np.intp)
     kind_weight = np.where(parks.kind < 2, 4.0, 1.0)
@@ -138,9 +183,22 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> Table:
     t = Table(FIRM_COLUMNS, int(n * 1.3))
     t.append(
         {
-            "chain": chain, "park": park, "size": size, "K": capital, "L": workers,
-            "A": tfp, "d": digital, "g": green, "share": share, "va": va, "wanted": va,
-            "rho": rho, "z": z, "e": energy_int, "nw": 0.5 * capital, "debt": 0.5 * capital,
+            "chain": chain,
+            "park": park,
+            "size": size,
+            "K": capital,
+            "L": workers,
+            "A": tfp,
+            "d": digital,
+            "g": green,
+            "share": share,
+            "va": va,
+            "wanted": va,
+            "rho": rho,
+            "z": z,
+            "e": energy_int,
+            "nw": 0.5 * capital,
+            "debt": 0.5 * capital,
             "age": rng.integers(4, 120, n),
         },
         n,
@@ -156,7 +214,9 @@ def make_institutes(s: Scenario, rng: np.random.Generator) -> tuple[Table, np.nd
     """
     m = s.population.institutes
     nc = len(s.chains)
-    kinds = np.repeat(np.arange(len(INSTITUTE_KINDS)), apportion(m, s.population.institute_kind_shares))
+    kinds = np.repeat(
+        np.arange(len(INSTITUTE_KINDS)), apportion(m, s.population.institute_kind_shares)
+    )
     t = Table(INSTITUTE_COLUMNS, m * 2)
     t.append(new_institute_columns(s, rng, kinds), m)
     focus = institute_focus(rng, kinds, t.home_chain, nc)
@@ -167,7 +227,9 @@ def new_institute_columns(s: Scenario, rng: np.random.Generator, kinds: np.ndarr
     """Column values for institutes of the given kinds (new or initial)."""
     m = kinds.shape[0]
     va_share = np.array([c.va_share for c in s.chains])
-    researchers = np.array([800.0, 300.0, 150.0, 60.0])[kinds] * np.exp(0.5 * rng.standard_normal(m))
+    researchers = np.array([800.0, 300.0, 150.0, 60.0])[kinds] * np.exp(
+        0.5 * rng.standard_normal(m)
+    )
     return {
         "kind": kinds,
         "researchers": researchers,
@@ -179,7 +241,8 @@ def new_institute_columns(s: Scenario, rng: np.random.Generator, kinds: np.ndarr
 
 def institute_focus(rng: np.random.Generator, kinds, home_chain, n_chains: int) -> np.ndarray:
     """Own research interests: Dirichlet(0.3) for universities and research institutes, all
-    weight on the home chain for innovation and design centres."""
+    weight on the home chain for innovation and design centres.
+    """
     m = kinds.shape[0]
     focus = rng.dirichlet(np.full(n_chains, 0.3), size=m)
     centre = kinds >= 2

@@ -25,4 +25,7 @@ MECHANISMS = (
 def spawn_streams(seed: int | np.random.SeedSequence) -> dict[str, np.random.Generator]:
     """One generator per mechanism in :data:`MECHANISMS`, spawned with ``SeedSequence.spawn``."""
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return {name: np.random.default_rng(child) for name, child in zip(MECHANISMS, ss.spawn(len(MECHANISMS)), strict=True)}
+    return {
+        name: np.random.default_rng(child)
+        for name, child in zip(MECHANISMS, ss.spawn(len(MECHANISMS)), strict=True)
+    }

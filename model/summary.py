@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FLOW_COLUMNS = ("value_added", "investment", "rd_spending", "energy_use", "co2", "entries",
-                "exits", "talent_flow", "technology_flow")
+FLOW_COLUMNS = (
+    "value_added",
+    "investment",
+    "rd_spending",
+    "energy_use",
+    "co2",
+    "entries",
+    "exits",
+    "talent_flow",
+    "technology_flow",
+)
 """Quarterly flows: a year's figure is their sum."""
 
 STOCK_COLUMNS = ("enterprises", "high_tech", "specialized_new", "little_giants")
@@ -59,11 +68,20 @@ def outcomes(indicators: pd.DataFrame) -> dict[str, float]:
             break
     out: dict[str, float] = {
         "innovation_year": crossing,
-        "emission_peak_year": float(years[int(np.argmax(full["co2"].to_numpy()))]) if len(full) else np.nan,
+        "emission_peak_year": float(years[int(np.argmax(full["co2"].to_numpy()))])
+        if len(full)
+        else np.nan,
     }
     last = full.iloc[-1] if len(full) else y.iloc[-1]
-    for col in ("value_added", "innovation_share", "rd_intensity", "strategic_emerging_share",
-                "carbon_intensity", "green_share", "enterprises"):
+    for col in (
+        "value_added",
+        "innovation_share",
+        "rd_intensity",
+        "strategic_emerging_share",
+        "carbon_intensity",
+        "green_share",
+        "enterprises",
+    ):
         out[f"{col}_end"] = float(last[col])
     for year in (2025, 2030, 2035):
         row = full[full["year"] == year]

@@ -23,8 +23,8 @@ class Table:
         self._cap = max(int(capacity), 16)
         self._data = {k: np.zeros(self._cap, dtype=t) for k, t in self._dtypes.items()}
         self.n = 0
-        self.slot = np.zeros(self._cap, dtype=np.int64)
-        self.row_of = np.zeros(self._cap, dtype=np.int64)
+        self._slot = np.zeros(self._cap, dtype=np.int64)
+        self.row_of = np.full(self._cap, -1, dtype=np.int64)
         self._next_slot = 0
 
     def __len__(self) -> int:
@@ -44,6 +44,11 @@ class Table:
             super().__setattr__(name, value)
 
     @property
+    def slot(self) -> np.ndarray:
+        """Permanent slot of each row's agent."""
+        return self._slot[: self.n]
+
+    @property
     def columns(self) -> list[str]:
         """Column names."""
         return list(self._dtypes)
@@ -57,8 +62,8 @@ class Table:
             new[: self.n] = arr[: self.n]
             self._data[k] = new
         slot = np.zeros(cap, dtype=np.int64)
-        slot[: self.n] = self.slot[: self.n]
-        self.slot = slot
+        slot[: self.n] = self._slot[: self.n]
+        self._slot = slot
         self._cap = cap
 
     def append(self, values: dict[str, np.ndarray | float], count: int) -> np.ndarray:
@@ -72,7 +77,7 @@ class Table:
         for k, v in values.items():
             self._data[k][lo:hi] = v
         slots = np.arange(self._next_slot, self._next_slot + count, dtype=np.int64)
-        self.slot[lo:hi] = slots
+        self._slot[lo:hi] = slots
         self._next_slot += count
         if self._next_slot > len(self.row_of):
             row_of = np.full(max(self._next_slot, 2 * len(self.row_of)), -1, dtype=np.int64)
@@ -83,22 +88,29 @@ class Table:
         return slots
 
     def compact(self, keep: np.ndarray) -> np.ndarray:
-        """Drop rows where ``keep`` is False, keeping order.
+        """Drop rows where ``keep`` is False.
+
+        The last surviving rows are moved into the holes (swap-remove), so the cost grows with
+        the number of rows removed, not with the table size; row order is not kept.
 
         Returns:
             The removed rows' slots.
         """
         keep = np.asarray(keep, dtype=bool)
-        gone = self.slot[: self.n][~keep]
-        if gone.size == 0:
-            return gone
-        m = int(keep.sum())
-        for k, arr in self._data.items():
-            arr[:m] = arr[: self.n][keep]
-        self.slot[:m] = self.slot[: self.n][keep]
+        dead = np.flatnonzero(~keep)
+        if dead.size == 0:
+            return dead.astype(np.int64)
+        gone = self._slot[dead].copy()
+        m = self.n - dead.size
+        holes = dead[dead < m]
+        tail = np.arange(m, self.n)
+        movers = tail[keep[m:]]
+        for arr in self._data.values():
+            arr[holes] = arr[movers]
+        self._slot[holes] = self._slot[movers]
         self.row_of[gone] = -1
+        self.row_of[self._slot[holes]] = holes
         self.n = m
-        self.row_of[self.slot[:m]] = np.arange(m)
         return gone
 
     def row(self, slot: int) -> int:

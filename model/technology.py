@@ -28,8 +28,12 @@ def usable_knowledge(
 
 
 def transfer_gain(
-    usable: np.ndarray, chain_va: np.ndarray, chain: np.ndarray, absorptive: np.ndarray,
-    chain_absorptive: np.ndarray, efficiency: float,
+    usable: np.ndarray,
+    chain_va: np.ndarray,
+    chain: np.ndarray,
+    absorptive: np.ndarray,
+    chain_absorptive: np.ndarray,
+    efficiency: float,
 ) -> np.ndarray:
     """Relative TFP gain of each firm from institute transfers.
 
@@ -37,8 +41,12 @@ def transfer_gain(
     its value added, more to firms with higher absorptive capacity ``a_i``.
     """
     per_va = np.divide(usable, chain_va, out=np.zeros_like(usable), where=chain_va > 0)
-    rel = np.divide(absorptive, chain_absorptive[chain], out=np.zeros_like(absorptive),
-                    where=chain_absorptive[chain] > 0)
+    rel = np.divide(
+        absorptive,
+        chain_absorptive[chain],
+        out=np.zeros_like(absorptive),
+        where=chain_absorptive[chain] > 0,
+    )
     return efficiency * per_va[chain] * rel
 
 

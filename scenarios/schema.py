@@ -10,8 +10,9 @@ to (coordination, digital, green, factor supply, services).
 
 from __future__ import annotations
 
+import difflib
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -60,6 +61,28 @@ class Section(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data: Any) -> Any:
+        """Numbers must be written as finite numbers: not quoted, not true/false, not NaN/inf."""
+        if not isinstance(data, dict):
+            return data
+        for name, value in data.items():
+            field = cls.model_fields.get(name)
+            number = (get_args(field.annotation) or (field.annotation,))[0] if field else None
+            if number not in (int, float):
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, bool | str) or (isinstance(v, float) and not math.isfinite(v)):
+                    lo, hi = bounds(field)
+                    kind = "a finite number" if isinstance(v, float) else "a number"
+                    allowed = ("list of " if isinstance(value, list) else "") + number.__name__
+                    if lo is not None or hi is not None:
+                        allowed += f" from {lo} to {hi}"
+                    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+                    raise ValueError(f"{name} = {shown}: must be {kind}; allowed: {allowed}")
+        return data
+
     @model_validator(mode="after")
     def _finite(self) -> Section:
         for name in type(self).model_fields:
@@ -78,7 +101,10 @@ class Horizon(Section):
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
         if self.end_year < self.start_year:
-            raise ValueError(f"end_year: {self.end_year} is before start_year {self.start_year}")
+            raise ValueError(
+                f"end_year = {self.end_year}: before start_year {self.start_year}; "
+                f"allowed: {self.start_year} or later"
+            )
         return self
 
     @property
@@ -115,12 +141,13 @@ class Population(Section):
     @classmethod
     def _shares(cls, v: list[float], info) -> list[float]:
         n = 4 if info.field_name == "institute_kind_shares" else 3
+        allowed = f"allowed: {n} shares >= 0 that sum to 1"
         if len(v) != n:
-            raise ValueError(f"{info.field_name}: needs {n} shares, got {len(v)}")
+            raise ValueError(f"{info.field_name} = {v}: {len(v)} shares; {allowed}")
         if any((not math.isfinite(x)) or x < 0 for x in v):
-            raise ValueError(f"{info.field_name}: shares must be finite and >= 0, got {v}")
+            raise ValueError(f"{info.field_name} = {v}: a share is negative; {allowed}")
         if abs(sum(v) - 1.0) > 1e-6:
-            raise ValueError(f"{info.field_name}: shares must sum to 1, got {sum(v):.4g}")
+            raise ValueError(f"{info.field_name} = {v}: shares sum to {sum(v):.4g}; {allowed}")
         return v
 
 
@@ -133,7 +160,7 @@ class Chain(Section):
     va_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of industrial value added at start")
     firm_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of enterprises at start")
     demand_growth: float = param(0.05, -0.5, 1.0, "1/year", "Trend growth of real demand")
-    price_elasticity: float = param(0.3, 0.0, 3.0, "1", "Demand gain per unit fall in the chain's unit cost")
+    price_elasticity: float = param(1.0, 0.0, 3.0, "1", "Demand gain per unit fall in the chain's unit cost")
     energy_intensity: float = param(0.7, 0.01, 10.0, "tce/10k yuan", "Energy per value added of a firm with no green or digital upgrade")
     rd_propensity: float = param(0.05, 0.0, 0.5, "0-1", "R&D spending over value added of a typical firm")
     labour_productivity: float = param(9.0, 0.01, 100.0, "10k yuan/worker/quarter", "Value added per worker at start")
@@ -145,23 +172,23 @@ class Technology(Section):
     capital_elasticity: float = param(0.45, 0.05, 0.9, "1", "alpha: output elasticity of capital (capital income share)")
     capital_output_ratio: float = param(2.4, 0.2, 10.0, "years", "Capital over annual value added at start")
     digital_bonus: float = param(0.12, 0.0, 1.0, "1", "Capacity gain of a fully digital firm")
-    innovation_hazard: float = param(0.2, 0.0, 50.0, "1/quarter", "lambda in p = 1 - exp(-lambda * effort * absorptive)")
-    innovation_step: float = param(0.012, 0.0, 0.5, "1", "Mean TFP gain of an incremental innovation")
-    radical_probability: float = param(0.02, 0.0, 1.0, "0-1", "Share of successful innovations that are radical")
+    innovation_hazard: float = param(0.25, 0.0, 50.0, "1/quarter", "lambda in p = 1 - exp(-lambda * effort * absorptive)")
+    innovation_step: float = param(0.011, 0.0, 0.5, "1", "Mean TFP gain of an incremental innovation")
+    radical_probability: float = param(0.01, 0.0, 1.0, "0-1", "Share of successful innovations that are radical")
     radical_step: float = param(0.15, 0.0, 3.0, "1", "Mean TFP gain of a radical innovation")
-    imitation_rate: float = param(0.004, 0.0, 1.0, "1/quarter", "Share of the gap to the chain frontier closed by imitation")
+    imitation_rate: float = param(0.002, 0.0, 1.0, "1/quarter", "Share of the gap to the chain frontier closed by imitation")
     park_spillover: float = param(0.5, 0.0, 5.0, "1", "Extra imitation for firms inside a park, times park service level")
     institute_productivity: float = param(0.25, 0.0, 10.0, "knowledge/100m yuan", "Knowledge an institute makes per unit of funding")
-    transfer_efficiency: float = param(0.025, 0.0, 1.0, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm capacity")
+    transfer_efficiency: float = param(0.05, 0.0, 1.0, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm capacity")
     uncoupled_relevance: float = param(0.35, 0.0, 1.0, "0-1", "Share of institute knowledge usable by industry when not steered by chain needs")
-    knowledge_depreciation: float = param(0.15, 0.0, 1.0, "1/year", "Depreciation of R&D knowledge stocks")
+    knowledge_depreciation: float = param(0.15, 0.01, 1.0, "1/year", "Depreciation of R&D knowledge stocks (above 0: institutes start at their steady-state knowledge)")
     replicator_speed: float = param(0.06, 0.0, 5.0, "1/quarter", "chi: market share response to relative competitiveness")
     demand_noise: float = param(0.05, 0.0, 1.0, "1", "Std. dev. of idiosyncratic quarterly demand shocks (log)")
     innovation_centre_effect: float = param(0.02, 0.0, 1.0, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain value added")
     design_effect: float = param(0.5, 0.0, 10.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain value added")
     design_decay: float = param(0.08, 0.0, 1.0, "1/quarter", "Obsolescence of design quality")
     efficiency_gain: float = param(0.0, 0.0, 0.2, "1/year", "Autonomous energy-efficiency improvement")
-    green_energy_saving: float = param(0.25, 0.0, 1.0, "0-1", "Energy saved by fully green capacity")
+    green_energy_saving: float = param(0.15, 0.0, 1.0, "0-1", "Energy saved by fully green capacity")
     digital_energy_saving: float = param(0.05, 0.0, 1.0, "0-1", "Energy saved by a fully digital firm")
 
 
@@ -170,7 +197,7 @@ class Finance(Section):
 
     interest_rate: float = param(0.045, 0.0, 0.5, "1/year", "Loan interest rate")
     wage: float = param(2.0, 0.0, 10.0, "10k yuan/worker/quarter", "Production worker wage")
-    rd_wage: float = param(5.0, 0.0, 10.0, "10k yuan/person/quarter", "R&D staff cost")
+    rd_wage: float = param(5.0, 0.5, 10.0, "10k yuan/person/quarter", "R&D staff cost (above 0: R&D budgets pay for staff)")
     leverage_limit: float = param(1.5, 0.0, 20.0, "1", "Debt over net worth banks will lend up to")
     depreciation: float = param(0.07, 0.0, 1.0, "1/year", "Depreciation of physical capital")
     investment_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Share of the capital gap closed per quarter")
@@ -182,7 +209,7 @@ class Finance(Section):
     hiring_limit: float = param(0.08, 0.0, 2.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
     infrastructure_cost: float = param(30.0, 0.0, 1e4, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
     exit_losses: int = param(8, 1, 100, "quarters", "Consecutive loss quarters after which a firm exits")
-    exit_hazard: float = param(0.006, 0.0, 0.5, "1/quarter", "Random exit probability")
+    exit_hazard: float = param(0.006, 0.0, 0.1, "1/quarter", "Random exit probability (at most 0.1: a third of firms a year)")
     entry_rate: float = param(0.012, 0.0, 0.5, "1/quarter", "Entries per quarter as a share of enterprises, before incubation effects")
     entrant_size: float = param(0.15, 0.001, 10.0, "1", "Entrant size relative to the mean firm of its chain")
 
@@ -190,7 +217,7 @@ class Finance(Section):
 class Energy(Section):
     """Energy prices and emission factors."""
 
-    energy_price: float = param(0.09, 0.0, 10.0, "100m yuan/10k tce", "Price of energy (about 900 yuan per tce)")
+    energy_price: float = param(0.09, 0.0, 0.5, "100m yuan/10k tce", "Price of energy (about 900 yuan per tce; at most 5,000)")
     emission_factor: float = param(2.05, 0.0, 5.0, "t CO2/tce", "CO2 per tonne of standard coal at start")
     green_emission_cut: float = param(0.3, 0.0, 1.0, "0-1", "Emission cut of fully green capacity from its own clean energy")
     grid_decarbonisation: float = param(0.02, -0.2, 0.5, "1/year", "Yearly fall of the emission factor from a cleaner grid")
@@ -203,7 +230,7 @@ class Adoption(Section):
     """Bass-type adoption of green processes and digital tools (per year)."""
 
     green_innovation: float = param(0.02, 0.0, 1.0, "1/year", "p: spontaneous green adoption")
-    green_imitation: float = param(0.15, 0.0, 5.0, "1/year", "q: adoption from the share of green adopters nearby")
+    green_imitation: float = param(0.08, 0.0, 5.0, "1/year", "q: adoption from the share of green adopters nearby")
     digital_innovation: float = param(0.03, 0.0, 1.0, "1/year", "p: spontaneous digital adoption")
     digital_imitation: float = param(0.2, 0.0, 5.0, "1/year", "q: adoption from digital peers nearby")
     upgrade_step: float = param(0.25, 0.01, 1.0, "0-1", "Rise in green share or digital level at one adoption")
@@ -216,7 +243,7 @@ class Policy(Section):
     """The plan's levers, grouped by the five capabilities."""
 
     rd_subsidy: float = param(0.10, 0.0, 0.8, "0-1", "Share of enterprise R&D spending refunded by government", "factor_supply", "研发费用补助")
-    rd_subsidy_response: float = param(0.8, 0.0, 5.0, "1", "Rise in firms' R&D propensity per unit of subsidy rate", "factor_supply")
+    rd_subsidy_response: float = param(1.2, 0.0, 5.0, "1", "Rise in firms' R&D propensity per unit of subsidy rate", "factor_supply")
     talent_introduction: float = param(6000.0, 0.0, 1e7, "persons/year", "R&D personnel brought in by talent programmes", "factor_supply", "人才引进")
     graduates: float = param(14000.0, 0.0, 1e8, "persons/year", "University graduates entering industrial R&D", "factor_supply")
     credit_supply: float = param(1.0, 0.0, 3.0, "1", "Bank credit supply relative to normal", "factor_supply", "金融供给")
@@ -285,26 +312,52 @@ Event = Annotated[
 class Target(Section):
     """A target an indicator is compared with."""
 
-    indicator: str = Field(description="Indicator column, or a yearly figure such as value_added_growth")
+    indicator: str = Field(
+        description="Indicator compared on its yearly value, e.g. value_added_growth "
+        "(list in docs/PARAMETERS.md)"
+    )
     year: int = param(2022, 2000, 2100, "year", "Year of the target")
     value: float = Field(description="Target value in the indicator's unit")
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, name: str) -> str:
+        allowed = target_indicators()
+        if name not in allowed:
+            raise ValueError(
+                f"unknown indicator{did_you_mean(name, allowed)}; allowed: {', '.join(allowed)}"
+            )
+        return name
+
+
+def target_indicators() -> list[str]:
+    """Indicator names a target may name: the yearly columns of ``model.summary.annual``."""
+    from model.indicators import INDICATORS  # imported here: the model imports this module
+
+    return [k for k in INDICATORS if k not in ("step", "year", "quarter")]
+
+
+def did_you_mean(word: str, options) -> str:
+    """' (did you mean 'x'?)' for the closest option to a misspelt word, else ''."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def default_chains() -> list[Chain]:
     """Chongqing's key chains (the plan's 33 chains grouped into 11)."""
     rows = [
         # name, zh, SE, va_share, firm_share, growth, energy, rd, lab_prod
-        ("automobile", "汽车", False, 0.17, 0.14, 0.005, 0.28, 0.035, 10.5),
-        ("nev", "新能源及智能网联汽车", True, 0.045, 0.03, 0.15, 0.24, 0.060, 11.0),
-        ("electronics", "电子信息制造", False, 0.18, 0.08, 0.015, 0.16, 0.030, 8.0),
-        ("ic_display", "集成电路与新型显示", True, 0.09, 0.03, 0.08, 0.30, 0.085, 16.0),
-        ("equipment", "装备制造", False, 0.08, 0.14, 0.010, 0.35, 0.040, 8.0),
-        ("smart_equipment", "智能装备", True, 0.045, 0.05, 0.07, 0.30, 0.070, 10.0),
-        ("materials", "材料", False, 0.14, 0.16, 0.000, 2.60, 0.020, 12.0),
-        ("new_materials", "新材料", True, 0.035, 0.04, 0.07, 1.50, 0.050, 12.0),
-        ("consumer_goods", "消费品", False, 0.13, 0.25, 0.010, 0.45, 0.015, 6.0),
-        ("biomedicine", "生物医药", True, 0.045, 0.05, 0.07, 0.30, 0.090, 14.0),
-        ("energy_chemicals", "能源化工", False, 0.04, 0.03, -0.005, 3.20, 0.015, 15.0),
+        ("automobile", "汽车", False, 0.17, 0.14, -0.015, 0.28, 0.035, 10.5),
+        ("nev", "新能源及智能网联汽车", True, 0.045, 0.03, 0.13, 0.24, 0.060, 11.0),
+        ("electronics", "电子信息制造", False, 0.18, 0.08, -0.005, 0.16, 0.030, 8.0),
+        ("ic_display", "集成电路与新型显示", True, 0.09, 0.03, 0.06, 0.30, 0.085, 16.0),
+        ("equipment", "装备制造", False, 0.08, 0.14, -0.010, 0.35, 0.040, 8.0),
+        ("smart_equipment", "智能装备", True, 0.045, 0.05, 0.05, 0.30, 0.070, 10.0),
+        ("materials", "材料", False, 0.14, 0.16, -0.020, 2.60, 0.020, 12.0),
+        ("new_materials", "新材料", True, 0.035, 0.04, 0.05, 1.50, 0.050, 12.0),
+        ("consumer_goods", "消费品", False, 0.13, 0.25, -0.010, 0.45, 0.015, 6.0),
+        ("biomedicine", "生物医药", True, 0.045, 0.05, 0.05, 0.30, 0.090, 14.0),
+        ("energy_chemicals", "能源化工", False, 0.04, 0.03, -0.025, 3.20, 0.015, 15.0),
     ]
     return [
         Chain(
@@ -348,54 +401,74 @@ class Scenario(Section):
     @classmethod
     def _chains(cls, chains: list[Chain]) -> list[Chain]:
         if not chains:
-            raise ValueError("chains: at least one chain is needed")
+            raise ValueError("chains = []: no chains; allowed: one or more [chains.<name>]")
         names = [c.name for c in chains]
-        dup = {n for n in names if names.count(n) > 1}
+        dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"chains: duplicate chain names {sorted(dup)}")
+            raise ValueError(f"chains: {', '.join(dup)} given twice; allowed: unique names")
         for share in ("va_share", "firm_share"):
             total = sum(getattr(c, share) for c in chains)
             if abs(total - 1.0) > 1e-3:
-                raise ValueError(f"chains.{share}: shares must sum to 1, got {total:.4g}")
+                given = ", ".join(f"{c.name} {getattr(c, share):g}" for c in chains)
+                raise ValueError(
+                    f"chains.*.{share} = [{given}]: shares sum to {total:.4g}; "
+                    "allowed: shares that sum to 1"
+                )
         return chains
 
     @model_validator(mode="after")
     def _events(self) -> Scenario:
-        names = {c.name for c in self.chains}
+        names = [c.name for c in self.chains]
         first = (self.horizon.start_year, 1)
         last = (self.horizon.end_year, 4)
+        span = f"{first[0]}Q1 to {last[0]}Q4"
         for i, ev in enumerate(self.events):
             where = f"events[{i}]"
             if hasattr(ev, "chain") and ev.chain not in names:
                 raise ValueError(
-                    f"{where}.chain: unknown chain '{ev.chain}'; allowed: {', '.join(sorted(names))}"
+                    f"{where}.chain = '{ev.chain}': unknown chain{did_you_mean(ev.chain, names)}; "
+                    f"allowed: {', '.join(names)}"
                 )
             try:
                 q = parse_quarter(ev.start)
-            except ValueError as err:
-                raise ValueError(f"{where}.start: {err}") from None
+            except ValueError:
+                raise ValueError(
+                    f"{where}.start = '{ev.start}': not a quarter like 2022Q3; allowed: {span}"
+                ) from None
             if not first <= q <= last:
                 raise ValueError(
-                    f"{where}.start: '{ev.start}' is outside the horizon "
-                    f"{first[0]}Q1-{last[0]}Q4"
+                    f"{where}.start = '{ev.start}': outside the horizon; allowed: {span}"
+                )
+            length = getattr(ev, "quarters", 1)
+            end_q = 4 * q[0] + q[1] - 1 + length - 1
+            if end_q > 4 * last[0] + 3:
+                raise ValueError(
+                    f"{where}.quarters = {length}: the event would last until "
+                    f"{end_q // 4}Q{end_q % 4 + 1}, after the horizon ends; "
+                    f"allowed: 1 to {4 * last[0] + 3 - (4 * q[0] + q[1] - 1) + 1}"
                 )
             if isinstance(ev, PolicyChange):
                 field = Policy.model_fields.get(ev.lever)
                 if field is None:
                     raise ValueError(
-                        f"{where}.lever: unknown lever '{ev.lever}'; allowed: "
+                        f"{where}.lever = '{ev.lever}': unknown lever"
+                        f"{did_you_mean(ev.lever, Policy.model_fields)}; allowed: "
                         + ", ".join(Policy.model_fields)
                     )
                 try:
                     Policy(**{ev.lever: ev.value})
-                except Exception:
+                except ValueError:
                     lo, hi = bounds(field)
                     raise ValueError(
-                        f"{where}.value: {ev.value} is out of range for {ev.lever} ({lo} to {hi})"
+                        f"{where}.value = {ev.value}: out of range for policy.{ev.lever}; "
+                        f"allowed: {field.annotation.__name__} from {lo} to {hi}"
                     ) from None
         for i, t in enumerate(self.targets):
             if not self.horizon.start_year <= t.year <= self.horizon.end_year:
-                raise ValueError(f"targets[{i}].year: {t.year} is outside the horizon")
+                raise ValueError(
+                    f"targets[{i}].year = {t.year}: outside the horizon; "
+                    f"allowed: {self.horizon.start_year} to {self.horizon.end_year}"
+                )
         return self
 
     @property

@@ -1,0 +1,66 @@
+"""Speed and memory of the model at Chongqing scale and at 1,000,000 enterprises.
+
+Run by hand: ``python benchmarks/bench_scale.py [--enterprises N] [--quarters Q] [--profile]``.
+Prints set-up time, run time, quarters per second, agent-steps per second and peak memory
+(maximum resident set size of this process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import time
+
+from model import TransitionModel
+from scenarios import load_scenario
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(enterprises: int, quarters: int, seed: int = 0) -> dict[str, float]:
+    """Build and run the baseline at the given scale; return timings."""
+    scenario = load_scenario("baseline", overrides={"population.enterprises": enterprises})
+    t0 = time.perf_counter()
+    model = TransitionModel(scenario, rng=seed)
+    t1 = time.perf_counter()
+    model.run(steps=quarters)
+    t2 = time.perf_counter()
+    model.indicators()
+    model.flows()
+    firms = model.indicators()["enterprises"].mean()
+    return {
+        "enterprises": enterprises,
+        "quarters": quarters,
+        "setup_s": t1 - t0,
+        "run_s": t2 - t1,
+        "total_s": t2 - t0,
+        "agent_steps_per_s": firms * quarters / (t2 - t1),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    """Command line of the benchmark."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--enterprises", type=int, default=1_000_000)
+    p.add_argument("--quarters", type=int, default=60)
+    p.add_argument("--profile", action="store_true", help="print the top functions by time")
+    args = p.parse_args()
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+    result = measure(args.enterprises, args.quarters)
+    if args.profile:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    for key, value in result.items():
+        print(f"{key:>18}: {value:,.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from model.adoption import (
+    adopt,
+    adoption_hazard,
+    digital_economics,
+    green_economics,
+    infrastructure,
+)
+
+
+def test_hazard_and_economics():
+    m = green_economics(200.0, np.array([2.0]), 0.1, np.array([0.5]), 0.8, 4.0, 1.0)
+    assert m[0] == pytest.approx(1 + 0.8 * 2 * 2 + 0.4 + 0.5)
+    assert digital_economics(0.1, np.array([0.0]), 4.0, 1.0)[0] == pytest.approx(1.4)
+    h = adoption_hazard(0.03, 0.4, np.array([0.5]), np.array([2.0]))
+    assert h[0] == pytest.approx((0.03 + 0.2) * 2)
+
+
+def test_adopt_rate_matches_quarterly_probability():
+    rng = np.random.default_rng(5)
+    level = np.zeros(100_000)
+    up = adopt(rng, level, np.full(level.size, 0.4), 0.25)
+    assert (up > 0).mean() == pytest.approx(1 - np.exp(-0.1), abs=0.005)
+    assert set(np.unique(up)) <= {0.0, 0.25}
+
+
+def test_adopt_never_exceeds_one():
+    rng = np.random.default_rng(6)
+    up = adopt(rng, np.full(1000, 0.9), np.full(1000, 100.0), 0.25)
+    assert np.all(0.9 + up <= 1.0 + 1e-12)
+
+
+def test_bass_adoption_gives_s_curve():
+    rng = np.random.default_rng(2)
+    level = np.zeros(20_000)
+    path = []
+    for _ in range(120):
+        level = level + adopt(
+            rng, level, adoption_hazard(0.01, 0.5, np.full(level.size, level.mean()), 1.0), 1.0
+        )
+        path.append(level.mean())
+    gains = np.diff(path)
+    peak = int(np.argmax(gains))
+    assert 5 < peak < 110  # slow start, fastest in the middle, saturation
+    assert gains[:3].mean() < gains[peak] and gains[-3:].mean() < gains[peak]
+
+
+def test_infrastructure_approaches_one():
+    assert infrastructure(np.array([0.5]), 0.4)[0] == pytest.approx(0.55)

@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from model.investment import capital_target, credit_limit, desired_investment, finance, renovation
+
+
+def test_capital_target_falls_with_tfp():
+    k = capital_target(
+        np.array([10.0, 10.0]), np.array([1.0, 2.0]), np.zeros(2), 0.1, np.array([4.0, 4.0])
+    )
+    assert k.tolist() == pytest.approx([40.0, 20.0])
+
+
+def test_desired_investment_never_negative():
+    i = desired_investment(np.array([100.0, 0.0]), np.array([80.0, 80.0]), 0.25, 0.02)
+    assert i.tolist() == pytest.approx([0.25 * 20 + 1.6, 0.0])
+
+
+def test_finance_uses_internal_funds_first():
+    inv, borrowed = finance(
+        np.array([10.0, 10.0, 10.0]), np.array([12.0, 4.0, -5.0]), np.array([0.0, 3.0, 20.0])
+    )
+    assert inv.tolist() == pytest.approx([10.0, 7.0, 10.0])
+    assert borrowed.tolist() == pytest.approx([0.0, 3.0, 10.0])
+
+
+def test_credit_limit():
+    c = credit_limit(np.array([10.0, -1.0]), np.array([5.0, 0.0]), 1.5, 2.0, np.array([0.5, 1.0]))
+    assert c.tolist() == pytest.approx([2.0 * 0.5 * 10.0, 0.0])
+
+
+def test_renovation():
+    d_log_a, d_green, e_factor = renovation(np.array([10.0]), np.array([100.0]), 0.5, 0.1, 0.2)
+    assert d_log_a[0] == pytest.approx(np.log1p(0.1 * 0.05))
+    assert d_green[0] == pytest.approx(0.2 * 0.05)
+    assert e_factor[0] == pytest.approx(1 / (1 + 0.05 * 0.05))

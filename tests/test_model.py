@@ -1,0 +1,135 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents import Enterprise, IndustrialPark, ResearchInstitute
+from model import TransitionModel
+from model.indicators import INDICATORS
+from scenarios import load_scenario
+from tests.conftest import baseline_run
+
+REQUIRED = (
+    "step year quarter value_added value_added_growth investment investment_growth "
+    "capital_contribution labour_contribution tfp_contribution innovation_share rd_spending "
+    "rd_intensity enterprises high_tech specialized_new little_giants entries exits "
+    "strategic_emerging_share energy_use energy_intensity co2 carbon_intensity green_share "
+    "digital_level park_output_share coupling_index"
+).split()
+
+
+def test_indicator_columns(baseline_model):
+    df = baseline_model.indicators()
+    assert set(REQUIRED) <= set(df.columns)
+    assert list(df.columns) == list(INDICATORS)
+    assert len(df) == 60
+    assert df["year"].tolist()[:5] == [2021, 2021, 2021, 2021, 2022]
+    assert df["quarter"].tolist()[:5] == [1, 2, 3, 4, 1]
+
+
+def test_no_nan_or_inf_anywhere(baseline_model):
+    df = baseline_model.indicators()
+    assert np.isfinite(df.to_numpy(dtype=float)).all()
+    flows = baseline_model.flows()
+    assert np.isfinite(flows["amount"]).all() and (flows["amount"] > 0).all()
+    f = baseline_model.firms
+    for col in f.columns:
+        assert np.isfinite(getattr(f, col).astype(float)).all(), col
+
+
+def test_stocks_that_cannot_be_negative(baseline_model):
+    f = baseline_model.firms
+    for col in ("K", "L", "H", "A", "va", "rd", "energy", "co2", "share", "debt", "know"):
+        assert (getattr(f, col) >= 0).all(), col
+    assert ((f.d >= 0) & (f.d <= 1)).all() and ((f.g >= 0) & (f.g <= 1)).all()
+    assert (f.nw >= 0).all()  # firms with negative net worth have exited
+    df = baseline_model.indicators()
+    counts = ["enterprises", "high_tech", "specialized_new", "little_giants", "entries", "exits"]
+    assert (df[counts] >= 0).all().all()
+    assert ((df["green_share"] >= 0) & (df["green_share"] <= 1)).all()
+    assert baseline_model.pool >= 0
+
+
+def test_capital_flows_balance():
+    """What enterprises and government pay institutes is what institutes receive."""
+    m = TransitionModel(load_scenario("baseline"), rng=3)
+    flows_in = []
+    received = []
+    for _ in range(8):
+        m.step()
+        received.append(m.institutes.funding.sum())
+        fl = m.flows()
+        step = fl[(fl.step == m.t - 1) & (fl.factor == "capital") & (fl.to_kind == "institute")]
+        flows_in.append(step.amount.sum())
+    assert np.allclose(flows_in, received)
+
+
+def test_market_shares_sum_to_one_per_chain(baseline_model):
+    f = baseline_model.firms
+    assert np.allclose(np.bincount(f.chain, weights=f.share), 1.0)
+
+
+def test_same_seed_same_output_different_seed_differs():
+    a = TransitionModel(load_scenario("baseline"), rng=11).run(steps=12)
+    b = TransitionModel(load_scenario("baseline"), rng=11).run(steps=12)
+    c = TransitionModel(load_scenario("baseline"), rng=12).run(steps=12)
+    pd.testing.assert_frame_equal(a.indicators(), b.indicators())
+    pd.testing.assert_frame_equal(a.flows(), b.flows())
+    assert not a.indicators()["value_added"].equals(c.indicators()["value_added"])
+
+
+def test_agents_are_mesa_agents_viewing_columns():
+    m = baseline_run(0)
+    f = m.firms
+    firms = m.agents_by_type[Enterprise]
+    assert len(firms) == len(f)
+    assert len(m.agents_by_type[IndustrialPark]) == len(m.parks)
+    assert len(m.agents_by_type[ResearchInstitute]) == len(m.institutes)
+    e = next(iter(firms))
+    row = f.row(e.slot)
+    assert e.tfp == f.A[row] and e.capital == f.K[row]
+    assert e.chain in m.chain_names
+    park = m.park_agents[0]
+    assert sum(park.tenants_by_chain().values()) == len(park.tenants)
+    assert all(t.park is park for t in park.tenants)
+
+
+def test_writing_an_agent_attribute_writes_the_column():
+    m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": 200}), rng=1)
+    e = next(iter(m.agents_by_type[Enterprise]))
+    e.green = 0.75
+    assert m.firms.g[m.firms.row(e.slot)] == 0.75
+
+
+def test_exited_firms_leave_the_model():
+    m = baseline_run(0, steps=60)
+    assert m.indicators()["exits"].sum() > 0
+    dead = sum(a is None for a in m.enterprise_by_slot)
+    assert dead >= m.indicators()["exits"].sum()
+    assert dead + len(m.firms) == len(m.enterprise_by_slot)
+    alive = m.agents_by_type[Enterprise]
+    assert len(alive) == len(m.firms) and all(a.alive for a in alive)
+
+
+def test_run_stops_at_horizon():
+    s = load_scenario(
+        "baseline", overrides={"population.enterprises": 200, "horizon.end_year": 2022}
+    )
+    m = TransitionModel(s, rng=0)
+    m.run()
+    assert m.finished and not m.running and len(m.indicators()) == 8
+    m.step()
+    assert len(m.indicators()) == 8
+
+
+def test_flows_cover_all_four_factors(baseline_model):
+    fl = baseline_model.flows()
+    assert set(fl["factor"]) == {"talent", "capital", "technology", "data"}
+    last = fl[fl.step == fl.step.max()]
+    assert set(last["factor"]) == {"talent", "capital", "technology", "data"}
+
+
+@pytest.mark.parametrize("n", [50, 300])
+def test_small_populations_run(n):
+    m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": n}), rng=4)
+    m.run(steps=20)
+    assert np.isfinite(m.indicators().to_numpy(dtype=float)).all()

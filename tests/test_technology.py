@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from model.technology import (
+    coupling_index,
+    effective_focus,
+    imitation_gain,
+    transfer_gain,
+    usable_knowledge,
+)
+
+OWN = np.array([[1.0, 0.0], [0.5, 0.5]])
+NEEDS = np.array([0.2, 0.8])
+
+
+def test_effective_focus_rows_sum_to_one():
+    f = effective_focus(OWN, NEEDS, 0.25)
+    assert np.allclose(f.sum(axis=1), 1.0)
+    assert f[0].tolist() == pytest.approx([0.8, 0.2])
+
+
+def test_usable_knowledge_by_coupling():
+    out = np.array([10.0, 20.0])
+    full = usable_knowledge(out, OWN, NEEDS, 1.0, 0.3)
+    none = usable_knowledge(out, OWN, NEEDS, 0.0, 0.3)
+    assert full.tolist() == pytest.approx([6.0, 24.0])  # all 30 units by needs
+    assert none.tolist() == pytest.approx([0.3 * 20.0, 0.3 * 10.0])
+    assert full.sum() > none.sum()
+
+
+def test_transfer_gain_spreads_over_value_added():
+    gain = transfer_gain(
+        np.array([4.0]),
+        np.array([100.0]),
+        np.array([0, 0]),
+        np.array([0.5, 1.5]),
+        np.array([1.0]),
+        efficiency=0.5,
+    )
+    assert gain.tolist() == pytest.approx([0.5 * 0.04 * 0.5, 0.5 * 0.04 * 1.5])
+
+
+def test_imitation_only_below_frontier():
+    g = imitation_gain(
+        np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.1, np.array([1.0, 0.0]), np.array([1.0, 1.0])
+    )
+    assert g.tolist() == pytest.approx([0.1 * 2 * 0.5, 0.0])
+
+
+def test_coupling_index():
+    assert coupling_index(np.array([2.0, 8.0]), NEEDS) == pytest.approx(1.0)
+    assert coupling_index(np.array([10.0, 0.0]), NEEDS) == pytest.approx(0.2)
+    assert coupling_index(np.zeros(2), NEEDS) == 0.0
