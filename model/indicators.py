@@ -99,13 +99,14 @@ class Recorder:
         rd_total = float(f.rd.sum()) + inst_rd
         en = s.energy
         gdp = va / en.gdp_industry_share
-        in_park = f.park >= 0
-        park_va = float(f.va[in_park].sum())
-        m.parks.va = group_sum(f.va[in_park], f.park[in_park], len(m.parks))
+        n_parks = len(m.parks)
+        seat = f.park + 1  # 0 = outside parks
+        m.parks.va = group_sum(f.va, seat, n_parks + 1)[1:]
+        park_va = float(m.parks.va.sum())
         m.parks.green_share = np.divide(
-            group_sum(f.va[in_park] * f.g[in_park], f.park[in_park], len(m.parks)),
+            group_sum(f.va * f.g, seat, n_parks + 1)[1:],
             m.parks.va,
-            out=np.zeros(len(m.parks)),
+            out=np.zeros(n_parks),
             where=m.parks.va > 0,
         )
         k1 = max(1, len(f) // 100)
@@ -137,8 +138,8 @@ class Recorder:
             "energy_intensity": energy / va,
             "co2": co2,
             "carbon_intensity": co2 / va,
-            "green_share": float(np.average(f.g, weights=f.va)),
-            "digital_level": float(np.average(f.d, weights=f.va)),
+            "green_share": float((f.g * f.va).sum()) / va,
+            "digital_level": float((f.d * f.va).sum()) / va,
             "park_output_share": 100.0 * park_va / va,
             "output_per_park_land": park_va / float(m.parks.land.sum()),
             "coupling_index": coupling_index(m.tech_to_chain, m.needs),

@@ -34,12 +34,13 @@ def innovate(
 ) -> np.ndarray:
     """Log-TFP gains from innovation this quarter.
 
-    A success draws an exponential gain with mean ``step``; with probability ``radical_prob``
-    it is radical instead, with mean ``radical_step``. Returns ``d lnA`` per firm (0 where
-    the firm did not succeed).
+    A firm succeeds when its uniform draw ``u < p``; the success is radical when
+    ``u < p * p_rad`` (probability ``p_rad`` given success). The gain is exponential with mean
+    ``step`` (incremental) or ``radical_step`` (radical). Every firm draws its gain whether it
+    succeeds or not, so runs that differ in success rates keep their random streams aligned
+    (common random numbers). Returns ``d lnA`` per firm (0 where the firm did not succeed).
     """
     n = prob.shape[0]
     u = rng.random(n)
-    radical = rng.random(n) < radical_prob
-    size = rng.exponential(1.0, n) * np.where(radical, radical_step, step)
+    size = rng.exponential(1.0, n) * np.where(u < prob * radical_prob, radical_step, step)
     return np.where(u < prob, np.log1p(size), 0.0)

@@ -175,22 +175,19 @@ class TransitionModel(Model):
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
-    def _chain_cost_index(self) -> np.ndarray:
+    def _chain_cost_index(self, cost: np.ndarray | None = None) -> np.ndarray:
+        """Log unit cost of each chain: ``ln(1 + cbar_c) - mean_c(ln A + ln(1 + q))``."""
         f = self.firms
+        cost = self._cost_share() if cost is None else cost
         log_a = group_mean(np.log(f.A) + np.log1p(f.q), f.chain, self.n_chains, weights=f.share)
-        cost = group_mean(self._cost_share(), f.chain, self.n_chains, weights=f.share)
-        return np.log1p(cost) - log_a
+        cbar = group_mean(cost, f.chain, self.n_chains, weights=f.share)
+        return np.log1p(cbar) - log_a
 
     def _cost_share(self) -> np.ndarray:
-        f = self.firms
-        energy = f.va * f.e
-        co2_per_energy = self._emission_factor() * (
-            1.0 - self.config.energy.green_emission_cut * f.g
-        )
-        cost = energy * (
-            self.config.energy.energy_price + co2_per_energy * self.policy.carbon_price * 1e-4
-        )
-        return np.divide(cost, f.va, out=np.zeros_like(cost), where=f.va > 0)
+        """Energy and carbon cost per unit of value added: ``c = e (p_E + f (1 - c_g g) p_C)``."""
+        f, en = self.firms, self.config.energy
+        carbon = self.policy.carbon_price * 1e-4 * self._emission_factor()
+        return f.e * (en.energy_price + carbon * (1.0 - en.green_emission_cut * f.g))
 
     def _emission_factor(self) -> float:
         en = self.config.energy
@@ -200,7 +197,8 @@ class TransitionModel(Model):
     def demand_phase(self) -> None:
         """Phase 1: chain demand (trend, cost pass-through, shocks) and replicator shares."""
         f, tech = self.firms, self.config.technology
-        index = self._chain_cost_index()
+        cost = self._cost_share()
+        index = self._chain_cost_index(cost)
         self.chain_demand = demand.chain_demand(
             self.chain_demand,
             self._chain_growth,
@@ -209,7 +207,7 @@ class TransitionModel(Model):
         )
         self._cost_index = index
         self._add_promoted_projects()
-        comp = demand.competitiveness(f.A, f.q, self._cost_share())
+        comp = demand.competitiveness(f.A, f.q, cost)
         noise = tech.demand_noise * self.streams["demand"].standard_normal(len(f))
         f.share = demand.replicator_shares(
             f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise
@@ -234,9 +232,11 @@ class TransitionModel(Model):
             self._promoted_capital = np.zeros(len(f))
             return
         # the new demand persists: it is added to the chain's demand path
-        weight = f.va * np.where(f.leading | (f.size == 0), 1.0, 0.0)
+        weight = f.va * (f.leading | (f.size == 0))
         wsum = group_sum(weight, f.chain, self.n_chains)
-        weight = np.where(wsum[f.chain] > 0, weight / np.maximum(wsum[f.chain], 1e-300), f.share)
+        weight = weight * np.divide(1.0, wsum, out=np.zeros_like(wsum), where=wsum > 0)[f.chain]
+        if (wsum <= 0).any():  # a chain with no leader or large firm: all firms share
+            weight = np.where(wsum[f.chain] > 0, weight, f.share)
         new_demand = self.chain_demand + added
         f.share = (f.share * self.chain_demand[f.chain] + added[f.chain] * weight) / new_demand[
             f.chain
@@ -419,7 +419,7 @@ class TransitionModel(Model):
 
         log_a = self._log_a  # A has not changed since the talent market
         mean = group_mean(log_a, f.chain, nc)
-        sd = np.sqrt(np.maximum(group_mean(log_a**2, f.chain, nc) - mean**2, 0.0))
+        sd = np.sqrt(np.maximum(group_mean(log_a * log_a, f.chain, nc) - mean**2, 0.0))
         frontier = mean + 1.64 * sd
         spill = np.where(
             f.park >= 0, tech.park_spillover * self.parks.service[np.maximum(f.park, 0)], 0.0
@@ -453,9 +453,7 @@ class TransitionModel(Model):
         desired = investment.desired_investment(
             target, f.K, fin.investment_speed, fin.depreciation / 4.0
         )
-        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * np.where(
-            f.specialized, 1.5, 1.0
-        )
+        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * (1.0 + 0.5 * f.specialized)
         limit = investment.credit_limit(f.nw, f.debt, fin.leverage_limit, pol.credit_supply, access)
         internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
         inv, borrowed = investment.finance(desired, internal, limit)
@@ -485,7 +483,7 @@ class TransitionModel(Model):
         def peers(level):
             return group_mean(level, hood, n_hoods, weights=f.va)[hood]
 
-        rel_e = f.e / max(np.average(f.e, weights=np.maximum(f.va, 1e-12)), 1e-12)
+        rel_e = f.e * (f.va.sum() / max((f.e * f.va).sum(), 1e-12))
         g_inf = np.where(in_park, parks.green[pidx], 0.0)
         m_g = adoption.green_economics(
             pol.carbon_price,
