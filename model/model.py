@@ -172,6 +172,12 @@ class TransitionModel(Model):
         for lever, value in self.events.policy.get(self.t, []):
             setattr(self.policy, lever, value)
 
+    @property
+    def trend_growth(self) -> np.ndarray:
+        """Chains' trend demand growth this quarter: ``g_c 0.5^(years / half-life)``."""
+        years = (self.t + SPINUP_QUARTERS) / 4.0
+        return self._chain_growth * 0.5 ** (years / self.config.technology.trend_halflife)
+
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
@@ -201,7 +207,7 @@ class TransitionModel(Model):
         index = self._chain_cost_index(cost)
         self.chain_demand = demand.chain_demand(
             self.chain_demand,
-            self._chain_growth,
+            self.trend_growth,
             np.exp(self._cost_index - index),
             self._chain_elasticity,
         )
@@ -295,7 +301,7 @@ class TransitionModel(Model):
         )
 
     def capital_market(self) -> None:
-        """Phase 3b: R&D budgets, subsidies, contract research, institute funding, profit.
+        """Phase 3a: R&D budgets, subsidies, contract research, institute funding, profit.
 
         ``RD_i = rho_i (1 + r_s s) (1 + 0.3 [specialized]) VA_i``; government refunds ``s RD``;
         a share ``c`` of RD is paid to institutes as contracts. Profit
@@ -349,7 +355,7 @@ class TransitionModel(Model):
         led.add("capital", "government", "institute", gov)
 
     def talent_market(self) -> None:
-        """Phase 3a: graduates and introduced talent join the pool; firms hire R&D staff;
+        """Phase 3b: graduates and introduced talent join the pool; firms hire R&D staff;
         staff move toward more productive firms.
         """
         f, pol, fin = self.firms, self.policy, self.config.finance
@@ -448,7 +454,7 @@ class TransitionModel(Model):
         """Phase 5: investment toward expected demand, credit, technical renovation."""
         f, s, pol = self.firms, self.config, self.policy
         fin, tech = s.finance, s.technology
-        growth = 1.0 + self._chain_growth[f.chain]
+        growth = 1.0 + self.trend_growth[f.chain]
         target = investment.capital_target(f.wanted * growth, f.A, f.d, tech.digital_bonus, f.z)
         desired = investment.desired_investment(
             target, f.K, fin.investment_speed, fin.depreciation / 4.0
@@ -610,7 +616,7 @@ class TransitionModel(Model):
         if k == 0:
             return
         w = group_sum(f.va, f.chain, self.n_chains) * (
-            1.0 + 5.0 * np.maximum(self._chain_growth, 0.0)
+            1.0 + 5.0 * np.maximum(self.trend_growth, 0.0)
         )
         chain = rng.choice(self.n_chains, size=k, p=w / w.sum()).astype(np.intp)
         self._enter(chain, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))

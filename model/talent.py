@@ -1,4 +1,4 @@
-"""Phase 3a — the talent market: R&D staff hired from a pool, and moving toward productivity."""
+"""Phase 3b — the talent market: R&D staff hired from a pool, and moving toward productivity."""
 
 from __future__ import annotations
 

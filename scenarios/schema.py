@@ -167,8 +167,9 @@ class Chain(Section):
 
 
 class Technology(Section):
-    """Production, innovation and imitation."""
+    """Demand trends, production, innovation and imitation."""
 
+    trend_halflife: float = param(12.0, 0.5, 1000.0, "years", "Half-life of chains' trend demand growth (markets mature)")
     capital_elasticity: float = param(0.45, 0.05, 0.9, "1", "alpha: output elasticity of capital (capital income share)")
     capital_output_ratio: float = param(2.4, 0.2, 10.0, "years", "Capital over annual value added at start")
     digital_bonus: float = param(0.12, 0.0, 1.0, "1", "Capacity gain of a fully digital firm")
