@@ -39,11 +39,11 @@ def choose_parks(
     if chains.size == 0 or not open_.any():
         return out
     u = rng.random(chains.shape[0])
-    for c in np.unique(chains):
-        w = (1.0 + 2.0 * (park_focus == c)) * (1.0 + service) * open_
-        cdf = np.cumsum(w) / w.sum()
-        sel = chains == c
-        out[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), w.size - 1)
+    chain_ids = np.arange(int(chains.max()) + 1)[:, None]
+    w = (1.0 + 2.0 * (park_focus[None, :] == chain_ids)) * ((1.0 + service) * open_)
+    cdf = np.cumsum(w, axis=1)
+    cdf /= cdf[:, -1:]
+    out[:] = np.minimum((u[:, None] >= cdf[chains]).sum(axis=1), w.shape[1] - 1)
     order = np.argsort(out, kind="stable")
     parks = out[order]
     inside = parks >= 0

@@ -178,6 +178,10 @@ class TransitionModel(Model):
         years = (self.t + SPINUP_QUARTERS) / 4.0
         return self._chain_growth * 0.5 ** (years / self.config.technology.trend_halflife)
 
+    def _per_firm(self, park_values: np.ndarray) -> np.ndarray:
+        """A park attribute for every firm, 0 outside parks (park index -1 hits the appended 0)."""
+        return np.append(park_values, 0.0)[self.firms.park]
+
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
@@ -289,7 +293,7 @@ class TransitionModel(Model):
                 ),
             )
         f.va, f.L = va, workers
-        park_green = np.where(f.park >= 0, self.parks.green[np.maximum(f.park, 0)], 0.0)
+        park_green = self._per_firm(self.parks.green)
         f.energy = energy
         f.co2 = production.emissions(
             energy,
@@ -427,9 +431,7 @@ class TransitionModel(Model):
         mean = group_mean(log_a, f.chain, nc)
         sd = np.sqrt(np.maximum(group_mean(log_a * log_a, f.chain, nc) - mean**2, 0.0))
         frontier = mean + 1.64 * sd
-        spill = np.where(
-            f.park >= 0, tech.park_spillover * self.parks.service[np.maximum(f.park, 0)], 0.0
-        )
+        spill = tech.park_spillover * self._per_firm(self.parks.service)
         imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
         self.ledger.add("technology", "enterprise", "enterprise", (np.expm1(imit) * f.va).sum())
         f.A = f.A * (1.0 + gain + common[f.chain]) * np.exp(imit)
@@ -480,17 +482,17 @@ class TransitionModel(Model):
         f, parks, s, pol = self.firms, self.parks, self.config, self.policy
         ad = s.adoption
         rng = self.streams["adoption"]
-        in_park = f.park >= 0
-        pidx = np.maximum(f.park, 0)
         # neighbours: the firm's park, or its chain's firms outside parks
-        hood = np.where(in_park, f.park, len(parks) + f.chain)
+        hood = np.where(f.park >= 0, f.park, len(parks) + f.chain)
         n_hoods = len(parks) + self.n_chains
+        hood_va = group_sum(f.va, hood, n_hoods)
+        inv_hood_va = np.divide(1.0, hood_va, out=np.zeros(n_hoods), where=hood_va > 0)
 
         def peers(level):
-            return group_mean(level, hood, n_hoods, weights=f.va)[hood]
+            return (group_sum(level * f.va, hood, n_hoods) * inv_hood_va)[hood]
 
         rel_e = f.e * (f.va.sum() / max((f.e * f.va).sum(), 1e-12))
-        g_inf = np.where(in_park, parks.green[pidx], 0.0)
+        g_inf = self._per_firm(parks.green)
         m_g = adoption.green_economics(
             pol.carbon_price,
             rel_e,
@@ -506,7 +508,7 @@ class TransitionModel(Model):
             adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g),
             ad.upgrade_step,
         )
-        d_inf = np.where(in_park, parks.digital[pidx], 0.0)
+        d_inf = self._per_firm(parks.digital)
         m_d = adoption.digital_economics(
             pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response
         )
@@ -526,15 +528,20 @@ class TransitionModel(Model):
         f.d = f.d + dd
         led = self.ledger
         led.add("capital", "government", "enterprise", sub.sum())
-        data = dd * f.va
-        f_sub = ad.subsidy_response * pol.digital_support / m_d
-        f_inf = ad.infrastructure_response * d_inf / m_d
+        # data flow dd * VA split by the parts of M_d = 1 + a_s s_d + a_i D: subsidy,
+        # infrastructure, and (the 1) own effort, of which the peer part q peers / (p + q peers)
+        data = dd * f.va / m_d
         f_peer = (
             ad.digital_imitation * peer_d / (ad.digital_innovation + ad.digital_imitation * peer_d)
         )
-        led.add("data", "government", "enterprise", (data * f_sub).sum())
-        led.add("data", "park", "enterprise", (data * f_inf).sum())
-        led.add("data", "enterprise", "enterprise", (data * (1 - f_sub - f_inf) * f_peer).sum())
+        led.add(
+            "data",
+            "government",
+            "enterprise",
+            ad.subsidy_response * pol.digital_support * data.sum(),
+        )
+        led.add("data", "park", "enterprise", ad.infrastructure_response * (data * d_inf).sum())
+        led.add("data", "enterprise", "enterprise", (data * f_peer).sum())
 
         before = parks.green + parks.digital + parks.service
         parks.green = adoption.infrastructure(parks.green, pol.green_infrastructure)

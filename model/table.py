@@ -26,22 +26,22 @@ class Table:
         self._slot = np.zeros(self._cap, dtype=np.int64)
         self.row_of = np.full(self._cap, -1, dtype=np.int64)
         self._next_slot = 0
+        self._refresh_views()
 
     def __len__(self) -> int:
         return self.n
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        data = self.__dict__.get("_data")
-        if data is not None and name in data:
-            return data[name][: self.n]
-        raise AttributeError(name)
-
     def __setattr__(self, name: str, value) -> None:
         data = self.__dict__.get("_data")
         if data is not None and name in data:
-            data[name][: self.n] = value
+            data[name][: self.n] = value  # write into storage; the view in __dict__ sees it
         else:
             super().__setattr__(name, value)
+
+    def _refresh_views(self) -> None:
+        """Expose each column's live rows as a plain attribute (fast reads on hot paths)."""
+        for k, arr in self._data.items():
+            self.__dict__[k] = arr[: self.n]
 
     @property
     def slot(self) -> np.ndarray:
@@ -85,6 +85,7 @@ class Table:
             self.row_of = row_of
         self.row_of[slots] = np.arange(lo, hi)
         self.n = hi
+        self._refresh_views()
         return slots
 
     def compact(self, keep: np.ndarray) -> np.ndarray:
@@ -111,6 +112,7 @@ class Table:
         self.row_of[gone] = -1
         self.row_of[self._slot[holes]] = holes
         self.n = m
+        self._refresh_views()
         return gone
 
     def row(self, slot: int) -> int:
