@@ -22,6 +22,16 @@ def entry_count(rng: np.random.Generator, firms: int, rate: float, incubation: f
     return int(rng.poisson(rate * firms * (0.5 + 0.5 * incubation)))
 
 
+def pick_parents(rng: np.random.Generator, weight: np.ndarray, k: int) -> np.ndarray:
+    """Rows of ``k`` parent firms drawn with probability proportional to ``weight``.
+
+    Entrants are spin-offs and start-ups built on the technology of firms in growing chains:
+    the weight is value added times ``1 + 5 g_c`` (chain trend growth).
+    """
+    cdf = np.cumsum(weight)
+    return np.minimum(np.searchsorted(cdf, rng.random(k) * cdf[-1], side="right"), weight.size - 1)
+
+
 def choose_parks(
     rng: np.random.Generator,
     chains: np.ndarray,

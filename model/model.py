@@ -622,34 +622,35 @@ class TransitionModel(Model):
         self._entries = k
         if k == 0:
             return
-        w = group_sum(f.va, f.chain, self.n_chains) * (
-            1.0 + 5.0 * np.maximum(self.trend_growth, 0.0)
+        parents = demography.pick_parents(
+            rng, f.va * (1.0 + 5.0 * np.maximum(self.trend_growth, 0.0))[f.chain], k
         )
-        chain = rng.choice(self.n_chains, size=k, p=w / w.sum()).astype(np.intp)
-        self._enter(chain, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))
+        self._enter(parents, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))
 
-    def _enter(self, chain: np.ndarray, rng: np.random.Generator, incubated: float) -> None:
-        """Add entrants of the given chains: small, near their chain's mean technology."""
+    def _enter(self, parent: np.ndarray, rng: np.random.Generator, incubated: float) -> None:
+        """Add entrants, each carrying the technology of a parent firm of its chain.
+
+        An entrant takes its parent's chain, digital level, green share, energy intensity and
+        capital coefficient; its TFP is the parent's times ``exp(0.15 eps)``; its market share
+        is ``entrant_size`` times its chain's mean share.
+        """
         f, s = self.firms, self.config
-        nc, k = self.n_chains, chain.size
+        k = parent.size
         tech = s.technology
-        counts = np.bincount(f.chain, minlength=nc)
-        log_a = group_mean(np.log(f.A), f.chain, nc, weights=f.va)
-        tfp = np.exp(log_a[chain] + 0.15 * rng.standard_normal(k))
+        chain = f.chain[parent]
+        counts = np.bincount(f.chain, minlength=self.n_chains)
+        tfp = f.A[parent] * np.exp(0.15 * rng.standard_normal(k))
         share = s.finance.entrant_size / np.maximum(counts[chain], 1)
-        d = group_mean(f.d, f.chain, nc, weights=f.va)[chain]
-        g = group_mean(f.g, f.chain, nc, weights=f.va)[chain]
+        d, g, z, e = f.d[parent], f.g[parent], f.z[parent], f.e[parent]
         va = share * self.chain_demand[chain]
-        bonus = 1.0 + tech.digital_bonus * d
-        z = np.exp(group_mean(np.log(f.z), f.chain, nc))[chain]
-        capital = z * va / (tfp * bonus)
+        capital = z * va / (tfp * (1.0 + tech.digital_bonus * d))
         workers = production.labour_needed(
             va, tfp, capital, d, tech.capital_elasticity, tech.digital_bonus
         )
-        e = np.exp(group_mean(np.log(f.e), f.chain, nc)[chain])
         rho = 1.5 * self._chain_rd[chain] * np.exp(0.5 * rng.standard_normal(k) - 0.125)
         rd = rho * va
-        tenants = np.bincount(f.park[f.park >= 0], minlength=len(self.parks))
+        staff = talent.staff_wanted(rd, s.finance.rd_wage)
+        tenants = np.bincount(f.park + 1, minlength=len(self.parks) + 1)[1:]
         park = demography.choose_parks(
             rng, chain, self.parks.focus, self.parks.land - tenants, self.parks.service
         )
@@ -672,20 +673,15 @@ class TransitionModel(Model):
                 "e": e,
                 "nw": 0.6 * capital,
                 "debt": 0.4 * capital,
-                "H": talent.staff_wanted(rd, s.finance.rd_wage),
+                "H": staff,
                 "know": 20.0 * rd,
             },
             k,
         )
-        f.share = f.share / group_sum(f.share, f.chain, nc)[f.chain]
+        f.share = f.share / group_sum(f.share, f.chain, self.n_chains)[f.chain]
         self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots]
         self.ledger.add("technology", "institute", "enterprise", incubated * va.sum())
-        self.ledger.add(
-            "talent",
-            "institute",
-            "enterprise",
-            incubated * talent.staff_wanted(rd, s.finance.rd_wage).sum(),
-        )
+        self.ledger.add("talent", "institute", "enterprise", incubated * staff.sum())
 
     # -- setup helpers ------------------------------------------------------------------------
     def _init_rd_state(self) -> None:

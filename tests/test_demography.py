@@ -1,6 +1,6 @@
 import numpy as np
 
-from model.demography import choose_parks, entry_count, exits
+from model.demography import choose_parks, entry_count, exits, pick_parents
 
 
 def test_exit_rules():
@@ -39,3 +39,10 @@ def test_parks_weighting_by_focus():
     )
     share = (parks == 0).mean()
     assert abs(share - 0.75) < 0.03  # weights 3:1
+
+
+def test_parents_drawn_by_weight():
+    rng = np.random.default_rng(4)
+    parents = pick_parents(rng, np.array([1.0, 0.0, 3.0]), 40_000)
+    assert set(np.unique(parents)) == {0, 2}
+    assert abs((parents == 2).mean() - 0.75) < 0.01
