@@ -86,12 +86,20 @@ def apportion(total: int, shares) -> np.ndarray:
 
 
 def size_classes(va: np.ndarray) -> np.ndarray:
-    """Size class by rank of value added: top 2% large, next 11% medium, next 57% small."""
+    """Size class by rank of value added: top 2% large, next 11% medium, next 57% small.
+
+    Thresholds come from ``np.partition`` (linear time); ties at a threshold go to the larger
+    class.
+    """
     n = va.shape[0]
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(-va, kind="stable")] = np.arange(n)
-    cuts = (np.array(SIZE_CUTS) * n).astype(int)
-    return np.searchsorted(cuts, rank, side="right").astype(np.int8)
+    if n == 0:
+        return np.zeros(0, dtype=np.int8)
+    kth = np.clip(n - (np.array(SIZE_CUTS) * n).astype(int), 0, n - 1)
+    cuts = np.partition(va, kth)[kth]  # value of the smallest firm in each larger class
+    out = np.full(n, 3, dtype=np.int8)
+    for cls in (2, 1, 0):
+        out[va >= cuts[cls]] = cls
+    return out
 
 
 def make_parks(s: Scenario, rng: np.random.Generator) -> Table:

@@ -1,0 +1,31 @@
+import platform
+
+import numpy as np
+
+from model.allocator import tune
+from model.setup import apportion, size_classes
+from model.streams import spawn_streams
+
+
+def test_apportion_largest_remainder():
+    assert apportion(10, [0.33, 0.33, 0.34]).tolist() == [3, 3, 4]
+    assert apportion(7100, [0.2, 0.8]).sum() == 7100
+
+
+def test_size_classes_by_rank():
+    classes = size_classes(np.arange(100.0))
+    assert (classes[98:] == 0).all() and (classes[87:98] == 1).all()
+    assert (classes[30:87] == 2).all() and (classes[:30] == 3).all()
+    assert size_classes(np.array([5.0])).tolist() == [0]
+
+
+def test_streams_are_independent_and_reproducible():
+    a, b = spawn_streams(7), spawn_streams(7)
+    assert a["demand"].random() == b["demand"].random()
+    assert a["demand"].random() != a["innovation"].random()
+
+
+def test_allocator_tuning_applies_on_glibc():
+    glibc = platform.libc_ver()[0] == "glibc"
+    assert tune() is glibc
+    assert np.ones(2_000_000).sum() == 2_000_000
