@@ -12,7 +12,10 @@ def group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
 
 def group_mean(values: np.ndarray, groups: np.ndarray, n: int, weights=None) -> np.ndarray:
     """(Weighted) mean of ``values`` per group; empty groups give 0."""
-    w = np.ones_like(values) if weights is None else weights
-    num = group_sum(values * w, groups, n)
-    den = group_sum(w, groups, n)
+    if weights is None:
+        num = group_sum(values, groups, n)
+        den = np.bincount(groups, minlength=n)[:n].astype(float)
+    else:
+        num = group_sum(values * weights, groups, n)
+        den = group_sum(weights, groups, n)
     return np.divide(num, den, out=np.zeros(n), where=den > 0)

@@ -377,7 +377,8 @@ class TransitionModel(Model):
             self.ledger.add("talent", "institute", "enterprise", min(from_grads, before))
             self.ledger.add("talent", "government", "enterprise", hired - from_grads)
         log_a = self._log_a = np.log(f.A)
-        gap = group_mean(log_a, f.chain, self.n_chains)[f.chain] - log_a
+        self._log_a_mean = group_mean(log_a, f.chain, self.n_chains)
+        gap = self._log_a_mean[f.chain] - log_a
         f.H, moved = talent.mobility(f.H, f.A, gap, 0.01)
         self.ledger.add("talent", "enterprise", "enterprise", moved)
 
@@ -413,22 +414,18 @@ class TransitionModel(Model):
             centre, va_c, out=np.zeros(nc), where=va_c > 0
         )
         design_k = group_sum(output[inst.kind == 3], inst.home_chain[inst.kind == 3], nc)
-        dq = (
-            tech.design_effect
-            * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)[f.chain]
-        )
+        dq_c = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)
 
         self.tech_to_chain = group_sum(gain * f.va, f.chain, nc)
         self.ledger.add(
             "technology",
             "institute",
             "enterprise",
-            (gain * f.va).sum() + (common[f.chain] * f.va).sum() + (dq * f.va).sum(),
+            self.tech_to_chain.sum() + ((common + dq_c) * va_c).sum(),
         )
-        f.q = f.q * (1.0 - tech.design_decay) + dq
+        f.q = f.q * (1.0 - tech.design_decay) + dq_c[f.chain]
 
-        log_a = self._log_a  # A has not changed since the talent market
-        mean = group_mean(log_a, f.chain, nc)
+        log_a, mean = self._log_a, self._log_a_mean  # A unchanged since the talent market
         sd = np.sqrt(np.maximum(group_mean(log_a * log_a, f.chain, nc) - mean**2, 0.0))
         frontier = mean + 1.64 * sd
         spill = tech.park_spillover * self._per_firm(self.parks.service)
