@@ -1,45 +1,42 @@
-"""``run.py show`` (a scenario resolved, as TOML) and ``run.py scenarios`` (the library)."""
+"""``run.py show``: a scenario fully resolved as TOML, or only what it changes in its parent."""
 
 from __future__ import annotations
 
 import argparse
 
-import tomli_w
-
-from scenarios.loader import (
-    available,
-    diff,
-    dumps,
-    load_scenario,
-    parse_overrides,
-    resolved_dict,
-    to_toml_dict,
-)
+from scenarios.loader import dumps, dumps_diff, load_scenario, parse_overrides
 
 
 def register(sub) -> None:
     """Add the ``show`` command."""
-    p = sub.add_parser("show", help="print a scenario fully resolved, as TOML")
+    p = sub.add_parser(
+        "show", help="print a scenario fully resolved, as TOML that loads back unchanged"
+    )
     p.add_argument("scenario", help="scenario name or TOML path")
-    p.add_argument("--diff", action="store_true", help="only what differs from its parent")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument(
+        "--diff", action="store_true", help="only what differs from the scenario it extends"
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. --set policy.coupling=1 (repeatable)",
+    )
+    p.add_argument(
+        "--no-comments",
+        dest="comments",
+        action="store_false",
+        help="leave out each parameter's help and unit",
+    )
     p.set_defaults(func=show)
 
 
 def show(args: argparse.Namespace) -> int:
     """Print the resolved scenario (or its difference from what it extends)."""
     scenario = load_scenario(args.scenario, overrides=parse_overrides(args.set))
-    if not args.diff:
-        print(dumps(scenario), end="")
-        return 0
-    raw, _ = resolved_dict(args.scenario)
-    parent = raw.get("extends")
-    base = load_scenario(parent) if parent else load_scenario.__defaults__ and None
-    from scenarios.schema import Scenario
-
-    base_dict = to_toml_dict(base if base is not None else Scenario())
-    child = to_toml_dict(scenario)
-    child.pop("extends", None)
-    base_dict.pop("extends", None)
-    print(tomli_w.dumps(diff(child, base_dict)), end="")
+    if args.diff:
+        print(dumps_diff(scenario, args.scenario, comments=args.comments), end="")
+    else:
+        print(dumps(scenario, comments=args.comments), end="")
     return 0

@@ -1,9 +1,14 @@
 """Load scenario files: inheritance, overrides, and one-line errors for bad input.
 
 A scenario file is TOML. It may name a parent with ``extends = "baseline"`` (a name in this
-folder or a path) and then hold only what differs. Chains are written as tables keyed by
-chain name (``[chains.automobile]``); events and targets of a child are added to those it
-inherits.
+folder or a path relative to the file) and then hold only what differs; parents may extend
+further. Merging rules:
+
+- sections (``[policy]`` ...) merge key by key;
+- chains are tables keyed by chain name (``[chains.automobile]``) and merge by name;
+- events (``[[events]]``) of a child are added to those it inherits;
+- a target (``[[targets]]``) replaces an inherited one for the same indicator and year;
+- ``name`` defaults to the file name, ``description`` to the file's first-line comment.
 
 Every problem a user can cause raises :class:`ScenarioError`, whose message is one line
 naming the file, the key, the value given and what is allowed.
@@ -12,39 +17,74 @@ naming the file, the key, the value given and what is allowed.
 from __future__ import annotations
 
 import copy
-import difflib
-import math
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from scenarios.schema import SECTIONS, Chain, Scenario, bounds
+from scenarios.schema import (
+    SECTIONS,
+    Chain,
+    DemandShock,
+    EnergyShortage,
+    PolicyChange,
+    PromotedProject,
+    Scenario,
+    Target,
+    bounds,
+    default_chains,
+    did_you_mean,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent
+
+EVENT_KINDS: dict[str, type[BaseModel]] = {
+    "demand_shock": DemandShock,
+    "energy_shortage": EnergyShortage,
+    "policy_change": PolicyChange,
+    "promoted_project": PromotedProject,
+}
+"""Event classes by their ``kind``."""
+
+TABLE_ORDER = ("horizon", "population", "chains", "technology", "finance", "energy",
+               "adoption", "policy")
+"""Order of the tables in written scenario files."""
 
 
 class ScenarioError(ValueError):
     """A user mistake in a scenario file, an override or an option; the message is one line."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).splitlines()))
+
+
+# -- files ------------------------------------------------------------------------------------
+def first_comment(text: str) -> str:
+    """The text of a file's first line if it is a comment, else ''."""
+    lines = text.splitlines()[:1]
+    return lines[0].lstrip("#").strip() if lines and lines[0].startswith("#") else ""
+
 
 def available() -> dict[str, str]:
     """Shipped scenarios and the question each answers (its first-line comment)."""
-    out = {}
-    for path in sorted(SCENARIO_DIR.glob("*.toml")):
-        first = path.read_text(encoding="utf-8").splitlines()[:1]
-        line = first[0].lstrip("#").strip() if first and first[0].startswith("#") else ""
-        out[path.stem] = line
-    return out
+    return {
+        path.stem: first_comment(path.read_text(encoding="utf-8"))
+        for path in sorted(SCENARIO_DIR.glob("*.toml"))
+    }
 
 
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
     """Find the file for a scenario name or path.
 
+    Args:
+        name_or_path: a shipped scenario's name ("baseline") or a path to a TOML file.
+        relative_to: the file that names it (an ``extends``); relative paths start there.
+
     Raises:
-        ScenarioError: when no such scenario exists or the path is not a readable file.
+        ScenarioError: when no such scenario exists or the path is a directory.
     """
     text = str(name_or_path)
     candidates = []
@@ -52,21 +92,24 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
         candidates.append(relative_to.parent / text)
         if not text.endswith(".toml"):
             candidates.append(relative_to.parent / f"{text}.toml")
-    candidates += [Path(text), SCENARIO_DIR / f"{text}.toml"]
+    candidates.append(Path(text))
+    if "/" not in text and "\\" not in text:
+        candidates.append(SCENARIO_DIR / (text if text.endswith(".toml") else f"{text}.toml"))
     for c in candidates:
-        if c.exists():
-            if c.is_dir():
-                raise ScenarioError(f"{c}: is a directory, not a scenario file (.toml)")
+        if c.exists() and not c.is_dir():
             return c
+    for c in candidates:
+        if c.is_dir():
+            raise ScenarioError(f"{c}: is a directory; allowed: a scenario file (.toml)")
     names = sorted(available())
-    hint = _did_you_mean(text, names)
     raise ScenarioError(
-        f"{text}: no such scenario file or name{hint}; shipped scenarios: {', '.join(names)}"
+        f"{text}: no such scenario file or name{did_you_mean(text, names)}; "
+        f"allowed: a .toml path or one of {', '.join(names)}"
     )
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse one TOML file, turning every failure into a one-line ScenarioError."""
+def read_text(path: Path) -> str:
+    """A scenario file's text, turning unreadable or binary files into a ScenarioError."""
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -74,125 +117,151 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: is not a text file (not UTF-8); a scenario is TOML") from None
+        raise ScenarioError(f"{path}: is not a text file (not UTF-8); allowed: TOML text") from None
     if "\x00" in text:
-        raise ScenarioError(f"{path}: is a binary file; a scenario is TOML text")
+        raise ScenarioError(f"{path}: is a binary file; allowed: TOML text")
+    return text.removeprefix("\ufeff")  # editors on Windows may start with a byte-order mark
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file, turning every failure into a one-line ScenarioError."""
+    return parse_toml(read_text(path), path)
+
+
+def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
+    """Parse TOML text; a syntax error names the line and column."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: malformed TOML: {err}") from None
 
 
-def _did_you_mean(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
+# -- inheritance ------------------------------------------------------------------------------
 def _chains_to_list(chains: Any, where: str) -> Any:
-    if isinstance(chains, dict):
-        out = []
-        for name, body in chains.items():
-            if not isinstance(body, dict):
-                raise ScenarioError(f"{where}: chains.{name} = {body!r}: must be a table of chain fields")
-            out.append({"name": name, **body})
-        return out
-    return chains
-
-
-def _merge(base: dict, child: dict) -> dict:
-    """Deep-merge child into base. Chains merge by name; events and targets are appended."""
-    out = copy.deepcopy(base)
-    for key, value in child.items():
-        if key == "chains" and isinstance(value, list) and isinstance(out.get(key), list):
-            by_name = {c["name"]: c for c in out[key]}
-            for c in value:
-                if c.get("name") in by_name:
-                    by_name[c["name"]].update(c)
-                else:
-                    out[key].append(c)
-        elif key in ("events", "targets") and isinstance(value, list):
-            out[key] = list(out.get(key, [])) + value
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
+    """``[chains.x]`` tables to the schema's list of chains (each with its name)."""
+    if not isinstance(chains, dict):
+        return chains
+    out = []
+    for name, body in chains.items():
+        if not isinstance(body, dict):
+            raise ScenarioError(
+                f"{where}: chains.{name} = {body!r}: not a table; "
+                f"allowed: a [chains.{name}] table of chain fields"
+            )
+        out.append({**body, "name": name})
     return out
 
 
-def resolved_dict(
-    name_or_path: str | Path, _seen: tuple[Path, ...] = (), _from: Path | None = None
-) -> tuple[dict[str, Any], Path]:
-    """Read a scenario file and everything it extends, merged into one raw dict."""
-    path = resolve_path(name_or_path, relative_to=_from)
+def _merge(base: dict, child: dict) -> dict:
+    """Deep-merge a child scenario into its parent (raw dicts; see the module docstring)."""
+    out = copy.deepcopy(base)
+    for key, value in child.items():
+        old = out.get(key)
+        if key == "chains" and isinstance(value, list) and isinstance(old, list):
+            by_name = {c.get("name"): c for c in old if isinstance(c, dict)}
+            for c in value:
+                if isinstance(c, dict) and c.get("name") in by_name:
+                    by_name[c["name"]].update(c)
+                else:
+                    old.append(copy.deepcopy(c))
+        elif key == "targets" and isinstance(value, list) and isinstance(old, list):
+            replaced = {_target_key(t) for t in value}
+            out[key] = [t for t in old if _target_key(t) not in replaced] + value
+        elif key == "events" and isinstance(value, list) and isinstance(old, list):
+            out[key] = old + value
+        elif isinstance(value, dict) and isinstance(old, dict):
+            out[key] = _merge(old, value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _target_key(target: Any) -> tuple:
+    return (target.get("indicator"), target.get("year")) if isinstance(target, dict) else ()
+
+
+Origins = dict[str, list[tuple[Path, int]]]
+"""For 'events' and 'targets': the file and position each merged item was written at."""
+
+
+def resolved_dict(name_or_path: str | Path) -> tuple[dict[str, Any], Path]:
+    """Read a scenario file and everything it extends, merged into one raw dict.
+
+    Returns:
+        (data, path): the merged dict (``extends`` names the immediate parent) and the file.
+
+    Raises:
+        ScenarioError: for a missing, unreadable or malformed file anywhere in the chain, or
+            an inheritance cycle.
+    """
+    data, path, _ = _resolve(name_or_path)
+    return data, path
+
+
+def _resolve(
+    name_or_path: str | Path, seen: tuple[Path, ...] = (), relative_to: Path | None = None
+) -> tuple[dict[str, Any], Path, Origins]:
+    path = resolve_path(name_or_path, relative_to=relative_to)
     real = path.resolve()
-    if real in _seen:
-        chain = " -> ".join(p.stem for p in (*_seen, real))
-        raise ScenarioError(f"{path}: extends: cycle in inheritance ({chain})")
-    data = read_toml(path)
+    if real in seen:
+        cycle = " -> ".join(p.stem for p in (*seen, real))
+        raise ScenarioError(
+            f"{path}: extends: cycle in inheritance ({cycle}); "
+            "allowed: a chain of parents that ends in a file without extends"
+        )
+    text = read_text(path)
+    data = parse_toml(text, path)
     if "chains" in data:
         data["chains"] = _chains_to_list(data["chains"], str(path))
     data.setdefault("name", path.stem)
+    data.setdefault("description", first_comment(text))
+    origins = {
+        key: [(path, i) for i in range(len(data[key]))] if isinstance(data.get(key), list) else []
+        for key in ("events", "targets")
+    }
     parent = data.pop("extends", None)
     if parent is None:
-        return data, path
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends = {parent!r}: must be a scenario name or path")
+        return data, path, origins
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(
+            f"{path}: extends = {parent!r}: not a scenario; allowed: a scenario name or path"
+        )
     try:
-        base, _ = resolved_dict(parent, (*_seen, real), _from=path)
+        base, _, base_origins = _resolve(parent, (*seen, real), relative_to=path)
     except ScenarioError as err:
-        if "cycle" in str(err):
+        if "cycle in inheritance" in str(err):
             raise
         raise ScenarioError(f"{path}: extends = '{parent}': {err}") from None
-    base.pop("description", None)
+    if "chains" in data and "chains" not in base:
+        base["chains"] = [c.model_dump() for c in default_chains()]
     merged = _merge(base, data)
     merged["extends"] = parent
-    return merged, path
+    for key in ("events", "targets"):
+        kept = base_origins[key]
+        if key == "targets" and isinstance(data.get(key), list):
+            replaced = {_target_key(t) for t in data[key]}
+            kept = [o for o, t in zip(kept, base.get(key, []), strict=False)
+                    if _target_key(t) not in replaced]
+        base_origins[key] = kept + origins[key]
+    return merged, path, base_origins
 
 
-def _set_dotted(data: dict, key: str, value: Any, source: str) -> None:
-    parts = key.split(".")
-    if parts[0] == "chains" and len(parts) == 3:
-        chains = data.setdefault("chains", [c.model_dump() for c in Scenario().chains])
-        for c in chains:
-            if c["name"] == parts[1]:
-                if parts[2] not in Chain.model_fields:
-                    raise ScenarioError(
-                        f"{source}: {key}: unknown chain field '{parts[2]}'"
-                        f"{_did_you_mean(parts[2], Chain.model_fields)}"
-                    )
-                c[parts[2]] = value
-                return
-        names = [c["name"] for c in chains]
-        raise ScenarioError(
-            f"{source}: {key}: unknown chain '{parts[1]}'{_did_you_mean(parts[1], names)}; "
-            f"allowed: {', '.join(names)}"
-        )
-    if len(parts) == 1 and parts[0] in ("name", "description"):
-        data[parts[0]] = value
-        return
-    if len(parts) != 2 or parts[0] not in SECTIONS:
-        keys = [f"{s}.{f}" for s, cls in SECTIONS.items() for f in cls.model_fields]
-        raise ScenarioError(
-            f"{source}: {key}: unknown parameter{_did_you_mean(key, keys)}; "
-            "keys look like policy.coupling or chains.automobile.demand_growth"
-        )
-    section, name = parts
-    if name not in SECTIONS[section].model_fields:
-        raise ScenarioError(
-            f"{source}: {key}: unknown parameter in [{section}]"
-            f"{_did_you_mean(name, SECTIONS[section].model_fields)}"
-        )
-    data.setdefault(section, {})[name] = value
-
-
+# -- command-line overrides -------------------------------------------------------------------
 def parse_value(text: str) -> Any:
-    """Parse a command-line value as a TOML value; bare words stay strings."""
+    """Parse a command-line value as a TOML value; a bare word stays a string.
+
+    Raises:
+        ScenarioError: when the text is neither a TOML value nor a bare word.
+    """
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        if text.replace("_", "").replace(".", "").replace("-", "").isalnum() and not text[:1].isdigit():
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", text):
             return text
-        raise ScenarioError(f"--set: value '{text}' does not parse (a number, true/false or a word)") from None
+        raise ScenarioError(
+            f"--set: value '{text}' does not parse; allowed: a number, true/false, "
+            "a quoted string or a word"
+        ) from None
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
@@ -203,108 +272,238 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for item in pairs:
-        if "=" not in item:
-            raise ScenarioError(f"--set {item}: expected key=value, e.g. policy.coupling=1")
-        key, text = item.split("=", 1)
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(
+                f"--set: '{item}': expected KEY=VALUE; allowed: e.g. policy.coupling=1"
+            )
         try:
             out[key.strip()] = parse_value(text.strip())
         except ScenarioError:
             raise ScenarioError(
-                f"--set {key.strip()}={text}: value '{text}' does not parse "
-                "(a number, true/false or a word)"
+                f"--set: {key.strip()} = '{text}': does not parse; allowed: a number, "
+                "true/false, a quoted string or a word"
             ) from None
     return out
 
 
-def _location(data: dict, loc: tuple) -> str:
-    """Dotted key of a pydantic error location, naming chains and events readably."""
-    parts: list[str] = []
-    i = 0
-    while i < len(loc):
-        item = loc[i]
-        if item == "chains" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            try:
-                parts.append(f"chains.{data['chains'][loc[i + 1]]['name']}")
-            except (KeyError, IndexError, TypeError):
-                parts.append(f"chains[{loc[i + 1]}]")
-            i += 2
-            continue
-        if isinstance(item, int):
-            parts[-1] = f"{parts[-1]}[{item}]"
-        elif parts and parts[0].startswith("events[") and item in (
-            "demand_shock", "energy_shortage", "policy_change", "promoted_project"
-        ):
-            pass  # the discriminator's tag adds nothing for the user
-        else:
-            parts.append(str(item))
-        i += 1
-    return ".".join(parts)
-
-
-def _value_at(data: Any, loc: tuple) -> Any:
-    for item in loc:
-        try:
-            data = data[item]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _allowed(loc: tuple, err: dict) -> str:
-    """What is allowed for a field, from the schema."""
-    model: type[BaseModel] | None = Scenario
-    field = None
-    for item in loc:
-        if model is None or isinstance(item, int):
-            continue
-        field = model.model_fields.get(str(item))
-        if field is None:
-            break
-        ann = field.annotation
-        inner = getattr(ann, "__args__", (ann,))[0] if hasattr(ann, "__args__") else ann
-        model = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
-    if field is not None:
-        lo, hi = bounds(field)
-        unit = (field.json_schema_extra or {}).get("unit", "")
-        typ = getattr(field.annotation, "__name__", str(field.annotation))
-        if lo is not None or hi is not None:
-            return f"allowed: {typ} from {lo} to {hi}" + (f" ({unit})" if unit else "")
-        if typ:
-            return f"allowed: {typ}"
-    return ""
-
-
-def format_validation(err: ValidationError, data: dict, source: str) -> str:
-    """One line for the first problem in a pydantic ValidationError."""
-    e = err.errors()[0]
-    loc = tuple(e["loc"])
-    key = _location(data, loc)
-    msg = e["msg"].removeprefix("Value error, ")
-    if e["type"] == "extra_forbidden":
-        section = SECTIONS.get(loc[0]) if len(loc) == 2 else None
-        options = section.model_fields if section else (
-            Scenario.model_fields if len(loc) == 1 else Chain.model_fields if loc[0] == "chains" else []
+def _set_dotted(data: dict, key: str, value: Any) -> None:
+    """Apply one ``--set`` override to a raw scenario dict."""
+    parts = key.split(".")
+    where = f"--set: {key} = {value!r}"
+    if parts[0] == "chains":
+        chains = data.setdefault("chains", [c.model_dump() for c in default_chains()])
+        names = [c.get("name") for c in chains]
+        if len(parts) != 3 or parts[1] not in names:
+            wrong = parts[1] if len(parts) > 1 else ""
+            raise ScenarioError(
+                f"{where}: unknown chain '{wrong}'{did_you_mean(wrong, names)}; "
+                f"allowed: chains.<name>.<field> with name one of {', '.join(names)}"
+            )
+        fields = [f for f in Chain.model_fields if f != "name"]
+        if parts[2] not in fields:
+            raise ScenarioError(
+                f"{where}: unknown chain field{did_you_mean(parts[2], fields)}; "
+                f"allowed: {', '.join(fields)}"
+            )
+        chains[names.index(parts[1])][parts[2]] = value
+        return
+    if len(parts) == 1 and parts[0] in ("name", "description"):
+        data[parts[0]] = value
+        return
+    if len(parts) != 2 or parts[0] not in SECTIONS:
+        options = [*SECTIONS, "chains"]
+        keys = [f"{s}.{f}" for s, cls in SECTIONS.items() for f in cls.model_fields]
+        hint = did_you_mean(key, keys) or did_you_mean(parts[0], options)
+        raise ScenarioError(
+            f"{where}: unknown parameter{hint}; allowed: <section>.<name> with section one "
+            f"of {', '.join(options)} (list in docs/PARAMETERS.md)"
         )
-        hint = _did_you_mean(str(loc[-1]), options)
-        return f"{source}: {key}: unknown key{hint}"
-    if e["type"] == "union_tag_invalid":
-        return f"{source}: {key}: unknown event kind {e.get('input', {}).get('kind')!r}; " \
-            "allowed: demand_shock, energy_shortage, policy_change, promoted_project"
+    section, name = parts
+    fields = list(SECTIONS[section].model_fields)
+    if name not in fields:
+        raise ScenarioError(
+            f"{where}: unknown parameter in [{section}]{did_you_mean(name, fields)}; "
+            f"allowed: {', '.join(fields)}"
+        )
+    table = data.setdefault(section, {})
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{where}: [{section}] is not a table in the scenario file")
+    table[name] = value
+
+
+# -- validation messages ----------------------------------------------------------------------
+PLAIN_MESSAGES = {
+    "greater_than_equal": "out of range",
+    "less_than_equal": "out of range",
+    "greater_than": "out of range",
+    "less_than": "out of range",
+    "int_from_float": "not a whole number",
+    "int_type": "not a whole number",
+    "int_parsing": "not a whole number",
+    "float_type": "not a number",
+    "float_parsing": "not a number",
+    "string_type": "not text",
+    "bool_type": "not true or false",
+    "bool_parsing": "not true or false",
+    "string_pattern_mismatch": "not a valid name",
+    "list_type": "not a list",
+    "model_type": "not a table",
+    "model_attributes_type": "not a table",
+    "dict_type": "not a table",
+    "literal_error": "not an allowed value",
+}
+"""Plain words for pydantic's error types."""
+
+PLAIN_TYPES = {"str": "text", "bool": "true or false"}
+"""Plain words for the schema's non-numeric types."""
+
+CHAIN_FIELDS = (DemandShock.model_fields["chain"], PromotedProject.model_fields["chain"])
+"""Event fields that name a chain."""
+
+
+def _inner_model(field) -> type[BaseModel] | None:
+    for t in (field.annotation, *get_args(field.annotation)):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+    return None
+
+
+def _walk(loc: tuple, data: dict) -> tuple[str, type[BaseModel] | None, Any]:
+    """Follow a pydantic error location through the schema.
+
+    Returns:
+        (key, holder, field): the dotted key users read (``chains.automobile.va_share``,
+        ``events[0].size``), the model holding the last part, and that part's field (or None).
+    """
+    key = ""
+    model: type[BaseModel] | None = Scenario
+    holder: type[BaseModel] | None = Scenario
+    field = None
+    prev: Any = None
+    for item in loc:
+        if isinstance(item, int):
+            if prev == "chains":
+                try:
+                    key = f"{key}.{data['chains'][item]['name']}"
+                except (KeyError, IndexError, TypeError):
+                    key = f"{key}[{item}]"
+            else:
+                key = f"{key}[{item}]"
+        elif isinstance(prev, int) and item in EVENT_KINDS and key.startswith("events["):
+            model = EVENT_KINDS[item]  # the event's kind tag adds nothing for the user
+        else:
+            holder = model
+            field = model.model_fields.get(str(item)) if model is not None else None
+            key = f"{key}.{item}" if key else str(item)
+            model = _inner_model(field) if field is not None else None
+        prev = item
+    return key, holder, field
+
+
+def _allowed(field, data: dict) -> str:
+    """'allowed: float from 0.0 to 1.0 (0-1)' for a schema field."""
+    if field is None:
+        return "allowed: see docs/PARAMETERS.md"
+    if any(field is f for f in CHAIN_FIELDS):
+        names = [c.get("name") for c in data.get("chains") or [] if isinstance(c, dict)]
+        return f"allowed: {', '.join(names or [c.name for c in default_chains()])}"
+    table = next((k for k, v in Scenario.model_fields.items() if v is field), None)
+    if table in ("events", "targets", "chains"):
+        return f"allowed: [[{table}]] blocks" if table != "chains" else (
+            "allowed: [chains.<name>] tables")
+    if table is not None and _inner_model(field) is not None:
+        return f"allowed: a [{table}] table"
+    lo, hi = bounds(field)
+    unit = (field.json_schema_extra or {}).get("unit", "")
+    typ = getattr(field.annotation, "__name__", None) or str(field.annotation)
+    text = f"allowed: {PLAIN_TYPES.get(typ, typ)}"
+    if lo is not None or hi is not None:
+        text += f" from {lo} to {hi}"
+    if any(getattr(m, "pattern", None) for m in field.metadata):
+        text += " of lower-case letters, digits and _, starting with a letter"
+    return text + (f" ({unit})" if unit and unit != "1" else "")
+
+
+def _join(key: str, message: str) -> str:
+    """Prefix a validator's message (which starts with a field name) with its section key."""
+    if not key:
+        return message
+    head = re.match(r"[A-Za-z_]\w*", message)
+    last = re.split(r"[.\[]", key)[-1]
+    if head and head.group() == last:
+        return key[: len(key) - len(last)] + message
+    return f"{key}.{message}" if head else f"{key}: {message}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "a table" if isinstance(value, dict) else repr(value)
+
+
+def format_validation(err: ValidationError, data: dict, source: str,
+                      origins: Origins | None = None) -> str:
+    """One line for the first problem in a pydantic ValidationError.
+
+    Args:
+        err: the error raised validating ``data``.
+        data: the raw scenario dict.
+        source: what the data came from (a file, or ``--set``), put first on the line.
+        origins: where each event and target was written, to name that file and block.
+    """
+    return _locate(f"{source}: {_problem(err.errors()[0], data)}", source, origins)
+
+
+def _problem(e: dict, data: dict) -> str:
+    """'key = value: what is wrong; allowed: ...' for one pydantic error."""
+    loc = tuple(e["loc"])
+    key, holder, field = _walk(loc, data)
     value = e.get("input")
-    if isinstance(value, dict | list):
-        # a validator on a whole section: its message already names the key
-        return f"{source}: {key + ': ' if key else ''}{msg}"
-    allowed = _allowed(loc, e)
-    shown = value if not isinstance(value, float) or math.isfinite(value) else str(value)
-    return f"{source}: {key} = {shown!r}: {msg}" + (f"; {allowed}" if allowed and allowed not in msg else "")
+    kind = e["type"]
+    msg = e["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        options = [f for f in (holder.model_fields if holder else []) if f != "name"]
+        if holder is Scenario:
+            options = ["name", *options]
+        what = "section" if holder is Scenario and isinstance(value, dict) else "key"
+        given = f"[{key}]" if what == "section" else f"{key} = {_shown(value)}"
+        hint = did_you_mean(str(loc[-1]), options)
+        return f"{given}: unknown {what}{hint}; allowed: {', '.join(options)}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tag = value.get("kind") if isinstance(value, dict) else None
+        problem = f"kind = {tag!r}: unknown event kind" if tag is not None else "kind: missing"
+        return f"{key}: {problem}; allowed: {', '.join(EVENT_KINDS)}"
+    if kind == "missing":
+        help_ = f" ({field.description})" if field is not None and field.description else ""
+        return f"{key}: missing{help_}; {_allowed(field, data)}"
+    if kind == "value_error" and isinstance(value, dict | list):
+        # a validator on a whole section or list: its message names the key and value
+        return _join(key, msg)
+    if "allowed:" in msg:
+        return f"{key} = {_shown(value)}: {msg}"
+    return f"{key} = {_shown(value)}: {PLAIN_MESSAGES.get(kind, msg)}; {_allowed(field, data)}"
 
 
-def build(data: dict[str, Any], source: str) -> Scenario:
+def _locate(line: str, source: str, origins: Origins | None) -> str:
+    """Name an event or target by the file and block it was written in ([[events]] 1)."""
+    head = f"{source}: "
+    m = re.match(r"(events|targets)\[(\d+)\]", line[len(head):])
+    if not m or not origins or int(m[2]) >= len(origins.get(m[1], [])):
+        return line
+    path, local = origins[m[1]][int(m[2])]
+    rest = line[len(head) + m.end():].removeprefix(".").removeprefix(": ")
+    block = f"[[{m[1]}]] {local + 1}"
+    where = block if str(path) == source else f"{path} {block}"
+    return f"{head}{where}: {rest}"
+
+
+def build(data: dict[str, Any], source: str, origins: Origins | None = None) -> Scenario:
     """Validate a raw scenario dict, raising ScenarioError with one line."""
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(format_validation(err, data, source)) from None
+        raise ScenarioError(format_validation(err, data, source, origins)) from None
 
 
 def load_scenario(
@@ -312,26 +511,25 @@ def load_scenario(
 ) -> Scenario:
     """Load a scenario by name (a file in ``scenarios/``) or path, with dotted-key overrides.
 
+    The file (with everything it extends) is validated first, then the overrides, so a
+    message names whichever of the two is wrong.
+
     Example:
         >>> s = load_scenario("baseline", overrides={"population.enterprises": 1_000_000})
 
     Raises:
         ScenarioError: for any problem in the files or overrides, with a one-line message.
     """
-    data, path = resolved_dict(name_or_path)
-    source = str(path)
-    for key, value in (overrides or {}).items():
-        _set_dotted(data, key, value, "--set")
-    if overrides:
-        source = f"{path} with --set " + " ".join(f"{k}={v}" for k, v in overrides.items())
-        try:
-            return Scenario.model_validate(data)
-        except ValidationError as err:
-            line = format_validation(err, data, "--set")
-            raise ScenarioError(line) from None
-    return build(data, source)
+    data, path, origins = _resolve(name_or_path)
+    scenario = build(data, str(path), origins)
+    if not overrides:
+        return scenario
+    for key, value in overrides.items():
+        _set_dotted(data, key, value)
+    return build(data, "--set", origins)
 
 
+# -- writing ----------------------------------------------------------------------------------
 def to_toml_dict(scenario: Scenario) -> dict[str, Any]:
     """The scenario as a TOML-ready dict (chains as tables keyed by name; no None values)."""
     d = scenario.model_dump(mode="json", exclude_none=True)
@@ -343,15 +541,63 @@ def to_toml_dict(scenario: Scenario) -> dict[str, Any]:
     return d
 
 
-def dumps(scenario: Scenario) -> str:
-    """The fully resolved scenario as TOML text that loads back unchanged."""
+def _value(v: Any) -> str:
+    """A TOML value on one line (strings with line breaks as multi-line strings)."""
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    return tomli_w.dumps({"v": v}, multiline_strings=True).removeprefix("v = ").rstrip("\n")
+
+
+def _lines(table: dict[str, Any], model: type[BaseModel] | None, comments: bool) -> list[str]:
+    """``key = value`` lines of one table, each with its unit and help as a comment."""
+    out = []
+    for key, v in table.items():
+        line = f"{key} = {_value(v)}"
+        field = model.model_fields.get(key) if model is not None else None
+        if comments and field is not None and field.description and "\n" not in line:
+            unit = (field.json_schema_extra or {}).get("unit")
+            line += f"  # {field.description}" + (f" [{unit}]" if unit else "")
+        out.append(line)
+    return out
+
+
+def render(d: dict[str, Any], header: str = "", comments: bool = True) -> str:
+    """TOML text of a scenario dict (as made by :func:`to_toml_dict`), laid out for reading.
+
+    Args:
+        d: the scenario dict, or a part of one (as made by :func:`difference`).
+        header: a first-line comment.
+        comments: add each parameter's help and unit as a trailing comment.
+    """
+    lines = [f"# {header}"] if header else []
+    top = {k: d[k] for k in ("extends", "name", "description") if k in d}
+    lines += _lines(top, None, False)
+    for table in TABLE_ORDER:
+        if table == "chains":
+            for name, body in d.get("chains", {}).items():
+                lines += ["", f"[chains.{name}]", *_lines(body, Chain, comments)]
+        elif d.get(table):
+            lines += ["", f"[{table}]", *_lines(d[table], SECTIONS[table], comments)]
+    for event in d.get("events", []):
+        lines += ["", "[[events]]", *_lines(event, EVENT_KINDS.get(event.get("kind")), comments)]
+    for target in d.get("targets", []):
+        lines += ["", "[[targets]]", *_lines(target, Target, comments)]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def dumps(scenario: Scenario, comments: bool = True) -> str:
+    """The fully resolved scenario as TOML text that loads back unchanged.
+
+    ``extends`` is left out (its content is already merged in) and named in the first line.
+    """
     d = to_toml_dict(scenario)
-    d.pop("extends", None)
-    return tomli_w.dumps(d)
+    parent = d.pop("extends", None)
+    header = f"{scenario.name}: fully resolved" + (f" (extends {parent})" if parent else "")
+    return render(d, header, comments)
 
 
-def diff(child: dict[str, Any], parent: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Keys whose values differ between two TOML-ready dicts (child's values)."""
+def diff(child: dict[str, Any], parent: dict[str, Any]) -> dict[str, Any]:
+    """Keys whose values differ between two TOML-ready dicts (child's values), recursively."""
     out: dict[str, Any] = {}
     for key, value in child.items():
         if key not in parent:
@@ -363,3 +609,58 @@ def diff(child: dict[str, Any], parent: dict[str, Any], prefix: str = "") -> dic
         elif value != parent[key]:
             out[key] = value
     return out
+
+
+def _added(child: list, parent: list) -> list:
+    """Items of ``child`` beyond those in ``parent`` (each parent item matched once)."""
+    rest = list(parent)
+    out = []
+    for item in child:
+        if item in rest:
+            rest.remove(item)
+        else:
+            out.append(item)
+    return out
+
+
+def difference(child: Scenario, parent: Scenario) -> dict[str, Any]:
+    """What a child file extending ``parent`` must hold to resolve to ``child``.
+
+    Tables hold only changed keys; events and targets only those the parent lacks; ``name``
+    and ``extends`` are always given, so the result written out loads back as ``child``.
+    """
+    c, p = to_toml_dict(child), to_toml_dict(parent)
+    events = _added(c.pop("events", []), p.pop("events", []))
+    targets = _added(c.pop("targets", []), p.pop("targets", []))
+    out = diff(c, p)
+    out.pop("extends", None)
+    head = {"name": child.name}
+    if child.extends:
+        head = {"extends": child.extends, **head}
+    out = {**head, **out}
+    if events:
+        out["events"] = events
+    if targets:
+        out["targets"] = targets
+    return out
+
+
+def parent_scenario(scenario: Scenario, name_or_path: str | Path) -> Scenario:
+    """The scenario ``scenario`` extends (schema defaults when it extends nothing).
+
+    Args:
+        scenario: a scenario loaded from ``name_or_path``.
+        name_or_path: where it was loaded from (its ``extends`` is relative to that file).
+    """
+    if not scenario.extends:
+        return Scenario()
+    path = resolve_path(name_or_path)
+    return load_scenario(resolve_path(scenario.extends, relative_to=path))
+
+
+def dumps_diff(scenario: Scenario, name_or_path: str | Path, comments: bool = True) -> str:
+    """TOML text of only what ``scenario`` changes in what it extends (a loadable file)."""
+    parent = parent_scenario(scenario, name_or_path)
+    what = scenario.extends or "the schema defaults"
+    return render(difference(scenario, parent), f"{scenario.name}: differences from {what}",
+                  comments)
