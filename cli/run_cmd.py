@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from cli.main import UsageError, non_negative_int, positive_int
 from cli.output import ResultsFolder, manifest, write_json
 from model import TransitionModel
+from model.indicators import LOWER_IS_BETTER
 from model.summary import annual, outcomes
 from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
 
@@ -82,7 +83,8 @@ def target_lines(scenario, yearly) -> list[str]:
         if not len(row) or t.indicator not in row:
             continue
         got = float(row[t.indicator].iloc[0])
-        mark = "met" if got >= t.value else "missed"
+        ceiling = t.indicator in LOWER_IS_BETTER
+        mark = "met" if (got <= t.value if ceiling else got >= t.value) else "missed"
         lines.append(f"target {t.indicator} {t.year}: {got:.2f} vs {t.value:.2f} ({mark})")
     return lines
 

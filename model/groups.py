@@ -7,6 +7,8 @@ import numpy as np
 
 def group_sum(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     """Sum of ``values`` per group id in ``0..n-1``."""
+    if groups.size == 0:
+        return np.zeros(n)
     return np.bincount(groups, weights=values, minlength=n)[:n]
 
 

@@ -47,6 +47,11 @@ INDICATORS: dict[str, str] = {
 }
 """Indicator columns and their units."""
 
+LOWER_IS_BETTER = frozenset(
+    {"energy_use", "energy_intensity", "co2", "carbon_intensity", "exits", "top1_share"}
+)
+"""Indicators whose target is a ceiling: a run meets it at or below the target value."""
+
 
 class Recorder:
     """Computes the indicator row of the current quarter from the model's columns."""
@@ -93,6 +98,7 @@ class Recorder:
         tfp = g_y - cap - lab
         pos = max(cap, 0.0) + max(lab, 0.0) + max(tfp, 0.0)
         va = tot["va"]
+        per_va = 1.0 / va if va > 0 else 0.0  # an empty or idle industry reports 0 ratios
         energy = float(f.energy.sum())
         co2 = float(f.co2.sum())
         inst_rd = float(m.institutes.funding.sum())
@@ -133,17 +139,17 @@ class Recorder:
             "little_giants": int(f.little_giant.sum()),
             "entries": m._entries,
             "exits": m._exits,
-            "strategic_emerging_share": 100.0 * float(f.va[m._chain_se[f.chain]].sum()) / va,
+            "strategic_emerging_share": 100.0 * float(f.va[m._chain_se[f.chain]].sum()) * per_va,
             "energy_use": energy,
-            "energy_intensity": energy / va,
+            "energy_intensity": energy * per_va,
             "co2": co2,
-            "carbon_intensity": co2 / va,
-            "green_share": float((f.g * f.va).sum()) / va,
-            "digital_level": float((f.d * f.va).sum()) / va,
-            "park_output_share": 100.0 * park_va / va,
+            "carbon_intensity": co2 * per_va,
+            "green_share": float((f.g * f.va).sum()) * per_va,
+            "digital_level": float((f.d * f.va).sum()) * per_va,
+            "park_output_share": 100.0 * park_va * per_va,
             "output_per_park_land": park_va / float(m.parks.land.sum()),
             "coupling_index": coupling_index(m.tech_to_chain, m.needs),
-            "top1_share": 100.0 * float(top) / va,
+            "top1_share": 100.0 * float(top) * per_va,
             "talent_flow": step_flows.get("talent", 0.0),
             "technology_flow": step_flows.get("technology", 0.0),
         }

@@ -19,9 +19,15 @@ def desired_investment(target, capital, speed: float, depreciation_q: float) -> 
     return np.maximum(0.0, speed * (target - capital) + depreciation_q * capital)
 
 
-def credit_limit(net_worth, debt, leverage: float, supply: float, access) -> np.ndarray:
-    """New credit banks grant: ``C = supply * access_i * max(0, lambda * NW - D)``."""
-    return supply * access * np.maximum(0.0, leverage * np.maximum(net_worth, 0.0) - debt)
+def credit_limit(net_worth, debt, capital, leverage: float, cap: float, supply: float, access):
+    """New credit banks grant in a quarter.
+
+    ``C = supply * access_i * min(max(0, lambda NW - D), cap K)``: lending stops at the
+    leverage limit ``lambda`` and, within it, banks lend at most the share ``cap`` of the
+    firm's capital a quarter. Credit supply and access scale the whole of it.
+    """
+    headroom = np.maximum(0.0, leverage * np.maximum(net_worth, 0.0) - debt)
+    return supply * access * np.minimum(headroom, cap * capital)
 
 
 def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:

@@ -142,21 +142,26 @@ class TransitionModel(Model):
         return self
 
     def _quarter(self) -> None:
-        """The schedule of one quarter (docs/ODD.md, section 3)."""
+        """The schedule of one quarter (docs/ODD.md, section 3).
+
+        An industry whose every firm has exited stays empty (entry scales with the number of
+        firms); its quarters are recorded with zero output.
+        """
         self.ledger.step = self.t
         recorded = self.t >= 0
         self.apply_policy_events()
-        self.demand_phase()
-        self.production_phase()
-        self.capital_market()
-        self.talent_market()
-        self.technology_market()
-        self.innovation_phase()
-        self.investment_phase()
-        self.adoption_phase()
-        if self.t % 4 == 3:
-            self.policy_selection()
-        self.entry_and_exit()
+        if len(self.firms):
+            self.demand_phase()
+            self.production_phase()
+            self.capital_market()
+            self.talent_market()
+            self.technology_market()
+            self.innovation_phase()
+            self.investment_phase()
+            self.adoption_phase()
+            if self.t % 4 == 3:
+                self.policy_selection()
+            self.entry_and_exit()
         self.t += 1
         if recorded:
             self.recorder.record()
@@ -309,10 +314,11 @@ class TransitionModel(Model):
 
         ``RD_i = rho_i (1 + r_s s) (1 + 0.3 [specialized]) VA_i``; government refunds ``s RD``;
         a share ``c`` of RD is paid to institutes as contracts. Profit
-        ``pi = VA - wL - delta K/4 - r D/4 - (1 - s) RD - p_E E - p_C CO2 + support``.
+        ``pi = (1 - tax) VA - wL - delta K/4 - r D/4 - (1 - s) RD - p_C CO2 + support``
+        (energy is an intermediate input, already netted out of value added).
         """
         f, s, pol = self.firms, self.config, self.policy
-        fin, en = s.finance, s.energy
+        fin = s.finance
         f.rd = (
             f.rho
             * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy)
@@ -326,12 +332,11 @@ class TransitionModel(Model):
         interest = fin.interest_rate / 4.0 * f.debt
         repay = 0.05 * f.debt
         f.profit = (
-            f.va
+            (1.0 - fin.tax_share) * f.va
             - fin.wage * f.L * 1e-4
             - fin.depreciation / 4.0 * f.K
             - interest
             - (f.rd - subsidy)
-            - en.energy_price * f.energy
             - carbon
             + support
         )
@@ -371,11 +376,10 @@ class TransitionModel(Model):
         before = self.pool
         f.H, hired, released = talent.hire(f.H, self.staff_wanted, self.pool)
         self.pool = max(0.0, self.pool - hired + released)
-        if hired > 0:
-            new = grads + intro
-            from_grads = hired * grads / new if new > 0 else 0.0
-            self.ledger.add("talent", "institute", "enterprise", min(from_grads, before))
-            self.ledger.add("talent", "government", "enterprise", hired - from_grads)
+        new = grads + intro
+        if hired > 0 and new > 0:  # hires come from the pool's sources in proportion
+            self.ledger.add("talent", "institute", "enterprise", min(hired * grads / new, before))
+            self.ledger.add("talent", "government", "enterprise", hired * intro / new)
         log_a = self._log_a = np.log(f.A)
         self._log_a_mean = group_mean(log_a, f.chain, self.n_chains)
         gap = self._log_a_mean[f.chain] - log_a
@@ -459,7 +463,9 @@ class TransitionModel(Model):
             target, f.K, fin.investment_speed, fin.depreciation / 4.0
         )
         access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * (1.0 + 0.5 * f.specialized)
-        limit = investment.credit_limit(f.nw, f.debt, fin.leverage_limit, pol.credit_supply, access)
+        limit = investment.credit_limit(
+            f.nw, f.debt, f.K, fin.leverage_limit, fin.lending_cap, pol.credit_supply, access
+        )
         internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
         inv, borrowed = investment.finance(desired, internal, limit)
         f.debt = f.debt + borrowed

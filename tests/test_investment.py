@@ -25,8 +25,10 @@ def test_finance_uses_internal_funds_first():
 
 
 def test_credit_limit():
-    c = credit_limit(np.array([10.0, -1.0]), np.array([5.0, 0.0]), 1.5, 2.0, np.array([0.5, 1.0]))
-    assert c.tolist() == pytest.approx([2.0 * 0.5 * 10.0, 0.0])
+    c = credit_limit(np.array([10.0, -1.0, 100.0]), np.array([5.0, 0.0, 0.0]),
+                     np.array([100.0, 100.0, 100.0]), 1.5, 0.02, 2.0, np.array([0.5, 1.0, 1.0]))
+    # headroom 10, 0, 150; flow cap 2: limits 2*0.5*2 = 2, 0, 2*1*2 = 4
+    assert c.tolist() == pytest.approx([2.0, 0.0, 4.0])
 
 
 def test_renovation():

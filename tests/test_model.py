@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -6,6 +8,7 @@ from agents import Enterprise, IndustrialPark, ResearchInstitute
 from model import TransitionModel
 from model.indicators import INDICATORS
 from scenarios import load_scenario
+from scenarios.schema import EnergyShortage
 from tests.conftest import baseline_run
 
 REQUIRED = (
@@ -133,3 +136,28 @@ def test_small_populations_run(n):
     m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": n}), rng=4)
     m.run(steps=20)
     assert np.isfinite(m.indicators().to_numpy(dtype=float)).all()
+
+
+def test_an_industry_whose_firms_all_exit_stays_empty_without_errors():
+    s = load_scenario(
+        "baseline", overrides={"population.enterprises": 300, "finance.exit_losses": 1}
+    )
+    s.events.append(EnergyShortage(kind="energy_shortage", start="2021Q1", quarters=3, cut=0.75))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = TransitionModel(s, rng=0).run(steps=8)
+    df = m.indicators()
+    assert df["enterprises"].iloc[-1] == 0 and df["value_added"].iloc[-1] == 0
+    assert np.isfinite(df.to_numpy(dtype=float)).all()
+
+
+def test_no_introduced_talent_gives_no_government_talent_flow():
+    s = load_scenario(
+        "baseline",
+        overrides={"population.enterprises": 300, "policy.talent_introduction": 0.0,
+                   "population.value_added_start": 1.0, "finance.hiring_limit": 0.2416665},
+    )
+    fl = TransitionModel(s, rng=0).run(steps=8).flows()
+    talent = fl[fl.factor == "talent"]
+    assert not (talent.from_kind == "government").any()
+    assert (talent.from_kind == "institute").any()
