@@ -13,13 +13,17 @@ def exits(rng: np.random.Generator, net_worth, losses, max_losses: int, hazard) 
     return (net_worth < 0) | (losses >= max_losses) | (rng.random(n) < hazard)
 
 
-def entry_count(rng: np.random.Generator, firms: int, rate: float, incubation: float) -> int:
-    """Entrants this quarter ``~ Poisson(rate * N * (0.5 + 0.5 * incubation))``.
+def entry_count(rng: np.random.Generator, scale: int, rate: float, incubation: float) -> int:
+    """Entrants this quarter ``~ Poisson(rate * N0 * (0.5 + 0.5 * incubation))``.
 
-    Half of entry comes from institutes' incubators and scales with their capacity; half is
-    firms growing past the size threshold on their own.
+    ``N0`` is the scenario's starting number of enterprises: the flow of start-ups and of firms
+    growing past the size threshold comes from the region's economy and its incubators, not
+    from the firms already on the list, so entry cannot compound. Half of it comes from
+    institutes' incubators and scales with their capacity (``incubation``); half is firms
+    growing past the size threshold on their own. With exits proportional to the number of
+    firms, the population tends to ``entry / exit rate``.
     """
-    return int(rng.poisson(rate * firms * (0.5 + 0.5 * incubation)))
+    return int(rng.poisson(rate * scale * (0.5 + 0.5 * incubation)))
 
 
 def pick_parents(rng: np.random.Generator, weight: np.ndarray, k: int) -> np.ndarray:

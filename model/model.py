@@ -621,7 +621,9 @@ class TransitionModel(Model):
         incubation = (
             self.policy.incubation * self.institutes.incubator.sum() / self._initial_incubators
         )
-        k = demography.entry_count(rng, len(f), fin.entry_rate, incubation)
+        k = demography.entry_count(rng, s.population.enterprises, fin.entry_rate, incubation)
+        if len(f) == 0:  # no firm left to spin off from: the industry has died out
+            k = 0
         self._entries = k
         if k == 0:
             return
