@@ -1,0 +1,104 @@
+"""Outputs of a comparison for a policy team: a trajectories chart and a Markdown brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from experiments.compare import CONFIDENCE, KEY_INDICATORS, Comparison
+
+COLOURS = {"A": "#4c78a8", "B": "#e45756"}
+
+
+def bands(annual: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Mean and 95% interval of the mean per scenario and year (for the chart)."""
+    g = annual.groupby(["scenario", "year"])[indicator]
+    out = g.agg(["mean", "std", "count"]).reset_index()
+    t = stats.t.ppf((1 + CONFIDENCE) / 2, np.maximum(out["count"] - 1, 1))
+    half = t * out["std"].fillna(0.0) / np.sqrt(out["count"])
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out
+
+
+def trajectories_chart(c: Comparison, path: Path, names: tuple[str, str] = ("A", "B")) -> Path:
+    """Both scenarios' yearly key indicators, mean with 95% band, one panel each (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(4, 2, figsize=(10, 11), layout="constrained")
+    for ax, (ind, label) in zip(axes.flat, KEY_INDICATORS.items(), strict=False):
+        b = bands(c.annual, ind)
+        for key, name in zip(("A", "B"), names, strict=True):
+            s = b[b["scenario"] == key]
+            ax.plot(s["year"], s["mean"], color=COLOURS[key], lw=1.8, label=name)
+            ax.fill_between(s["year"], s["low"], s["high"], color=COLOURS[key], alpha=0.2, lw=0)
+        ax.set_title(label, fontsize=10)
+        ax.grid(alpha=0.3)
+    legend_ax = axes.flat[-1]
+    legend_ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    legend_ax.legend(handles, labels, loc="center", frameon=False, title=(
+        f"mean of {len(set(c.annual['replication']))} runs per scenario, 95% band"))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    if a >= 100:
+        return f"{x:,.0f}"
+    if a >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}" if a >= 0.01 else f"{x:.2g}"
+
+
+def milestone_years(years: list[int]) -> list[int]:
+    """First year, 2025 and 2030 when covered, and the last year."""
+    keep = [years[0], *[y for y in (2025, 2030) if years[0] < y < years[-1]], years[-1]]
+    return sorted(set(keep))
+
+
+def brief_markdown(c: Comparison, names: tuple[str, str], chart: str | None,
+                   quarters: int | None = None) -> str:
+    """The comparison as a short Markdown brief: setup, key table, chart, how to read it."""
+    t = c.table
+    years = milestone_years(sorted(t["year"].unique()))
+    n = int(t["n"].min()) if len(t) else 0
+    method = ("paired t over common random numbers" if c.paired
+              else "Welch t over independent seeds")
+    lines = [
+        f"# {names[1]} vs {names[0]}",
+        "",
+        f"**A** = {names[0]}, **B** = {names[1]}. {n} runs each, "
+        f"{'the same seeds for A and B' if c.paired else 'different seeds for A and B'}; "
+        f"{c.a.population.enterprises:,} enterprises at start"
+        + (f", {quarters} quarters" if quarters else "") + ".",
+        f"The table gives the mean of each yearly indicator and the difference B - A with its "
+        f"95% confidence interval ({method}). `*` marks intervals that exclude 0.",
+        "",
+        "| indicator | year | A | B | B - A | 95% CI |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for ind, label in KEY_INDICATORS.items():
+        rows = t[(t["indicator"] == ind) & (t["year"].isin(years))]
+        for _, r in rows.iterrows():
+            star = " *" if r["significant"] else ""
+            lines.append(f"| {label} | {int(r['year'])} | {_fmt(r['mean_a'])} | "
+                         f"{_fmt(r['mean_b'])} | {_fmt(r['diff'])}{star} | "
+                         f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] |")
+    if chart:
+        lines += ["", f"![Both scenarios' trajectories, mean and 95% band]({chart})"]
+    lines += ["", "Every year of every indicator is in `differences.csv`; yearly values of each "
+              "run are in `annual.parquet`."]
+    if c.failed:
+        lines += ["", f"{len(c.failed)} runs failed and their pairs are left out: "
+                  + "; ".join(c.failed[:5])]
+    return "\n".join(lines) + "\n"

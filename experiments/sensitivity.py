@@ -1,0 +1,167 @@
+"""Global sensitivity of one run outcome to the spec's parameter ranges, with SALib.
+
+Sobol' (Saltelli sampling, first- and total-order indices with 95% confidence intervals) or
+Morris elementary effects (mu*, its confidence interval, sigma). With several replications,
+the outcome of a design point is the mean over its replications (which share seeds across
+points, so the indices are not inflated by seed noise).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.design import MORRIS_LEVELS, problem, sample_matrix
+from experiments.spec import SweepSpec
+from scenarios.loader import ScenarioError
+
+METHODS = ("sobol", "morris")
+
+
+def outcome_names(spec: SweepSpec) -> list[str]:
+    """Outcomes a run of this spec reports (``model.summary.outcomes`` keys).
+
+    They depend on which years the runs cover, so they are read off ``outcomes`` applied
+    to an all-zero indicator table of the spec's length.
+    """
+    from model.indicators import INDICATORS
+    from model.summary import outcomes
+
+    q = spec.quarters
+    table = pd.DataFrame({c: np.zeros(q) for c in INDICATORS})
+    table["step"] = np.arange(q)
+    table["year"] = spec.base.horizon.start_year + np.arange(q) // 4
+    table["quarter"] = np.arange(q) % 4 + 1
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return list(outcomes(table))
+
+
+def check_output(spec: SweepSpec, output: str, option: str = "--output") -> None:
+    """Raise a one-line ScenarioError unless ``output`` is an outcome of this spec's runs."""
+    names = outcome_names(spec)
+    if output in names:
+        return
+    close = difflib.get_close_matches(output, names, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise ScenarioError(f"{option} {output}: not an outcome of these runs{hint}; allowed: "
+                        f"{', '.join(names)}")
+
+
+def with_samples(spec: SweepSpec, samples: int | None) -> SweepSpec:
+    """The spec with ``--samples`` in place of its own sample count (None: unchanged)."""
+    if samples is None:
+        return spec
+    raw = {**spec.raw, "sweep": {**spec.raw.get("sweep", {}), "samples": samples}}
+    return dataclasses.replace(spec, samples=samples, raw=raw)
+
+
+def check_method(spec: SweepSpec, method: str | None) -> str:
+    """The method to use: ``--method``, or the spec's design if it is sobol or morris."""
+    method = method or spec.design
+    if method not in METHODS:
+        raise ScenarioError(f"{spec.source}: sweep.design = \"{spec.design}\": sensitivity needs "
+                            "--method sobol or --method morris (or that design in the spec)")
+    n = spec.samples
+    if method == "sobol" and n & (n - 1):
+        raise ScenarioError(f"{spec.source}: samples = {n}: Sobol sampling needs a power of 2; "
+                            "allowed: 2, 4, 8, 16, 32, 64, ... (set it with --samples)")
+    if method == "morris" and n < 2:
+        raise ScenarioError(f"{spec.source}: samples = {n}: Morris needs at least 2 "
+                            "trajectories (set it with --samples)")
+    for f in spec.factors:
+        if f.values is not None:
+            raise ScenarioError(f'{spec.source}: parameters."{f.key}": sensitivity samples from '
+                                f'ranges; write "{f.key}" = {{ low = ..., high = ... }}')
+    return method
+
+
+def point_means(runs: pd.DataFrame, output: str, n_points: int) -> np.ndarray:
+    """The output per design point, averaged over replications.
+
+    Raises:
+        ScenarioError: when a point has no finished run or the output is missing.
+    """
+    if output not in runs:
+        raise ScenarioError(f"--output {output}: not a column of runs.parquet")
+    means = runs.groupby("point")[output].mean().reindex(range(n_points))
+    missing = int(means.isna().sum())
+    if missing:
+        raise ScenarioError(f"--output {output}: {missing} of {n_points} design points have no "
+                            "value (failed runs, or the outcome is undefined, e.g. a year never "
+                            "reached); see errors.jsonl")
+    return means.to_numpy()
+
+
+def analyze(spec: SweepSpec, method: str, runs: pd.DataFrame, output: str) -> pd.DataFrame:
+    """Sensitivity indices of ``output``, one row per parameter, most influential first.
+
+    Args:
+        spec: the spec the runs were planned from.
+        method: ``sobol`` or ``morris``.
+        runs: the study's runs.parquet.
+        output: an outcome column.
+
+    Returns:
+        Sobol': columns parameter, S1, S1_conf, ST, ST_conf (ranked by ST).
+        Morris: columns parameter, mu_star, mu_star_conf, sigma, mu (ranked by mu_star).
+        ``*_conf`` is the half width of the 95% confidence interval.
+    """
+    from SALib.analyze import morris, sobol
+
+    prob = problem(spec)
+    x = sample_matrix(spec, method)
+    y = point_means(runs, output, len(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "sobol":
+            si = sobol.analyze(prob, y, calc_second_order=False, conf_level=0.95, seed=spec.seed)
+            table = pd.DataFrame({"parameter": prob["names"], "S1": si["S1"],
+                                  "S1_conf": si["S1_conf"], "ST": si["ST"],
+                                  "ST_conf": si["ST_conf"]})
+            rank = "ST"
+        else:
+            si = morris.analyze(prob, x, y, conf_level=0.95, num_levels=MORRIS_LEVELS,
+                                seed=spec.seed)
+            table = pd.DataFrame({"parameter": prob["names"], "mu_star": si["mu_star"],
+                                  "mu_star_conf": si["mu_star_conf"], "sigma": si["sigma"],
+                                  "mu": si["mu"]})
+            rank = "mu_star"
+    return table.sort_values(rank, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def chart(table: pd.DataFrame, method: str, output: str, path: Path) -> Path:
+    """Horizontal bar chart of the indices with their 95% intervals, written as PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    order = table.iloc[::-1]
+    y = np.arange(len(order))
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.45 * len(order)), layout="constrained")
+    if method == "sobol":
+        h = 0.38
+        ax.barh(y + h / 2, order["ST"], h, xerr=order["ST_conf"], label="total order ST",
+                color="#31688e", capsize=3)
+        ax.barh(y - h / 2, order["S1"], h, xerr=order["S1_conf"], label="first order S1",
+                color="#90d743", capsize=3)
+        ax.set_xlabel("Sobol' index (share of output variance), 95% CI")
+        ax.legend(loc="lower right", frameon=False)
+    else:
+        ax.barh(y, order["mu_star"], 0.6, xerr=order["mu_star_conf"], color="#31688e",
+                capsize=3, label="mu* (95% CI)")
+        ax.scatter(order["sigma"], y, color="#e45756", zorder=3, label="sigma")
+        ax.set_xlabel(f"Morris elementary effects on {output}")
+        ax.legend(loc="lower right", frameon=False)
+    ax.set_yticks(y, order["parameter"])
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_title(f"Sensitivity of {output} ({'Sobol' if method == 'sobol' else 'Morris'})")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -1,0 +1,232 @@
+"""The dashboard in a real Chromium, with every request that leaves 127.0.0.1 blocked.
+
+Starts ``python run.py viz`` on a free port, then plays a short workshop: step, move a lever,
+step, play and pause, switch what-if on, click a park, download the CSV and the brief, reset,
+switch to Chinese.
+Fails on any console error and on any attempt to reach another host.
+
+Set CHAINSHIFT_DOCS_SCREENSHOT=docs/dashboard.png to also write the README's screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+LOCAL = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:", "file://")
+
+CHART_JS = """el => {
+  // the ECharts instance of the Vue component whose root element is el
+  const find = vm => vm && (vm.chart || vm.$children.map(find).find(c => c));
+  return el && el.__vue__ ? find(el.__vue__) : null;
+}"""
+
+OPTION_JS = """name => {
+  const chart = (""" + CHART_JS + """)(document.querySelector('.cs-' + name));
+  if (!chart) return null;
+  const o = chart.getOption();
+  return {x: o.xAxis ? o.xAxis[0].data : null, title: o.title[0].text,
+          subtext: o.title[0].subtext,
+          series: o.series.map(s => ({name: s.name, data: s.data}))};
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CHAINSHIFT_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and CHAINSHIFT_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing")
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "run.py", "viz", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited ({proc.returncode}):\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the server did not listen within 60 s:\n{log.read_text()}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def settled_box(page, locator, tries: int = 50) -> dict:
+    """The element's bounding box once it has stopped moving."""
+    box = locator.bounding_box()
+    for _ in range(tries):
+        page.wait_for_timeout(100)
+        now = locator.bounding_box()
+        if now == box:
+            return now
+        box = now
+    return box
+
+
+def test_a_workshop_offline(server, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            context = browser.new_context(viewport={"width": 1500, "height": 1900},
+                                          accept_downloads=True)
+            context.route("**/*", only_local)
+            page = context.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.set_default_timeout(30_000)
+
+            def option(name: str) -> dict | None:
+                return page.evaluate(OPTION_JS, name)
+
+            def wait_for(predicate_js: str, arg=None) -> None:
+                page.wait_for_function(f"arg => {{ const opt = {OPTION_JS}; "
+                                       f"return ({predicate_js}); }}", arg=arg)
+
+            page.goto(server)
+            wait_for("opt('growth') !== null && opt('map') !== null")
+
+            # step three quarters: every time chart grows
+            step = page.get_by_role("button", name="Step")
+            for _ in range(3):
+                step.click()
+            wait_for("opt('growth').x.length === 3 && opt('emissions').x.length === 3")
+            co2_before = option("emissions")["series"][0]["data"]
+
+            # raise the carbon price: the run is redone to the same quarter
+            page.locator(".cs-cap-green .v-expansion-panel-header").click()
+            lever = page.locator(".cs-lever-carbon_price")
+            track = lever.locator(".v-slider")
+            track.wait_for(state="visible")
+            for _ in range(3):  # a click during the opening animation may miss the track
+                box = settled_box(page, track)
+                page.mouse.click(box["x"] + 0.96 * box["width"], box["y"] + box["height"] / 2)
+                try:
+                    lever.get_by_text("•").wait_for(timeout=5_000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            wait_for("JSON.stringify(opt('emissions').series[0].data) !== JSON.stringify(arg)"
+                     " && opt('emissions').x.length === 3", arg=co2_before)
+            assert option("emissions")["series"][0]["data"] != co2_before
+            assert "•" in lever.inner_text()
+
+            for _ in range(2):
+                step.click()
+            wait_for("opt('growth').x.length === 5")
+
+            # play a few quarters, then pause
+            page.get_by_role("button", name="▶").click()
+            wait_for("opt('growth').x.length >= 8")
+            page.get_by_role("button", name="❚❚").click()
+            page.get_by_role("button", name="▶").wait_for()
+
+            # what-if: the baseline as a dashed reference, the gap in the table
+            page.locator(".cs-compare").click()
+            wait_for("opt('growth').series.length === 2 && opt('emissions').series.length === 4")
+            names = [s["name"] for s in option("emissions")["series"]]
+            assert "CO2 emissions (reference)" in names
+            run_co2, ref_co2 = option("emissions")["series"][0]["data"], option(
+                "emissions")["series"][names.index("CO2 emissions (reference)")]["data"]
+            assert len(run_co2) == len(ref_co2) >= 8 and run_co2 != ref_co2
+            page.locator(".cs-gap-table").get_by_text("Gap", exact=True).wait_for()
+
+            # click a park on the map: its tenants by chain appear
+            target = page.evaluate("""() => {
+              const chart = (""" + CHART_JS + """)(document.querySelector('.cs-map'));
+              const data = chart.getOption().series[0].data;
+              const i = data.length - 1;   // drawn last, so on top
+              const [x, y] = chart.convertToPixel({seriesIndex: 0}, data[i].value.slice(0, 2));
+              return {i, x, y};
+            }""")
+            canvas = page.locator(".cs-map").bounding_box()
+            page.mouse.click(canvas["x"] + target["x"], canvas["y"] + target["y"])
+            wait_for("opt('tenants').subtext.startsWith(arg)", arg=f"Park {target['i'] + 1} ·")
+
+            # exports: the indicators as CSV and the one-page brief
+            with page.expect_download() as csv_download:
+                page.get_by_text("Indicators (CSV)").click()
+            csv_path = tmp_path / "indicators.csv"
+            csv_download.value.save_as(csv_path)
+            header = csv_path.read_text(encoding="utf-8").splitlines()[0]
+            assert header.startswith("run,scenario,step,year,quarter,value_added")
+            with page.expect_download() as brief_download:
+                page.get_by_text("One-page brief (HTML)").click()
+            brief_path = tmp_path / "brief.html"
+            brief_download.value.save_as(brief_path)
+            brief = context.new_page()
+            brief.on("pageerror", lambda e: errors.append(f"brief: {e}"))
+            brief.goto(brief_path.as_uri())
+            brief.wait_for_selector("#chart0 svg")
+            assert brief.locator(".chart svg").count() == 7
+            brief.close()
+
+            page.locator(".cs-whatif").evaluate("el => { el.scrollTop = 0; }")
+            page.screenshot(path=tmp_path / "dashboard.png")
+            docs_shot = os.environ.get("CHAINSHIFT_DOCS_SCREENSHOT")
+            if docs_shot:
+                page.screenshot(path=ROOT / docs_shot)
+
+            # Reset: back to the first quarter, the lever and what-if kept
+            page.get_by_role("button", name="Reset").click()
+            wait_for("opt('growth').x.length === 0")
+            assert "•" in page.locator(".cs-lever-carbon_price").inner_text()
+            step.click()
+            wait_for("opt('growth').x.length === 1 && opt('growth').series.length === 2")
+
+            # Chinese: the plan's own terms
+            page.locator(".cs-lang-zh").click()
+            wait_for("opt('growth').title === '规上工业增加值增速'")
+            assert option("accounting")["series"][2]["name"] == "全要素生产率（创新）"
+            assert "绿色发展能力" in page.locator(".cs-cap-green").inner_text()
+            page.screenshot(path=tmp_path / "dashboard-zh.png")
+        finally:
+            browser.close()
+
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+    assert errors == [], f"browser console errors: {errors}"

@@ -1,0 +1,164 @@
+"""The model the dashboard runs, and its what-if reference run with the same seed.
+
+The run is a scenario with the levers set in the room.
+
+Mesa's SolaraViz rebuilds a model on Reset by calling its class with keyword arguments
+(``_build_model_init_kwargs``). :class:`WorkshopModel` therefore takes the run's settings as one
+keyword argument, which may be a function returning the settings in force: the dashboard passes
+its lever panel's, so Reset rebuilds with the levers currently set.
+
+Note: Mesa's ``Model.scenario`` is Mesa's own scenario object; the chainshift scenario a run
+uses is ``model.config``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from model import TransitionModel
+from scenarios.loader import load_scenario
+from scenarios.schema import Scenario
+
+RUNAWAY_FACTOR = 10
+"""A run stops once enterprises exceed this multiple of the starting population: some lever
+combinations make entry outgrow exit without bound, and a workshop must not freeze."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the room has chosen: a scenario, levers changed from it, a what-if reference.
+
+    Attributes:
+        scenario: name or path of the scenario run.
+        levers: policy field -> value, for levers set away from the scenario's value.
+        reference: scenario the run is compared with (what-if mode), or None.
+        enterprises: population override (None: the scenario's own), for quick runs and tests.
+    """
+
+    scenario: str = "baseline"
+    levers: Mapping[str, float] = field(default_factory=dict)
+    reference: str | None = None
+    enterprises: int | None = None
+
+    def overrides(self) -> dict[str, float]:
+        """Dotted-key overrides for :func:`scenarios.loader.load_scenario`."""
+        out: dict[str, float] = {f"policy.{k}": v for k, v in self.levers.items()}
+        if self.enterprises is not None:
+            out["population.enterprises"] = self.enterprises
+        return out
+
+    def with_lever(self, name: str, value: float, scenario_value: float) -> RunSettings:
+        """These settings with one lever set.
+
+        A lever set back to the scenario's own value is dropped from ``levers``.
+        """
+        levers = dict(self.levers)
+        if abs(value - scenario_value) <= 1e-12 * max(1.0, abs(scenario_value)):
+            levers.pop(name, None)
+        else:
+            levers[name] = value
+        return replace(self, levers=levers)
+
+
+SettingsSource = RunSettings | Callable[[], RunSettings] | None
+
+
+def build_scenario(settings: RunSettings) -> Scenario:
+    """The scenario of the run: the named scenario with the lever overrides.
+
+    Raises:
+        scenarios.loader.ScenarioError: for an unknown scenario or a lever out of range.
+    """
+    return load_scenario(settings.scenario, overrides=settings.overrides() or None)
+
+
+def build_reference(settings: RunSettings) -> Scenario | None:
+    """The reference scenario of a what-if comparison (the same population override), or None."""
+    if settings.reference is None:
+        return None
+    pop = {"population.enterprises": settings.enterprises} if settings.enterprises else None
+    return load_scenario(settings.reference, overrides=pop)
+
+
+class WorkshopModel(TransitionModel):
+    """A :class:`TransitionModel` built from :class:`RunSettings`, with its reference run.
+
+    The reference (same seed, so common random numbers) steps in lockstep with the run.
+
+    Args:
+        settings: the settings, or a function returning the settings in force.
+        rng: seed of both runs.
+
+    Attributes:
+        settings: the settings the run was built with.
+        reference: the what-if reference run, or None.
+        stopped_reason: why the run stopped before its horizon, or "".
+    """
+
+    def __init__(self, settings: SettingsSource = None, rng: int | None = 0) -> None:
+        if callable(settings):
+            settings = settings()
+        settings = settings if settings is not None else RunSettings()
+        super().__init__(build_scenario(settings), rng=rng)
+        self.settings = settings
+        ref = build_reference(settings)
+        self.reference = TransitionModel(ref, rng=rng) if ref is not None else None
+        self.stopped_reason = ""
+        self._start_enterprises = len(self.firms)
+        self._frames: dict[str, tuple[int, pd.DataFrame]] = {}
+
+    def step(self) -> None:
+        """One quarter of the run and of its reference."""
+        if self.stopped_reason:
+            self.running = False
+            return
+        super().step()
+        ref = self.reference
+        if ref is not None and not ref.finished and ref.t < self.t:
+            ref.step()
+        if len(self.firms) > RUNAWAY_FACTOR * self._start_enterprises:
+            self.stopped_reason = (
+                f"stopped at {self.year}Q{self.quarter}: {len(self.firms):,} enterprises, more "
+                f"than {RUNAWAY_FACTOR} times the start; entry outgrows exit at these levers"
+            )
+            self.running = False
+
+    def replay(self, quarters: int) -> WorkshopModel:
+        """Simulate ``quarters`` quarters (or until the run stops); returns self."""
+        for _ in range(max(0, quarters)):
+            if not self.running or self.finished:
+                break
+            self.step()
+        return self
+
+    def indicator_frame(self) -> pd.DataFrame:
+        """``indicators()`` of the run, computed once per quarter simulated."""
+        return self._cached("indicators", self)
+
+    def reference_frame(self) -> pd.DataFrame | None:
+        """``indicators()`` of the reference run, or None outside what-if mode."""
+        return None if self.reference is None else self._cached("indicators", self.reference)
+
+    def flow_frame(self) -> pd.DataFrame:
+        """``flows()`` of the run, computed once per quarter simulated."""
+        return self._cached("flows", self)
+
+    def reference_flow_frame(self) -> pd.DataFrame | None:
+        """``flows()`` of the reference run, or None outside what-if mode."""
+        return None if self.reference is None else self._cached("flows", self.reference)
+
+    def _cached(self, what: str, model: TransitionModel) -> pd.DataFrame:
+        key = f"{what}:{'run' if model is self else 'reference'}"
+        hit = self._frames.get(key)
+        if hit is None or hit[0] != model.t:
+            hit = (model.t, getattr(model, what)())
+            self._frames[key] = hit
+        return hit[1]
+
+
+def rebuild(settings: RunSettings, seed: int, quarters: int) -> WorkshopModel:
+    """A new run with ``settings``, simulated to the same quarter as the one it replaces."""
+    return WorkshopModel(settings, rng=seed).replay(quarters)
