@@ -28,13 +28,39 @@ def chain_demand(
     return demand * (1.0 + trend) ** 0.25 * np.power(tfp_ratio, elasticity)
 
 
-def competitiveness(tfp: np.ndarray, design: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
-    """Competitiveness ``E_i = ln A_i + ln(1 + q_i) - c_i``.
+def log_quality(tfp: np.ndarray, design: np.ndarray) -> np.ndarray:
+    """What a firm offers per unit of cost, in logs: ``ln A_i + ln(1 + q_i)``.
 
-    ``A`` is TFP, ``q`` design quality from industrial design centres, ``c`` the energy and
-    carbon cost per unit of value added.
+    ``A`` is TFP, ``q`` design quality from industrial design centres.
     """
-    return np.log(tfp) + np.log1p(design) - cost_share
+    return np.log(tfp) + np.log1p(design)
+
+
+def competitiveness(quality: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
+    """Competitiveness ``E_i = ln A_i + ln(1 + q_i) - c_i``, from :func:`log_quality` and the
+    energy and carbon cost per unit of value added ``c``.
+    """
+    return quality - cost_share
+
+
+def yearly_turbulence(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each firm's order turbulence for a year, ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2).
+
+    Most years a firm's orders are calm; in some, new products, new customers or lost contracts
+    make them volatile.
+    """
+    return rng.gamma(0.5, 2.0, n)
+
+
+def order_shocks(rng: np.random.Generator, turbulence: np.ndarray, sigma: float) -> np.ndarray:
+    """Idiosyncratic quarterly demand shocks (log): ``sigma * sqrt(G_i) * z``, ``z ~ N(0, 1)``.
+
+    Within a year the shocks are normal; across firms and years their variance is gamma
+    distributed, so a firm's yearly growth is a normal scale mixture (excess kurtosis 6 within
+    a calendar year): the fat-tailed, tent-shaped distribution of firm growth rates
+    (Stanley et al. 1996; Bottazzi and Secchi 2006).
+    """
+    return sigma * np.sqrt(turbulence) * rng.standard_normal(turbulence.shape[0])
 
 
 def replicator_shares(

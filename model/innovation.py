@@ -32,15 +32,15 @@ def success_probability(effort, absorptive, hazard: float) -> np.ndarray:
 def innovate(
     rng: np.random.Generator, prob, step: float, radical_prob: float, radical_step: float
 ) -> np.ndarray:
-    """Log-TFP gains from innovation this quarter.
+    """Relative TFP gains from innovation this quarter (``A' = A (1 + x)``).
 
     A firm succeeds when its uniform draw ``u < p``; the success is radical when
     ``u < p * p_rad`` (probability ``p_rad`` given success). The gain is exponential with mean
     ``step`` (incremental) or ``radical_step`` (radical). Every firm draws its gain whether it
     succeeds or not, so runs that differ in success rates keep their random streams aligned
-    (common random numbers). Returns ``d lnA`` per firm (0 where the firm did not succeed).
+    (common random numbers). Returns ``x`` per firm (0 where the firm did not succeed).
     """
     n = prob.shape[0]
     u = rng.random(n)
     size = rng.exponential(1.0, n) * np.where(u < prob * radical_prob, radical_step, step)
-    return np.where(u < prob, np.log1p(size), 0.0)
+    return np.where(u < prob, size, 0.0)

@@ -43,11 +43,11 @@ def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:
 def renovation(investment, capital, share: float, tfp_gain: float, green_gain: float):
     """Technical renovation (技术改造): a share of investment upgrades existing capacity.
 
-    With ``r = share * I / K``: ``d lnA = ln(1 + phi_A r)``, ``d g = phi_g r (1 - g)`` (the
+    With ``r = share * I / K``: ``A' = A (1 + phi_A r)``, ``d g = phi_g r (1 - g)`` (the
     caller applies the ``(1 - g)``), and energy per output falls by ``1 / (1 + 0.05 r)``.
 
     Returns:
-        (d lnA, green gain before (1 - g), energy factor)
+        (TFP factor, green gain before (1 - g), energy factor)
     """
     r = np.divide(share * investment, capital, out=np.zeros_like(capital), where=capital > 0)
-    return np.log1p(tfp_gain * r), green_gain * r, 1.0 / (1.0 + 0.05 * r)
+    return 1.0 + tfp_gain * r, green_gain * r, 1.0 / (1.0 + 0.05 * r)

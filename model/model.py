@@ -81,7 +81,10 @@ class TransitionModel(Model):
         self.firms = make_firms(s, setup, self.parks)
         self.institutes, self.institute_focus = make_institutes(s, setup)
         self._initial_incubators = float(self.institutes.incubator.sum())
-        self.scale = s.population.enterprises / REFERENCE_FIRMS
+        # each simulated firm stands for REFERENCE_FIRMS / enterprises real ones: quotas that
+        # count firms scale with it; money, people and value added do not (value_added_start
+        # fixes the size of the industry whatever the number of simulated firms)
+        self.firm_scale = s.population.enterprises / REFERENCE_FIRMS
         self.institute_scale = s.population.institutes / REFERENCE_INSTITUTES
         self._quota_carry = {"seedling": 0.0, "giant": 0.0, "design": 0.0, "innovation": 0.0}
 
@@ -190,13 +193,14 @@ class TransitionModel(Model):
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
-    def _chain_cost_index(self, cost: np.ndarray | None = None) -> np.ndarray:
+    def _chain_cost_index(self, cost=None, quality=None) -> np.ndarray:
         """Log unit cost of each chain: ``ln(1 + cbar_c) - mean_c(ln A + ln(1 + q))``."""
         f = self.firms
         cost = self._cost_share() if cost is None else cost
-        log_a = group_mean(np.log(f.A) + np.log1p(f.q), f.chain, self.n_chains, weights=f.share)
+        quality = demand.log_quality(f.A, f.q) if quality is None else quality
+        mean_quality = group_mean(quality, f.chain, self.n_chains, weights=f.share)
         cbar = group_mean(cost, f.chain, self.n_chains, weights=f.share)
-        return np.log1p(cbar) - log_a
+        return np.log1p(cbar) - mean_quality
 
     def _cost_share(self) -> np.ndarray:
         """Energy and carbon cost per unit of value added: ``c = e (p_E + f (1 - c_g g) p_C)``."""
@@ -213,7 +217,8 @@ class TransitionModel(Model):
         """Phase 1: chain demand (trend, cost pass-through, shocks) and replicator shares."""
         f, tech = self.firms, self.config.technology
         cost = self._cost_share()
-        index = self._chain_cost_index(cost)
+        quality = demand.log_quality(f.A, f.q)
+        index = self._chain_cost_index(cost, quality)
         self.chain_demand = demand.chain_demand(
             self.chain_demand,
             self.trend_growth,
@@ -222,8 +227,10 @@ class TransitionModel(Model):
         )
         self._cost_index = index
         self._add_promoted_projects()
-        comp = demand.competitiveness(f.A, f.q, cost)
-        noise = tech.demand_noise * self.streams["demand"].standard_normal(len(f))
+        comp = demand.competitiveness(quality, cost)
+        if self.t % 4 == 0:
+            f.turb = demand.yearly_turbulence(self.streams["demand"], len(f))
+        noise = demand.order_shocks(self.streams["demand"], f.turb, tech.demand_noise)
         f.share = demand.replicator_shares(
             f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise
         )
@@ -239,10 +246,10 @@ class TransitionModel(Model):
         f = self.firms
         va_c = group_sum(f.va, f.chain, self.n_chains)
         w = va_c * (1.0 + self._chain_se)
-        added = 0.25 * self.policy.promoted_investment / 4.0 / 4.0 * self.scale * w / w.sum()
+        added = 0.25 * self.policy.promoted_investment / 4.0 / 4.0 * w / w.sum()
         if self.t >= 0:
             for c, amount in self.events.projects.get(self.t, []):
-                added[c] += 0.25 * amount / 4.0 * self.scale
+                added[c] += 0.25 * amount / 4.0
         if not added.any():
             self._promoted_capital = np.zeros(len(f))
             return
@@ -351,7 +358,7 @@ class TransitionModel(Model):
         # institutes: government funding by researchers, contracts by chain needs and focus
         inst = self.institutes
         years = max(self.t, 0) / 4.0
-        gov = pol.institute_funding / 4.0 * self.scale * (1 + pol.institute_funding_growth) ** years
+        gov = pol.institute_funding / 4.0 * (1 + pol.institute_funding_growth) ** years
         w_gov = inst.researchers / inst.researchers.sum()
         needs = group_sum(f.rd, f.chain, self.n_chains)
         self.needs = (
@@ -368,8 +375,8 @@ class TransitionModel(Model):
         staff move toward more productive firms.
         """
         f, pol, fin = self.firms, self.policy, self.config.finance
-        grads = pol.graduates / 4.0 * self.scale
-        intro = pol.talent_introduction / 4.0 * self.scale
+        grads = pol.graduates / 4.0
+        intro = pol.talent_introduction / 4.0
         self.pool = 0.95 * self.pool + grads + intro
         self.staff_wanted = talent.staff_wanted(f.rd, fin.rd_wage)
         f.H = 0.98 * f.H
@@ -434,8 +441,9 @@ class TransitionModel(Model):
         frontier = mean + 1.64 * sd
         spill = tech.park_spillover * self._per_firm(self.parks.service)
         imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
-        self.ledger.add("technology", "enterprise", "enterprise", (np.expm1(imit) * f.va).sum())
-        f.A = f.A * (1.0 + gain + common[f.chain]) * np.exp(imit)
+        imitated = np.exp(imit)
+        self.ledger.add("technology", "enterprise", "enterprise", ((imitated - 1.0) * f.va).sum())
+        f.A = f.A * (1.0 + gain + common[f.chain]) * imitated
 
     def innovation_phase(self) -> None:
         """Phase 4: own R&D succeeds with ``p = 1 - exp(-lambda e a)``; knowledge accumulates."""
@@ -443,8 +451,9 @@ class TransitionModel(Model):
         f.know = f.know * (1.0 - tech.knowledge_depreciation / 4.0) + f.rd
         effort = innovation.rd_effort(f.rd, f.va, f.H, self.staff_wanted)
         p = innovation.success_probability(effort, self._absorptive, tech.innovation_hazard)
-        f.A = f.A * np.exp(
-            innovation.innovate(
+        f.A = f.A * (
+            1.0
+            + innovation.innovate(
                 self.streams["innovation"],
                 p,
                 tech.innovation_step,
@@ -469,10 +478,10 @@ class TransitionModel(Model):
         internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
         inv, borrowed = investment.finance(desired, internal, limit)
         f.debt = f.debt + borrowed
-        d_log_a, d_green, e_factor = investment.renovation(
+        tfp_factor, d_green, e_factor = investment.renovation(
             inv, f.K, fin.renovation_share, fin.renovation_tfp, fin.renovation_green
         )
-        f.A = f.A * np.exp(d_log_a)
+        f.A = f.A * tfp_factor
         f.g = np.minimum(1.0, f.g + d_green * (1.0 - f.g))
         f.e = f.e * e_factor * (1.0 - tech.efficiency_gain / 4.0)
         f.K = f.K * (1.0 - fin.depreciation / 4.0) + inv
@@ -552,7 +561,6 @@ class TransitionModel(Model):
         parks.service = adoption.infrastructure(parks.service, pol.park_services)
         spend = (
             s.finance.infrastructure_cost
-            * self.scale
             * (parks.green + parks.digital + parks.service - before)
         )
         led.add("capital", "government", "park", spend.sum())
@@ -569,11 +577,11 @@ class TransitionModel(Model):
         f.leading = selection.leading(f.va, f.chain, self.n_chains, pol.leading_per_chain)
         mean_a = group_mean(f.A, f.chain, self.n_chains, weights=f.va)
         score = selection.innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
-        quota = self._take_quota("seedling", pol.seedling_quota * self.scale)
+        quota = self._take_quota("seedling", pol.seedling_quota * self.firm_scale)
         f.specialized = f.specialized | selection.pick_top(
             score, ~f.specialized & (f.size >= 1), quota
         )
-        quota = self._take_quota("giant", pol.little_giant_quota * self.scale)
+        quota = self._take_quota("giant", pol.little_giant_quota * self.firm_scale)
         f.little_giant = f.little_giant | selection.pick_top(
             score, f.specialized & ~f.little_giant, quota
         )
@@ -680,6 +688,7 @@ class TransitionModel(Model):
                 "debt": 0.4 * capital,
                 "H": staff,
                 "know": 20.0 * rd,
+                "turb": demand.yearly_turbulence(rng, k),
             },
             k,
         )
@@ -697,7 +706,7 @@ class TransitionModel(Model):
         self.pool = 0.05 * f.H.sum()
         self.needs = group_sum(f.rd, f.chain, self.n_chains) / f.rd.sum()
         inst, tech = self.institutes, self.config.technology
-        gov = pol.institute_funding / 4.0 * self.scale
+        gov = pol.institute_funding / 4.0
         inst.funding = gov * inst.researchers / inst.researchers.sum()
         inst.know = tech.institute_productivity * inst.funding / (tech.knowledge_depreciation / 4.0)
         self._absorptive = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
@@ -713,8 +722,8 @@ class TransitionModel(Model):
         f.leading = selection.leading(f.va, f.chain, self.n_chains, self.policy.leading_per_chain)
         mean_a = group_mean(f.A, f.chain, self.n_chains, weights=f.va)
         score = selection.innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
-        f.specialized = selection.pick_top(score, f.size >= 1, round(1500 * self.scale))
-        f.little_giant = selection.pick_top(score, f.specialized, round(120 * self.scale))
+        f.specialized = selection.pick_top(score, f.size >= 1, round(1500 * self.firm_scale))
+        f.little_giant = selection.pick_top(score, f.specialized, round(120 * self.firm_scale))
 
     # -- output -------------------------------------------------------------------------------
     def indicators(self) -> pd.DataFrame:

@@ -28,8 +28,11 @@ def produce(
         (value added, workers)
     """
     need = labour_needed(wanted, tfp, capital, digital, alpha, bonus)
-    workers = np.minimum(need, labour * (1.0 + hiring_limit))
-    va = np.minimum(wanted, capacity(tfp, capital, workers, digital, alpha, bonus))
+    most = labour * (1.0 + hiring_limit)
+    short = np.flatnonzero(need > most)  # firms whose demand outruns their hiring
+    workers = np.minimum(need, most)
+    va = wanted.copy()
+    va[short] = capacity(tfp[short], capital[short], most[short], digital[short], alpha, bonus)
     return va, workers
 
 

@@ -33,6 +33,7 @@ FIRM_COLUMNS = {
     "e": float,
     "energy": float,
     "co2": float,
+    "turb": float,
     "nw": float,
     "debt": float,
     "profit": float,

@@ -28,7 +28,9 @@ def annual(indicators: pd.DataFrame) -> pd.DataFrame:
     Growth rates are recomputed from the yearly sums (``value_added_growth`` of year y is
     ``100 * (VA_y / VA_{y-1} - 1)``); for the first year they are the mean of its quarterly
     year-on-year rates, which use the spin-up year as base. Intensities are ratios of the
-    yearly sums.
+    yearly sums. The innovation share of a year comes from the year's mean growth-accounting
+    contributions, ``100 max(tfp, 0) / (max(cap, 0) + max(lab, 0) + max(tfp, 0))``, not from
+    averaging quarterly shares.
     """
     df = indicators
     g = df.groupby("year", sort=True)
@@ -42,6 +44,11 @@ def annual(indicators: pd.DataFrame) -> pd.DataFrame:
     for col, base in (("value_added_growth", "value_added"), ("investment_growth", "investment")):
         grown = 100.0 * (out[base] / out[base].shift(1) - 1.0)
         out[col] = grown.fillna(out[col])
+    if {"capital_contribution", "labour_contribution", "tfp_contribution"} <= set(out):
+        parts = out[["capital_contribution", "labour_contribution", "tfp_contribution"]]
+        positive = parts.clip(lower=0.0).sum(axis=1)
+        share = 100.0 * out["tfp_contribution"].clip(lower=0.0) / positive.where(positive > 0)
+        out["innovation_share"] = share.fillna(0.0)
     out["energy_intensity"] = out["energy_use"] / out["value_added"]
     out["carbon_intensity"] = out["co2"] / out["value_added"]
     out["quarters"] = g.size()

@@ -122,7 +122,7 @@ class Population(Section):
     value_added_start: float = param(7100.0, 1.0, 1e8, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
     size_tail: float = param(1.15, 0.6, 4.0, "1", "Pareto tail index of initial firm size (lower = more skewed)")
     park_membership_large: float = param(0.97, 0.0, 1.0, "0-1", "Probability a large firm sits in a park")
-    park_membership_small: float = param(0.65, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
+    park_membership_small: float = param(0.5, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
     park_land_slack: float = param(0.25, 0.0, 5.0, "0-1", "Free park land at start, as a share of initial tenants")
     institute_kind_shares: list[float] = Field(
         [0.20, 0.12, 0.05, 0.63],
@@ -183,8 +183,8 @@ class Technology(Section):
     transfer_efficiency: float = param(0.05, 0.0, 1.0, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm capacity")
     uncoupled_relevance: float = param(0.35, 0.0, 1.0, "0-1", "Share of institute knowledge usable by industry when not steered by chain needs")
     knowledge_depreciation: float = param(0.15, 0.01, 1.0, "1/year", "Depreciation of R&D knowledge stocks (above 0: institutes start at their steady-state knowledge)")
-    replicator_speed: float = param(0.06, 0.0, 5.0, "1/quarter", "chi: market share response to relative competitiveness")
-    demand_noise: float = param(0.05, 0.0, 1.0, "1", "Std. dev. of idiosyncratic quarterly demand shocks (log)")
+    replicator_speed: float = param(0.04, 0.0, 5.0, "1/quarter", "chi: market share response to relative competitiveness")
+    demand_noise: float = param(0.1, 0.0, 1.0, "1", "Std. dev. of idiosyncratic quarterly demand shocks (log, Laplace: lumpy orders)")
     innovation_centre_effect: float = param(0.02, 0.0, 1.0, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain value added")
     design_effect: float = param(0.5, 0.0, 10.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain value added")
     design_decay: float = param(0.08, 0.0, 1.0, "1/quarter", "Obsolescence of design quality")
@@ -209,7 +209,7 @@ class Finance(Section):
     renovation_green: float = param(0.15, 0.0, 5.0, "1", "Green share gain per unit of renovation investment over capital")
     payout: float = param(0.5, 0.0, 1.0, "0-1", "Share of profit paid out")
     contract_share: float = param(0.12, 0.0, 1.0, "0-1", "Share of enterprise R&D contracted out to institutes")
-    hiring_limit: float = param(0.08, 0.0, 2.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
+    hiring_limit: float = param(0.25, 0.0, 2.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
     infrastructure_cost: float = param(30.0, 0.0, 1e4, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
     exit_losses: int = param(8, 1, 100, "quarters", "Consecutive loss quarters after which a firm exits")
     exit_hazard: float = param(0.006, 0.0, 0.1, "1/quarter", "Random exit probability (at most 0.1: a third of firms a year)")

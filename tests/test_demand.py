@@ -1,7 +1,14 @@
 import numpy as np
 import pytest
 
-from model.demand import chain_demand, competitiveness, replicator_shares
+from model.demand import (
+    chain_demand,
+    competitiveness,
+    log_quality,
+    order_shocks,
+    replicator_shares,
+    yearly_turbulence,
+)
 
 
 def test_chain_demand_trend_and_pass_through():
@@ -11,8 +18,9 @@ def test_chain_demand_trend_and_pass_through():
 
 
 def test_competitiveness():
-    e = competitiveness(np.array([np.e]), np.array([0.0]), np.array([0.1]))
-    assert e[0] == pytest.approx(0.9)
+    q = log_quality(np.array([np.e]), np.array([np.e - 1]))
+    assert q[0] == pytest.approx(2.0)
+    assert competitiveness(q, np.array([0.1]))[0] == pytest.approx(1.9)
 
 
 def test_replicator_moves_share_to_above_average_firms():
@@ -34,3 +42,15 @@ def test_replicator_shares_sum_to_one_per_chain():
     share /= np.bincount(chain, weights=share)[chain]
     out = replicator_shares(share, rng.normal(size=200), chain, 4, 0.3, 0.05 * rng.normal(size=200))
     assert np.allclose(np.bincount(chain, weights=out), 1.0)
+
+
+def test_yearly_sums_of_order_shocks_are_fat_tailed():
+    rng = np.random.default_rng(9)
+    turbulence = yearly_turbulence(rng, 400_000)
+    assert turbulence.mean() == pytest.approx(1.0, rel=0.01)
+    assert turbulence.var() == pytest.approx(2.0, rel=0.03)
+    year = sum(order_shocks(rng, turbulence, 0.05) for _ in range(4))
+    assert year.std() == pytest.approx(0.1, rel=0.01)  # 4 quarters: sigma * 2
+    excess_kurtosis = ((year - year.mean()) ** 4).mean() / year.var() ** 2 - 3
+    # normal scale mixture with Gamma(1/2) variance: 3 Var(G) / E(G)^2 = 6 (Laplace 3, normal 0)
+    assert excess_kurtosis == pytest.approx(6.0, abs=0.5)

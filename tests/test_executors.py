@@ -13,7 +13,7 @@ from experiments.sweep import start
 SPEC = {
     "sweep": {"name": "exec", "replications": 2, "seed": 99, "quarters": 8},
     "fixed": {"population.enterprises": 300},
-    "parameters": {"policy.coupling": [0.1, 0.9], "finance.exit_losses": [4, 12]},
+    "parameters": {"policy.coupling": [0.1, 0.9], "policy.leading_per_chain": [2, 8]},
 }
 
 
@@ -55,7 +55,7 @@ def test_dask_cluster_matches_local_processes(one_worker, tmp_path):
     assert runs_1 == runs_d
     pd.testing.assert_frame_equal(ts_1, ts_d)
     runs = pd.read_parquet(folder / "runs.parquet")
-    assert runs["finance.exit_losses"].dtype.kind == "i"
+    assert runs["policy.leading_per_chain"].dtype.kind == "i"
     assert runs.groupby("point")["value_added_end"].nunique().eq(2).all()  # seeds differ
 
 

@@ -1,0 +1,149 @@
+"""The statistics behind the validation page, on inputs with hand-computed answers, and the
+page's parts and command."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cli.main import main
+from experiments.facts import Check, FactResult, annual_firm_growth, fact, paired_t
+from experiments.moments import Moment
+from experiments.stylised import (
+    decompose_by_group,
+    hill_tail_index,
+    laplace_vs_normal,
+    log_trend,
+    logistic,
+    logistic_vs_linear,
+    melitz_polanec,
+    selection_share,
+    top_share,
+)
+from experiments.validation import TargetResult, fact_figure, failures, targets_section
+
+
+# -- size distributions -----------------------------------------------------------------------
+def test_top_share_of_one_giant_among_99_equal_firms():
+    assert top_share(np.r_[np.ones(99), 101.0], 0.01) == pytest.approx(101 / 200)
+    assert top_share(np.ones(10), 0.01) == pytest.approx(0.1)  # at least one firm
+
+
+def test_hill_index_recovers_a_pareto_tail():
+    n = 100_000
+    quantiles = (np.arange(1, n + 1) / (n + 1)) ** (-1 / 1.5)  # Pareto with index 1.5
+    assert hill_tail_index(quantiles, 0.05) == pytest.approx(1.5, rel=0.02)
+
+
+# -- growth-rate shapes -----------------------------------------------------------------------
+def test_laplace_beats_normal_on_laplace_data_and_not_on_normal_data():
+    rng = np.random.default_rng(1)
+    tent = laplace_vs_normal(rng.laplace(0, 0.1, 20_000))
+    bell = laplace_vs_normal(rng.normal(0, 0.1, 20_000))
+    assert tent["ll_gain_per_obs"] > 0 and tent["excess_kurtosis"] == pytest.approx(3, abs=0.5)
+    assert bell["ll_gain_per_obs"] < 0 and abs(bell["excess_kurtosis"]) < 0.2
+
+
+def test_annual_growth_uses_full_years_and_nets_out_the_chain_year_mean():
+    rows = []
+    for q in range(1, 5):
+        rows += [(2021, q, 1, 0, 1.0), (2022, q, 1, 0, 2.0),  # doubles: growth ln 2
+                 (2021, q, 2, 0, 3.0), (2022, q, 2, 0, 3.0)]  # flat: growth 0
+        if q > 1:
+            rows += [(2021, q, 3, 0, 5.0)]  # part year: left out
+        rows += [(2022, q, 3, 0, 9.0)]
+    panel = pd.DataFrame(rows, columns=["year", "quarter", "id", "chain", "va"])
+    g = np.sort(annual_firm_growth(panel))
+    np.testing.assert_allclose(g, [-np.log(2) / 2, np.log(2) / 2])
+
+
+# -- S-curves and trends ----------------------------------------------------------------------
+def test_logistic_path_is_recognised_and_a_straight_line_is_not():
+    t = np.arange(2021, 2061, dtype=float)
+    s = logistic_vs_linear(t, logistic(t, 0.95, 0.25, 2035.0))
+    assert s["aic_gain"] > 10
+    assert (s["level"], s["rate"], s["midpoint"]) == pytest.approx((0.95, 0.25, 2035), rel=1e-3)
+    noise = np.random.default_rng(2).normal(0, 0.01, t.size)
+    line = logistic_vs_linear(t, 0.1 + 0.02 * (t - 2021) + noise)
+    assert line["aic_gain"] < 10
+
+
+def test_log_trend_of_a_constant_growth_series():
+    years = np.arange(2021, 2031)
+    assert log_trend(years, 100 * 1.03 ** (years - 2021)) == pytest.approx(3.0)
+    assert log_trend(years, 100 * 0.97 ** (years - 2021)) == pytest.approx(-3.0)
+
+
+# -- productivity decomposition ---------------------------------------------------------------
+def _firms(rows):
+    return pd.DataFrame(rows, columns=["id", "chain", "weight", "phi"]).set_index("id")
+
+
+BEFORE = _firms([("a", 0, 1.0, 0.0), ("b", 0, 3.0, 1.0), ("c", 0, 1.0, -1.0)])  # c exits
+AFTER = _firms([("a", 0, 2.0, 0.5), ("b", 0, 2.0, 1.0), ("d", 0, 1.0, 2.0)])  # d enters
+
+
+def test_melitz_polanec_by_hand():
+    # shares before .2 .6 .2, Phi0 = 0.4; after .4 .4 .2, Phi1 = 1.0
+    # within: mean phi of survivors 0.75 - 0.5; between: cov 0 - 0.25 (Phi_S 0.75 both times)
+    # entry: 0.2 (2 - 0.75); exit: 0.2 (0.75 - (-1))
+    parts = melitz_polanec(BEFORE, AFTER)
+    assert parts == pytest.approx({"within": 0.25, "between": -0.25, "entry": 0.25,
+                                   "exit": 0.35, "total": 0.6})
+    assert selection_share(parts) == pytest.approx((-0.25 + 0.25 + 0.35) / 0.6)
+
+
+def test_decomposition_by_chain_weights_chains_by_their_initial_value_added():
+    other_before = _firms([("x", 1, 5.0, 0.0)])
+    other_after = _firms([("x", 1, 5.0, 0.3)])  # chain 1: pure within growth 0.3
+    parts = decompose_by_group(pd.concat([BEFORE, other_before]),
+                               pd.concat([AFTER, other_after]))
+    # chain 0 has weight 5 of 10 before, chain 1 the other 5
+    assert parts["within"] == pytest.approx(0.5 * 0.25 + 0.5 * 0.3)
+    assert parts["exit"] == pytest.approx(0.5 * 0.35)
+    assert parts["total"] == pytest.approx(0.5 * 0.6 + 0.5 * 0.3)
+
+
+def test_paired_t_and_checks():
+    assert paired_t(np.array([1.0, 2.0, 3.0])) == pytest.approx(2 / (1 / np.sqrt(3)))
+    assert paired_t(np.array([1.0, 1.0])) == np.inf
+    assert Check("x", 1.0, ">", 0.5).passed and not Check("x", 1.0, "<", 0.5).passed
+    assert "FAIL" in str(Check("x", 1.0, "<", 0.5))
+
+
+# -- the page ---------------------------------------------------------------------------------
+MOMENTS = (Moment("a", "x", 2021, "value", 10.0, 1.0, "percent", "growth", "src", "why"),
+           Moment("b", "y", 2022, "value", 2.0, 0.5, "percent", "share", "src", "why"))
+
+
+def test_targets_pass_when_the_seed_mean_is_within_tolerance():
+    r = TargetResult("baseline", np.array([[10.5, 3.0], [11.3, 2.0]]))  # means 10.9, 2.5
+    text = "\n".join(targets_section(MOMENTS, [r], 2))
+    assert "| growth (percent) | 10 | ± 1 | 10.9 ± 0.57 pass |" in text
+    assert "| share (percent) | 2 | ± 0.5 | 2.5 ± 0.71 pass |" in text
+    r = TargetResult("baseline", np.array([[12.0, 2.0], [12.2, 2.0]]))
+    assert failures(MOMENTS, [r], []) == [
+        "- baseline: growth is 12.1 percent against 10 ± 1."]
+
+
+def test_failing_fact_checks_are_listed():
+    res = FactResult("growth_rates", [Check("kurtosis", -0.1, ">", 0.0)], pd.DataFrame())
+    lines = failures(MOMENTS, [], [(fact("growth_rates"), res)])
+    assert lines == ["- Firm growth rates are fat-tailed and tent-shaped: "
+                     "kurtosis = -0.1 (> 0: FAIL)."]
+
+
+def test_fact_figure_is_a_png(tmp_path):
+    years = np.arange(2021, 2036)
+    yearly = pd.DataFrame({"year": years, "energy_intensity": 0.97 ** (years - 2021),
+                           "energy_use": 1.02 ** (years - 2021)})
+    res = FactResult("energy_decoupling", [], pd.DataFrame(), {"yearly": yearly})
+    fact_figure(res, "energy", tmp_path / "e.png")
+    assert (tmp_path / "e.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_validate_command_refuses_a_file_as_out(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["validate", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: validate: --out") and err.count("\n") == 1
