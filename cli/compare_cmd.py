@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from rich.console import Console
 
-from cli.main import UsageError, non_negative_int, positive_int
+from cli.main import UsageError, add_out_option, non_negative_int, positive_int
 from cli.output import ResultsFolder, manifest, write_json
 from experiments.brief import brief_markdown, milestone_years, trajectories_chart
 from experiments.compare import KEY_INDICATORS, paired
@@ -45,12 +44,7 @@ def register(sub) -> None:
         "--set population.enterprises=1000 (repeatable)",
     )
     add_executor_options(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        help="parent folder of the results folder (default: results)",
-    )
+    add_out_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=compare)
 

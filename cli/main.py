@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from scenarios.loader import ScenarioError
 
@@ -52,6 +53,27 @@ def positive_int(text: str) -> int:
     if value == 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
     return value
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """``--set KEY=VALUE`` (repeatable): parameter overrides by dotted key."""
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, e.g. --set policy.coupling=1 (repeatable)",
+    )
+
+
+def add_out_option(parser: argparse.ArgumentParser) -> None:
+    """``--out DIR``: the parent folder of results folders."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        help="parent folder of the results folder (default: results)",
+    )
 
 
 def build_parser() -> Parser:

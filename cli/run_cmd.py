@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cli.main import UsageError, non_negative_int, positive_int
+from cli.main import UsageError, add_out_option, add_set_option, non_negative_int, positive_int
 from cli.output import ResultsFolder, manifest, write_json
 from model import TransitionModel
 from model.indicators import LOWER_IS_BETTER
@@ -35,14 +34,8 @@ def register(sub) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--until", type=positive_int, metavar="YEAR", help="stop after this year")
     group.add_argument("--steps", type=positive_int, metavar="N", help="quarters to simulate")
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter, e.g. --set policy.coupling=1 (repeatable)",
-    )
-    p.add_argument("--out", type=Path, default=Path("results"), help="parent folder of results")
+    add_set_option(p)
+    add_out_option(p)
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
     p.set_defaults(func=run)
 

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cli.main import positive_int
+from cli.main import add_out_option, positive_int
 from cli.output import write_json
 from cli.sweep_cmd import open_study
 from experiments.console import add_executor_options, run_study, summary
@@ -55,12 +55,7 @@ def register(sub) -> None:
         help="run outcome to analyse (default: innovation_share_2030)",
     )
     add_executor_options(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        help="parent folder of the results folder (default: results)",
-    )
+    add_out_option(p)
     p.add_argument(
         "--resume",
         type=Path,

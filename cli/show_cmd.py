@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli.main import add_set_option
 from scenarios.loader import dumps, dumps_diff, load_scenario, parse_overrides
 
 
@@ -16,13 +17,7 @@ def register(sub) -> None:
     p.add_argument(
         "--diff", action="store_true", help="only what differs from the scenario it extends"
     )
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter, e.g. --set policy.coupling=1 (repeatable)",
-    )
+    add_set_option(p)
     p.add_argument(
         "--no-comments",
         dest="comments",

@@ -9,7 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cli.main import UsageError
+from cli.main import UsageError, add_out_option
 from experiments.console import add_executor_options, connect, run_study, summary
 from experiments.spec import load_spec
 from experiments.sweep import WorkersFailing, resume, start
@@ -32,12 +32,7 @@ def register(sub) -> None:
     )
     p.add_argument("spec", nargs="?", type=Path, help="sweep spec (TOML); optional with --resume")
     add_executor_options(p)
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path("results"),
-        help="parent folder of the results folder (default: results)",
-    )
+    add_out_option(p)
     p.add_argument(
         "--resume",
         type=Path,
