@@ -39,6 +39,9 @@ def connect(command: str, workers: int | None, scheduler: str | None) -> Pool:
                          "its own workers (give one of --workers, --scheduler)")
     try:
         return open_pool(workers, scheduler)
+    except ModuleNotFoundError:
+        raise UsageError(f"{command}: --scheduler needs Dask; install it with: "
+                         "pip install -e '.[experiments]'") from None
     except (OSError, ValueError, TypeError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise UsageError(f"{command}: --scheduler {scheduler}: cannot connect ({reason})") from None
