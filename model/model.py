@@ -532,27 +532,29 @@ class TransitionModel(Model):
             ad.upgrade_step,
         )
 
-        cost_g = 0.08 * dg * f.K
-        cost_d = 0.05 * dd * f.K
-        sub = pol.green_subsidy * cost_g + pol.digital_support * cost_d
-        f.nw = f.nw - (cost_g + cost_d) + sub
-        f.g = f.g + dg
-        f.d = f.d + dd
+        # costs, subsidies and data flows concern only the firms that upgraded this quarter
+        gi, di = np.flatnonzero(dg), np.flatnonzero(dd)
+        cost_g = 0.08 * dg[gi] * f.K[gi]
+        cost_d = 0.05 * dd[di] * f.K[di]
+        f.nw[gi] -= (1.0 - pol.green_subsidy) * cost_g
+        f.nw[di] -= (1.0 - pol.digital_support) * cost_d
+        f.g[gi] += dg[gi]
+        f.d[di] += dd[di]
         led = self.ledger
-        led.add("capital", "government", "enterprise", sub.sum())
+        sub = pol.green_subsidy * cost_g.sum() + pol.digital_support * cost_d.sum()
+        led.add("capital", "government", "enterprise", sub)
         # data flow dd * VA split by the parts of M_d = 1 + a_s s_d + a_i D: subsidy,
         # infrastructure, and (the 1) own effort, of which the peer part q peers / (p + q peers)
-        data = dd * f.va / m_d
-        f_peer = (
-            ad.digital_imitation * peer_d / (ad.digital_innovation + ad.digital_imitation * peer_d)
-        )
+        data = dd[di] * f.va[di] / m_d[di]
+        peer = peer_d[di]
+        f_peer = ad.digital_imitation * peer / (ad.digital_innovation + ad.digital_imitation * peer)
         led.add(
             "data",
             "government",
             "enterprise",
             ad.subsidy_response * pol.digital_support * data.sum(),
         )
-        led.add("data", "park", "enterprise", ad.infrastructure_response * (data * d_inf).sum())
+        led.add("data", "park", "enterprise", ad.infrastructure_response * (data * d_inf[di]).sum())
         led.add("data", "enterprise", "enterprise", (data * f_peer).sum())
 
         before = parks.green + parks.digital + parks.service
