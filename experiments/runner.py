@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 
-from scenarios.loader import ScenarioError, format_validation
+from scenarios.loader import with_overrides
 from scenarios.schema import Scenario
 
 
@@ -79,24 +78,7 @@ def apply_overrides(base: Scenario | dict[str, Any], overrides: dict[str, Any]) 
     Raises:
         ScenarioError: when a key is unknown or the result fails validation (one line).
     """
-    data = base.model_dump() if isinstance(base, Scenario) else base
-    data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
-    data["chains"] = [dict(c) for c in data["chains"]]
-    for key, value in overrides.items():
-        parts = key.split(".")
-        if parts[0] == "chains" and len(parts) == 3:
-            chain = next((c for c in data["chains"] if c["name"] == parts[1]), None)
-            if chain is None or parts[2] not in chain:
-                raise ScenarioError(f"{key}: unknown chain parameter")
-            chain[parts[2]] = value
-        elif len(parts) == 2 and parts[1] in (data.get(parts[0]) or {}):
-            data[parts[0]][parts[1]] = value
-        else:
-            raise ScenarioError(f"{key}: unknown parameter")
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as err:
-        raise ScenarioError(format_validation(err, data, "").removeprefix(": ")) from None
+    return with_overrides(base, overrides, source="overrides")
 
 
 def simulate(scenario: Scenario, seed: int, quarters: int) -> tuple[dict[str, float], pd.DataFrame]:

@@ -287,10 +287,10 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return out
 
 
-def _set_dotted(data: dict, key: str, value: Any) -> None:
-    """Apply one ``--set`` override to a raw scenario dict."""
+def _set_dotted(data: dict, key: str, value: Any, source: str = "--set") -> None:
+    """Apply one dotted-key override to a raw scenario dict."""
     parts = key.split(".")
-    where = f"--set: {key} = {value!r}"
+    where = f"{source}: {key} = {value!r}"
     if parts[0] == "chains":
         chains = data.setdefault("chains", [c.model_dump() for c in default_chains()])
         names = [c.get("name") for c in chains]
@@ -527,6 +527,21 @@ def load_scenario(
     for key, value in overrides.items():
         _set_dotted(data, key, value)
     return build(data, "--set", origins)
+
+
+def with_overrides(
+    base: Scenario | dict[str, Any], overrides: dict[str, Any], source: str = "--set"
+) -> Scenario:
+    """A validated scenario: ``base`` (a Scenario or its ``model_dump()``) with dotted-key
+    overrides such as ``{"policy.coupling": 1.0, "chains.nev.demand_growth": 0.2}``.
+
+    Raises:
+        ScenarioError: when a key is unknown or a value is not allowed (one line).
+    """
+    data = copy.deepcopy(base.model_dump() if isinstance(base, Scenario) else base)
+    for key, value in overrides.items():
+        _set_dotted(data, key, value, source)
+    return build(data, source)
 
 
 # -- writing ----------------------------------------------------------------------------------
