@@ -117,8 +117,7 @@ class Recorder:
         )
         k1 = max(1, len(f) // 100)
         top = np.partition(f.va, len(f) - k1)[len(f) - k1 :].sum() if len(f) else 0.0
-        flows = m.ledger
-        step_flows = _this_step(flows, m.t - 1)
+        step_flows = m.ledger.totals(m.t - 1)
         self.current = {
             "step": m.t - 1,
             "year": m.year,
@@ -154,15 +153,3 @@ class Recorder:
             "technology_flow": step_flows.get("technology", 0.0),
         }
 
-
-def _this_step(ledger, step: int) -> dict[str, float]:
-    """Sum of this step's ledger amounts by factor (reads only the tail of the ledger)."""
-    from model.ledger import FACTORS
-
-    out: dict[str, float] = {}
-    i = len(ledger._step) - 1
-    while i >= 0 and ledger._step[i] == step:
-        name = FACTORS[ledger._factor[i]]
-        out[name] = out.get(name, 0.0) + ledger._amount[i]
-        i -= 1
-    return out

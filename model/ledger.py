@@ -51,6 +51,16 @@ class FlowLedger:
     def __len__(self) -> int:
         return len(self._amount)
 
+    def totals(self, step: int) -> dict[str, float]:
+        """Amount recorded in ``step`` by factor (reads only the ledger's tail)."""
+        out: dict[str, float] = {}
+        i = len(self._step) - 1
+        while i >= 0 and self._step[i] == step:
+            name = FACTORS[self._factor[i]]
+            out[name] = out.get(name, 0.0) + self._amount[i]
+            i -= 1
+        return out
+
     def frame(self) -> pd.DataFrame:
         """All records, summed per (step, factor, from_kind, to_kind)."""
         df = pd.DataFrame(

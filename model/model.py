@@ -390,7 +390,7 @@ class TransitionModel(Model):
         log_a = self._log_a = np.log(f.A)
         self._log_a_mean = group_mean(log_a, f.chain, self.n_chains)
         gap = self._log_a_mean[f.chain] - log_a
-        f.H, moved = talent.mobility(f.H, f.A, gap, 0.01)
+        f.H, moved = talent.mobility(f.H, gap, 0.01)
         self.ledger.add("talent", "enterprise", "enterprise", moved)
 
     def technology_market(self) -> None:

@@ -30,7 +30,7 @@ def hire(staff, wanted, pool: float) -> tuple[np.ndarray, float, float]:
     return np.minimum(staff, wanted) + hired, float(hired.sum()), float(released.sum())
 
 
-def mobility(staff, tfp, chain_frontier_gap, rate: float) -> tuple[np.ndarray, float]:
+def mobility(staff, chain_frontier_gap, rate: float) -> tuple[np.ndarray, float]:
     """Staff move from low- to high-productivity firms.
 
     A share ``m * gap_i`` of the staff of firms below their chain's mean log TFP leaves

@@ -26,7 +26,7 @@ def test_hire_fills_all_when_pool_is_large():
 def test_mobility_conserves_staff_and_moves_up():
     staff = np.array([100.0, 100.0, 100.0])
     gap = np.array([0.5, 0.0, -0.5])  # first below the chain mean, last above
-    new, moved = mobility(staff, None, gap, rate=0.1)
+    new, moved = mobility(staff, gap, rate=0.1)
     assert new.sum() == pytest.approx(300.0)
     assert moved == pytest.approx(5.0)
     assert new.tolist() == pytest.approx([95.0, 100.0, 105.0])
