@@ -24,13 +24,21 @@ def digital_economics(subsidy, infrastructure, a_s, a_i):
     return 1.0 + a_s * subsidy + a_i * infrastructure
 
 
-def adopt(rng: np.random.Generator, level, hazard, step: float) -> np.ndarray:
+def adopt(
+    rng: np.random.Generator, level, hazard, step: float
+) -> tuple[np.ndarray, np.ndarray]:
     """One quarter of adoption: with probability ``1 - exp(-h / 4)`` the level rises by
-    ``step`` (capped at 1). Returns the rise per firm.
+    ``step`` (capped at 1).
+
+    Every firm draws, so runs stay aligned whoever adopts (common random numbers).
+
+    Returns:
+        (rows of the firms that upgrade, the rise of each)
     """
     n = level.shape[0]
-    up = rng.random(n) < -np.expm1(-hazard / 4.0)
-    return np.where(up, np.minimum(step, 1.0 - level), 0.0)
+    # u > exp(-h / 4) has probability 1 - exp(-h / 4)
+    rows = np.flatnonzero(rng.random(n) > np.exp(hazard * -0.25))
+    return rows, np.minimum(step, 1.0 - level[rows])
 
 
 def infrastructure(level, rate: float) -> np.ndarray:

@@ -28,12 +28,13 @@ def chain_demand(
     return demand * (1.0 + trend) ** 0.25 * np.power(tfp_ratio, elasticity)
 
 
-def log_quality(tfp: np.ndarray, design: np.ndarray) -> np.ndarray:
+def log_quality(log_tfp: np.ndarray, design: np.ndarray) -> np.ndarray:
     """What a firm offers per unit of cost, in logs: ``ln A_i + ln(1 + q_i)``.
 
-    ``A`` is TFP, ``q`` design quality from industrial design centres.
+    ``ln A`` is log TFP (given in logs, as the caller reuses it), ``q`` design quality from
+    industrial design centres.
     """
-    return np.log(tfp) + np.log1p(design)
+    return log_tfp + np.log1p(design)
 
 
 def competitiveness(quality: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
@@ -43,24 +44,26 @@ def competitiveness(quality: np.ndarray, cost_share: np.ndarray) -> np.ndarray:
     return quality - cost_share
 
 
-def yearly_turbulence(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Each firm's order turbulence for a year, ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2).
+def yearly_volatility(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each firm's order volatility for a year, ``v_i = sqrt(G_i)`` with turbulence
+    ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2).
 
     Most years a firm's orders are calm; in some, new products, new customers or lost contracts
-    make them volatile.
+    make them volatile. ``Gamma(1/2, 2)`` is the chi-square distribution with one degree of
+    freedom, so ``v_i = |z_i|`` with ``z_i ~ N(0, 1)`` (a quarter of the cost of a gamma draw).
     """
-    return rng.gamma(0.5, 2.0, n)
+    return np.abs(rng.standard_normal(n))
 
 
-def order_shocks(rng: np.random.Generator, turbulence: np.ndarray, sigma: float) -> np.ndarray:
-    """Idiosyncratic quarterly demand shocks (log): ``sigma * sqrt(G_i) * z``, ``z ~ N(0, 1)``.
+def order_shocks(rng: np.random.Generator, volatility: np.ndarray, sigma: float) -> np.ndarray:
+    """Idiosyncratic quarterly demand shocks (log): ``sigma * v_i * z``, ``z ~ N(0, 1)``.
 
-    Within a year the shocks are normal; across firms and years their variance is gamma
-    distributed, so a firm's yearly growth is a normal scale mixture (excess kurtosis 6 within
-    a calendar year): the fat-tailed, tent-shaped distribution of firm growth rates
+    Within a year the shocks are normal; across firms and years their variance ``G_i = v_i^2``
+    is gamma distributed, so a firm's yearly growth is a normal scale mixture (excess kurtosis
+    6 within a calendar year): the fat-tailed, tent-shaped distribution of firm growth rates
     (Stanley et al. 1996; Bottazzi and Secchi 2006).
     """
-    return sigma * np.sqrt(turbulence) * rng.standard_normal(turbulence.shape[0])
+    return sigma * volatility * rng.standard_normal(volatility.shape[0])
 
 
 def replicator_shares(
@@ -70,15 +73,19 @@ def replicator_shares(
     n_chains: int,
     speed: float,
     noise: np.ndarray,
+    centre: np.ndarray | None = None,
 ) -> np.ndarray:
     """Replicator dynamics on market shares within each chain.
 
     ``s_i' = s_i * exp(chi * (E_i - Ebar_c) + sigma * eps_i) / sum_{j in c} (same)``
 
     with ``Ebar_c`` the share-weighted mean competitiveness of chain ``c`` and
-    ``sigma * eps_i`` (given as ``noise``) an idiosyncratic demand shock.
+    ``sigma * eps_i`` (given as ``noise``) an idiosyncratic demand shock. ``Ebar_c`` cancels
+    in the normalisation; it only keeps the exponent near zero, so a caller that already has a
+    chain-level mean may pass it as ``centre``.
     """
-    mean = group_mean(comp, chain, n_chains, weights=share)
-    raw = share * np.exp(speed * (comp - mean[chain]) + noise)
+    if centre is None:
+        centre = group_mean(comp, chain, n_chains, weights=share)
+    raw = share * np.exp(speed * (comp - centre[chain]) + noise)
     total = group_sum(raw, chain, n_chains)
     return raw / total[chain]

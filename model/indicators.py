@@ -6,6 +6,8 @@ The unrecorded spin-up year before the start is the base of the first year's rat
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.groups import group_sum
@@ -70,9 +72,9 @@ class Recorder:
             "inv": float(f.inv.sum()),
         }
 
-    def remember(self) -> None:
+    def remember(self, totals: dict[str, float] | None = None) -> None:
         """Keep the aggregates of an unrecorded (spin-up) quarter as growth bases."""
-        for k, v in self._totals().items():
+        for k, v in (self._totals() if totals is None else totals).items():
             self.history[k].append(v)
 
     def record(self) -> None:
@@ -80,7 +82,7 @@ class Recorder:
         m = self.model
         f, s = m.firms, m.config
         tot = self._totals()
-        self.remember()
+        self.remember(tot)
         h = self.history
         alpha = s.technology.capital_elasticity
 
@@ -90,7 +92,7 @@ class Recorder:
 
         def log_growth(key: str) -> float:
             base = h[key][-5]
-            return 100.0 * np.log(tot[key] / base) if base > 0 and tot[key] > 0 else 0.0
+            return 100.0 * math.log(tot[key] / base) if base > 0 and tot[key] > 0 else 0.0
 
         g_y = log_growth("va")
         cap = alpha * log_growth("K")
@@ -106,11 +108,12 @@ class Recorder:
         en = s.energy
         gdp = va / en.gdp_industry_share
         n_parks = len(m.parks)
-        seat = f.park + 1  # 0 = outside parks
-        m.parks.va = group_sum(f.va, seat, n_parks + 1)[1:]
+        n_hoods = n_parks + m.n_chains  # parks first, then each chain's firms outside parks
+        m.parks.va = group_sum(f.va, f.hood, n_hoods)[:n_parks]
         park_va = float(m.parks.va.sum())
+        green_va = f.va * f.g
         m.parks.green_share = np.divide(
-            group_sum(f.va * f.g, seat, n_parks + 1)[1:],
+            group_sum(green_va, f.hood, n_hoods)[:n_parks],
             m.parks.va,
             out=np.zeros(n_parks),
             where=m.parks.va > 0,
@@ -133,17 +136,17 @@ class Recorder:
             "rd_spending": rd_total,
             "rd_intensity": 100.0 * rd_total / (1.0 - en.other_rd_share) / gdp if gdp > 0 else 0.0,
             "enterprises": len(f),
-            "high_tech": int(f.high_tech.sum()),
-            "specialized_new": int(f.specialized.sum()),
-            "little_giants": int(f.little_giant.sum()),
+            "high_tech": np.count_nonzero(f.high_tech),
+            "specialized_new": np.count_nonzero(f.specialized),
+            "little_giants": np.count_nonzero(f.little_giant),
             "entries": m._entries,
             "exits": m._exits,
-            "strategic_emerging_share": 100.0 * float(f.va[m._chain_se[f.chain]].sum()) * per_va,
+            "strategic_emerging_share": 100.0 * float(m.chain_va[m._chain_se].sum()) * per_va,
             "energy_use": energy,
             "energy_intensity": energy * per_va,
             "co2": co2,
             "carbon_intensity": co2 * per_va,
-            "green_share": float((f.g * f.va).sum()) * per_va,
+            "green_share": float(green_va.sum()) * per_va,
             "digital_level": float((f.d * f.va).sum()) * per_va,
             "park_output_share": 100.0 * park_va * per_va,
             "output_per_park_land": park_va / float(m.parks.land.sum()),

@@ -15,13 +15,13 @@ def absorptive_capacity(digital, knowledge, va, specialized) -> np.ndarray:
     return (0.3 + 0.4 * digital + 0.3 * np.minimum(1.0, ratio)) * (1.0 + 0.2 * specialized)
 
 
-def rd_effort(rd, va, staff, staff_wanted) -> np.ndarray:
-    """Effort ``e = (RD / VA) / 0.03 * sqrt(H / H*)``: R&D intensity relative to 3%, cut when
-    the firm could not hire the R&D staff its budget pays for.
+def rd_effort(intensity, staff, staff_wanted) -> np.ndarray:
+    """Effort ``e = (RD / VA) / 0.03 * sqrt(min(1, H / H*))``: R&D intensity relative to 3%, cut
+    when the firm could not hire the R&D staff ``H*`` its budget pays for (no effort without
+    an R&D budget, ``H* = 0``).
     """
-    intensity = np.divide(rd, va, out=np.zeros_like(va), where=va > 0)
-    fill = np.divide(staff, staff_wanted, out=np.ones_like(va), where=staff_wanted > 0)
-    return intensity / 0.03 * np.sqrt(np.clip(fill, 0.0, 1.0))
+    fill = np.divide(staff, staff_wanted, out=np.zeros_like(staff), where=staff_wanted > 0)
+    return intensity * (1.0 / 0.03) * np.sqrt(np.minimum(fill, 1.0))
 
 
 def success_probability(effort, absorptive, hazard: float) -> np.ndarray:
@@ -31,16 +31,26 @@ def success_probability(effort, absorptive, hazard: float) -> np.ndarray:
 
 def innovate(
     rng: np.random.Generator, prob, step: float, radical_prob: float, radical_step: float
-) -> np.ndarray:
-    """Relative TFP gains from innovation this quarter (``A' = A (1 + x)``).
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which firms innovate this quarter, and their relative TFP gains (``A' = A (1 + x)``).
 
-    A firm succeeds when its uniform draw ``u < p``; the success is radical when
-    ``u < p * p_rad`` (probability ``p_rad`` given success). The gain is exponential with mean
-    ``step`` (incremental) or ``radical_step`` (radical). Every firm draws its gain whether it
-    succeeds or not, so runs that differ in success rates keep their random streams aligned
-    (common random numbers). Returns ``x`` per firm (0 where the firm did not succeed).
+    Each firm draws one uniform ``u`` on [0, 1) and succeeds when ``u < p``. Given success,
+    ``v = 1 - u / p`` is uniform on (0, 1] and independent of it: the success is radical when
+    ``v <= p_rad`` (probability ``p_rad``), and the gain is exponential, ``x = -mu ln w`` with
+    ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or ``w = (v - p_rad) / (1 - p_rad)``
+    (incremental, ``mu`` = ``step``), each ``w`` uniform on (0, 1] given its case. One draw per
+    firm, whether it succeeds or not, keeps runs that differ in success rates on aligned
+    random streams (common random numbers).
+
+    Returns:
+        (rows of the firms that succeed, their gains ``x``)
     """
-    n = prob.shape[0]
-    u = rng.random(n)
-    size = rng.exponential(1.0, n) * np.where(u < prob * radical_prob, radical_step, step)
-    return np.where(u < prob, size, 0.0)
+    u = rng.random(prob.shape[0])
+    rows = np.flatnonzero(u < prob)
+    v = 1.0 - u[rows] / prob[rows]
+    radical = v <= radical_prob
+    gain = np.empty(rows.size)
+    gain[radical] = -radical_step * np.log(v[radical] / radical_prob)
+    incremental = ~radical
+    gain[incremental] = -step * np.log((v[incremental] - radical_prob) / (1.0 - radical_prob))
+    return rows, gain

@@ -26,8 +26,9 @@ def credit_limit(net_worth, debt, capital, leverage: float, cap: float, supply: 
     leverage limit ``lambda`` and, within it, banks lend at most the share ``cap`` of the
     firm's capital a quarter. Credit supply and access scale the whole of it.
     """
-    headroom = np.maximum(0.0, leverage * np.maximum(net_worth, 0.0) - debt)
-    return supply * access * np.minimum(headroom, cap * capital)
+    # debt is never negative, so a firm with negative net worth has no headroom
+    headroom = np.maximum(0.0, leverage * net_worth - debt)
+    return np.minimum(headroom, cap * capital) * (supply * access)
 
 
 def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:

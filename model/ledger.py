@@ -16,6 +16,8 @@ import pandas as pd
 
 FACTORS = ("talent", "capital", "technology", "data")
 KINDS = ("enterprise", "institute", "park", "government", "finance")
+_FACTOR_CODE = {name: i for i, name in enumerate(FACTORS)}
+_KIND_CODE = {name: i for i, name in enumerate(KINDS)}
 UNITS = {
     "talent": "persons",
     "capital": "100m yuan",
@@ -42,10 +44,17 @@ class FlowLedger:
             return
         if not amount > 0.0:
             raise ValueError(f"flow {factor} {src}->{dst} must be positive, got {amount}")
+        try:
+            codes = _FACTOR_CODE[factor], _KIND_CODE[src], _KIND_CODE[dst]
+        except KeyError as err:
+            raise ValueError(
+                f"flow {factor} {src}->{dst}: unknown {err}; allowed factors {FACTORS}, "
+                f"kinds {KINDS}"
+            ) from None
         self._step.append(self.step)
-        self._factor.append(FACTORS.index(factor))
-        self._src.append(KINDS.index(src))
-        self._dst.append(KINDS.index(dst))
+        self._factor.append(codes[0])
+        self._src.append(codes[1])
+        self._dst.append(codes[2])
         self._amount.append(amount)
 
     def __len__(self) -> int:

@@ -6,6 +6,8 @@ calls pure array functions (one module per mechanism) on the agents' columns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from mesa import Model
@@ -33,6 +35,7 @@ from model.setup import (
     make_firms,
     make_institutes,
     make_parks,
+    neighbourhood,
     new_institute_columns,
     size_classes,
 )
@@ -41,6 +44,30 @@ from scenarios.schema import Scenario
 
 SPINUP_QUARTERS = 4
 """Unrecorded quarters run before the start; they are the base of the first year's growth."""
+
+NO_PROJECTS = (np.zeros(0, dtype=np.intp), np.zeros(0))
+"""Rows receiving promoted-project capital this quarter, and the capital: none."""
+
+
+@dataclass(frozen=True)
+class InstituteKinds:
+    """Rows of the institutes by kind, kept while the institutes do not change."""
+
+    research: np.ndarray  # universities and research institutes
+    research_focus: np.ndarray  # their own focus over chains
+    centres: np.ndarray  # innovation centres
+    centre_chain: np.ndarray
+    design: np.ndarray  # industrial design centres
+    design_chain: np.ndarray
+
+    @classmethod
+    def of(cls, institutes, focus: np.ndarray) -> InstituteKinds:
+        """Group the rows of ``institutes`` (a table with ``kind`` and ``home_chain``)."""
+        research = np.flatnonzero(institutes.kind < 2)
+        centres = np.flatnonzero(institutes.kind == 2)
+        design = np.flatnonzero(institutes.kind == 3)
+        home = institutes.home_chain
+        return cls(research, focus[research], centres, home[centres], design, home[design])
 
 
 class TransitionModel(Model):
@@ -55,6 +82,8 @@ class TransitionModel(Model):
         policy: the policy block in force (timed policy changes update it).
         firms, institutes, parks: column tables of agent state.
         ledger: the innovation-factor flow ledger (see :meth:`flows`).
+        chain_va: value added by chain (100m yuan per quarter), kept current after production
+            and after entry and exit.
     """
 
     def __init__(self, scenario: Scenario | None = None, rng: int | None = 0) -> None:
@@ -80,6 +109,7 @@ class TransitionModel(Model):
         self.parks = make_parks(s, setup)
         self.firms = make_firms(s, setup, self.parks)
         self.institutes, self.institute_focus = make_institutes(s, setup)
+        self._institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
         self._initial_incubators = float(self.institutes.incubator.sum())
         # each simulated firm stands for REFERENCE_FIRMS / enterprises real ones: quotas that
         # count firms scale with it; money, people and value added do not (value_added_start
@@ -90,7 +120,8 @@ class TransitionModel(Model):
 
         f = self.firms
         self.chain_demand = group_sum(f.va, f.chain, self.n_chains)
-        self._cost_index = self._chain_cost_index()
+        self.chain_va = self.chain_demand.copy()
+        self._cost_index = self._chain_cost_index()[0]
         self.pool = 0.0
         self._init_rd_state()
         self._initial_selection()
@@ -165,6 +196,9 @@ class TransitionModel(Model):
             if self.t % 4 == 3:
                 self.policy_selection()
             self.entry_and_exit()
+            self.chain_va = group_sum(self.firms.va, self.firms.chain, self.n_chains)
+        else:
+            self.chain_va = np.zeros(self.n_chains)
         self.t += 1
         if recorded:
             self.recorder.record()
@@ -193,14 +227,18 @@ class TransitionModel(Model):
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
-    def _chain_cost_index(self, cost=None, quality=None) -> np.ndarray:
-        """Log unit cost of each chain: ``ln(1 + cbar_c) - mean_c(ln A + ln(1 + q))``."""
-        f = self.firms
+    def _chain_cost_index(self, cost=None, quality=None) -> tuple[np.ndarray, np.ndarray]:
+        """Log unit cost of each chain, ``ln(1 + cbar_c) - mean_c(ln A + ln(1 + q))``, and its
+        share-weighted mean competitiveness ``mean_c(ln A + ln(1 + q)) - cbar_c``.
+        """
+        f, nc = self.firms, self.n_chains
         cost = self._cost_share() if cost is None else cost
-        quality = demand.log_quality(f.A, f.q) if quality is None else quality
-        mean_quality = group_mean(quality, f.chain, self.n_chains, weights=f.share)
-        cbar = group_mean(cost, f.chain, self.n_chains, weights=f.share)
-        return np.log1p(cbar) - mean_quality
+        quality = demand.log_quality(np.log(f.A), f.q) if quality is None else quality
+        weight = group_sum(f.share, f.chain, nc)
+        inv = np.divide(1.0, weight, out=np.zeros(nc), where=weight > 0)
+        mean_quality = group_sum(quality * f.share, f.chain, nc) * inv
+        cbar = group_sum(cost * f.share, f.chain, nc) * inv
+        return np.log1p(cbar) - mean_quality, mean_quality - cbar
 
     def _cost_share(self) -> np.ndarray:
         """Energy and carbon cost per unit of value added: ``c = e (p_E + f (1 - c_g g) p_C)``."""
@@ -217,8 +255,9 @@ class TransitionModel(Model):
         """Phase 1: chain demand (trend, cost pass-through, shocks) and replicator shares."""
         f, tech = self.firms, self.config.technology
         cost = self._cost_share()
-        quality = demand.log_quality(f.A, f.q)
-        index = self._chain_cost_index(cost, quality)
+        self._log_a = np.log(f.A)  # TFP does not change again before the talent market
+        quality = demand.log_quality(self._log_a, f.q)
+        index, mean_comp = self._chain_cost_index(cost, quality)
         self.chain_demand = demand.chain_demand(
             self.chain_demand,
             self.trend_growth,
@@ -229,10 +268,10 @@ class TransitionModel(Model):
         self._add_promoted_projects()
         comp = demand.competitiveness(quality, cost)
         if self.t % 4 == 0:
-            f.turb = demand.yearly_turbulence(self.streams["demand"], len(f))
-        noise = demand.order_shocks(self.streams["demand"], f.turb, tech.demand_noise)
+            f.vol = demand.yearly_volatility(self.streams["demand"], len(f))
+        noise = demand.order_shocks(self.streams["demand"], f.vol, tech.demand_noise)
         f.share = demand.replicator_shares(
-            f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise
+            f.share, comp, f.chain, self.n_chains, tech.replicator_speed, noise, mean_comp
         )
         f.wanted = f.share * (self.chain_demand * self._shock())[f.chain]
 
@@ -241,39 +280,46 @@ class TransitionModel(Model):
 
         Output value ``P`` per year at value-added ratio 0.25 adds ``0.25 P / 4`` to chain
         demand per quarter, allocated to chains by value added (strategic-emerging chains
-        double); capital for it is installed at the receiving firms.
+        double). Within a chain the leading and large firms take it in proportion to their
+        value added (all firms by market share where a chain has neither); capital for it,
+        ``z VA_extra / (A (1 + b d))``, is installed at the receiving firms.
         """
-        f = self.firms
-        va_c = group_sum(f.va, f.chain, self.n_chains)
-        w = va_c * (1.0 + self._chain_se)
+        f, nc = self.firms, self.n_chains
+        w = self.chain_va * (1.0 + self._chain_se)  # value added by chain last quarter
         added = 0.25 * self.policy.promoted_investment / 4.0 / 4.0 * w / w.sum()
         if self.t >= 0:
             for c, amount in self.events.projects.get(self.t, []):
                 added[c] += 0.25 * amount / 4.0
+        self._promoted = NO_PROJECTS
         if not added.any():
-            self._promoted_capital = np.zeros(len(f))
             return
-        # the new demand persists: it is added to the chain's demand path
-        weight = f.va * (f.leading | (f.size == 0))
-        wsum = group_sum(weight, f.chain, self.n_chains)
-        weight = weight * np.divide(1.0, wsum, out=np.zeros_like(wsum), where=wsum > 0)[f.chain]
-        if (wsum <= 0).any():  # a chain with no leader or large firm: all firms share
-            weight = np.where(wsum[f.chain] > 0, weight, f.share)
-        new_demand = self.chain_demand + added
-        f.share = (f.share * self.chain_demand[f.chain] + added[f.chain] * weight) / new_demand[
-            f.chain
-        ]
-        self.chain_demand = new_demand
-        extra_va = added[f.chain] * weight
-        self._promoted_capital = (
-            f.z * extra_va / (f.A * (1 + self.config.technology.digital_bonus * f.d))
-        )
+        receivers = f.leading | (f.size == 0)
+        rows = np.flatnonzero(receivers)
+        wsum = group_sum(f.va[rows], f.chain[rows], nc)
+        inv_wsum = np.divide(1.0, wsum, out=np.zeros(nc), where=wsum > 0)
+        if (wsum <= 0).any():  # a chain with no leader or large firm: all its firms share
+            rows = np.arange(len(f))
+            weight = np.where(wsum[f.chain] > 0, f.va * receivers * inv_wsum[f.chain], f.share)
+        else:
+            weight = f.va[rows] * inv_wsum[f.chain[rows]]
+        chain = f.chain[rows]
+        # the new demand persists: it is added to the chain's demand path. Shares become
+        # (s D + extra) / D, which sum to (D + added) / D in each chain; the replicator step
+        # that follows normalises them (a factor common to a chain cancels there)
+        extra_va = added[chain] * weight
+        demand_c = self.chain_demand
+        per_demand = np.divide(1.0, demand_c, out=np.zeros(nc), where=demand_c > 0)
+        f.share[rows] += extra_va * per_demand[chain]
+        self.chain_demand = demand_c + added
+        bonus = self.config.technology.digital_bonus
+        self._promoted = (rows, f.z[rows] * extra_va / (f.A[rows] * (1 + bonus * f.d[rows])))
 
     def production_phase(self) -> None:
         """Phase 2: employment, value added, energy use and CO2 (with any energy shortage)."""
         f, s = self.firms, self.config
         tech, en = s.technology, s.energy
-        f.K = f.K + self._promoted_capital
+        rows, capital = self._promoted
+        f.K[rows] += capital
         va, workers = production.produce(
             f.wanted,
             f.A,
@@ -305,7 +351,8 @@ class TransitionModel(Model):
                 ),
             )
         f.va, f.L = va, workers
-        park_green = self._per_firm(self.parks.green)
+        self.chain_va = group_sum(va, f.chain, self.n_chains)
+        park_green = self._park_green = self._per_firm(self.parks.green)  # also for adoption
         f.energy = energy
         f.co2 = production.emissions(
             energy,
@@ -326,48 +373,44 @@ class TransitionModel(Model):
         """
         f, s, pol = self.firms, self.config, self.policy
         fin = s.finance
-        f.rd = (
-            f.rho
-            * (1.0 + pol.rd_subsidy_response * pol.rd_subsidy)
-            * (1.0 + 0.3 * f.specialized)
-            * f.va
+        # R&D per value added, kept for the effort of the innovation phase
+        ratio = self._rd_ratio = (
+            (1.0 + pol.rd_subsidy_response * pol.rd_subsidy) * (1.0 + 0.3 * f.specialized) * f.rho
         )
-        subsidy = pol.rd_subsidy * f.rd
-        support = pol.seedling_support / 4.0 * f.va * f.specialized
-        contracts = fin.contract_share * f.rd
-        carbon = f.co2 * pol.carbon_price * 1e-4
-        interest = fin.interest_rate / 4.0 * f.debt
-        repay = 0.05 * f.debt
+        f.rd = ratio * f.va
+        support = (pol.seedling_support / 4.0 * f.va) * f.specialized
+        debt = f.debt
         f.profit = (
-            (1.0 - fin.tax_share) * f.va
-            - fin.wage * f.L * 1e-4
-            - fin.depreciation / 4.0 * f.K
-            - interest
-            - (f.rd - subsidy)
-            - carbon
+            f.va * ((1.0 - fin.tax_share) - (1.0 - pol.rd_subsidy) * ratio)
+            - (fin.wage * 1e-4) * f.L
+            - (fin.depreciation / 4.0) * f.K
+            - (fin.interest_rate / 4.0) * debt
+            - (pol.carbon_price * 1e-4) * f.co2
             + support
         )
-        f.nw = f.nw + (1.0 - fin.payout) * f.profit
-        f.debt = f.debt - repay
-        f.losses = np.where(f.profit < 0, f.losses + 1, 0)
+        f.nw += (1.0 - fin.payout) * f.profit
+        f.losses = (f.losses + 1) * (f.profit < 0)
+        needs = group_sum(f.rd, f.chain, self.n_chains)
+        rd_total, debt_total = needs.sum(), debt.sum()
+        f.debt *= 0.95  # 5% of debt repaid a quarter
         led = self.ledger
-        led.add("capital", "government", "enterprise", subsidy.sum() + support.sum())
-        led.add("capital", "enterprise", "finance", (interest + repay).sum())
-        led.add("capital", "enterprise", "institute", contracts.sum())
+        led.add("capital", "government", "enterprise", pol.rd_subsidy * rd_total + support.sum())
+        led.add("capital", "enterprise", "finance", (fin.interest_rate / 4.0 + 0.05) * debt_total)
+        contracts = fin.contract_share * rd_total
+        led.add("capital", "enterprise", "institute", contracts)
 
         # institutes: government funding by researchers, contracts by chain needs and focus
         inst = self.institutes
         years = max(self.t, 0) / 4.0
         gov = pol.institute_funding / 4.0 * (1 + pol.institute_funding_growth) ** years
         w_gov = inst.researchers / inst.researchers.sum()
-        needs = group_sum(f.rd, f.chain, self.n_chains)
         self.needs = (
-            needs / needs.sum() if needs.sum() > 0 else np.full(self.n_chains, 1 / self.n_chains)
+            needs / rd_total if rd_total > 0 else np.full(self.n_chains, 1 / self.n_chains)
         )
-        focus = technology.effective_focus(self.institute_focus, self.needs, pol.coupling)
-        w_con = (focus @ needs) * inst.researchers
+        served = technology.focus_on(self.institute_focus, self.needs, pol.coupling, needs)
+        w_con = served * inst.researchers
         w_con = w_con / w_con.sum()
-        inst.funding = gov * w_gov + contracts.sum() * w_con
+        inst.funding = gov * w_gov + contracts * w_con
         led.add("capital", "government", "institute", gov)
 
     def talent_market(self) -> None:
@@ -379,7 +422,7 @@ class TransitionModel(Model):
         intro = pol.talent_introduction / 4.0
         self.pool = 0.95 * self.pool + grads + intro
         self.staff_wanted = talent.staff_wanted(f.rd, fin.rd_wage)
-        f.H = 0.98 * f.H
+        f.H *= 0.98
         before = self.pool
         f.H, hired, released = talent.hire(f.H, self.staff_wanted, self.pool)
         self.pool = max(0.0, self.pool - hired + released)
@@ -387,8 +430,11 @@ class TransitionModel(Model):
         if hired > 0 and new > 0:  # hires come from the pool's sources in proportion
             self.ledger.add("talent", "institute", "enterprise", min(hired * grads / new, before))
             self.ledger.add("talent", "government", "enterprise", hired * intro / new)
-        log_a = self._log_a = np.log(f.A)
-        self._log_a_mean = group_mean(log_a, f.chain, self.n_chains)
+        log_a = self._log_a  # ln A from the demand phase: TFP has not changed since
+        nc = self.n_chains
+        count = np.bincount(f.chain, minlength=nc)
+        self._per_firm_of_chain = np.divide(1.0, count, out=np.zeros(nc), where=count > 0)
+        self._log_a_mean = group_sum(log_a, f.chain, nc) * self._per_firm_of_chain
         gap = self._log_a_mean[f.chain] - log_a
         f.H, moved = talent.mobility(f.H, gap, 0.01)
         self.ledger.add("talent", "enterprise", "enterprise", moved)
@@ -406,88 +452,95 @@ class TransitionModel(Model):
             + tech.institute_productivity * inst.funding
         )
         output = inst.know * inst.transfer
-        research = inst.kind < 2
         ab = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
         self._absorptive = ab
-        va_c = group_sum(f.va, f.chain, nc)
-        ab_c = group_mean(ab, f.chain, nc, weights=f.va)
+        va_c = self.chain_va  # this quarter's, from production
+        absorbing_va = group_sum(ab * f.va, f.chain, nc)
 
+        kinds = self._institute_kinds
         usable = technology.usable_knowledge(
-            output[research],
-            self.institute_focus[research],
+            output[kinds.research],
+            kinds.research_focus,
             self.needs,
             self.policy.coupling,
             tech.uncoupled_relevance,
         )
-        gain = technology.transfer_gain(usable, va_c, f.chain, ab, ab_c, tech.transfer_efficiency)
-        centre = group_sum(output[inst.kind == 2], inst.home_chain[inst.kind == 2], nc)
+        eff = tech.transfer_efficiency
+        gain = technology.transfer_gain(usable, f.chain, ab, absorbing_va, eff)
+        centre = group_sum(output[kinds.centres], kinds.centre_chain, nc)
         common = tech.innovation_centre_effect * np.divide(
             centre, va_c, out=np.zeros(nc), where=va_c > 0
         )
-        design_k = group_sum(output[inst.kind == 3], inst.home_chain[inst.kind == 3], nc)
+        design_k = group_sum(output[kinds.design], kinds.design_chain, nc)
         dq_c = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)
 
-        self.tech_to_chain = group_sum(gain * f.va, f.chain, nc)
+        self.tech_to_chain = eff * usable * (absorbing_va > 0)  # = sum_c gain VA
         self.ledger.add(
             "technology",
             "institute",
             "enterprise",
             self.tech_to_chain.sum() + ((common + dq_c) * va_c).sum(),
         )
-        f.q = f.q * (1.0 - tech.design_decay) + dq_c[f.chain]
+        f.q *= 1.0 - tech.design_decay
+        f.q += dq_c[f.chain]
 
         log_a, mean = self._log_a, self._log_a_mean  # A unchanged since the talent market
-        sd = np.sqrt(np.maximum(group_mean(log_a * log_a, f.chain, nc) - mean**2, 0.0))
+        mean_sq = group_sum(log_a * log_a, f.chain, nc) * self._per_firm_of_chain
+        sd = np.sqrt(np.maximum(mean_sq - mean**2, 0.0))
         frontier = mean + 1.64 * sd
         spill = tech.park_spillover * self._per_firm(self.parks.service)
         imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
         imitated = np.exp(imit)
         self.ledger.add("technology", "enterprise", "enterprise", ((imitated - 1.0) * f.va).sum())
-        f.A = f.A * (1.0 + gain + common[f.chain]) * imitated
+        f.A *= (1.0 + common)[f.chain] + gain
+        f.A *= imitated
 
     def innovation_phase(self) -> None:
         """Phase 4: own R&D succeeds with ``p = 1 - exp(-lambda e a)``; knowledge accumulates."""
         f, tech = self.firms, self.config.technology
-        f.know = f.know * (1.0 - tech.knowledge_depreciation / 4.0) + f.rd
-        effort = innovation.rd_effort(f.rd, f.va, f.H, self.staff_wanted)
+        f.know *= 1.0 - tech.knowledge_depreciation / 4.0
+        f.know += f.rd
+        effort = innovation.rd_effort(self._rd_ratio, f.H, self.staff_wanted)
         p = innovation.success_probability(effort, self._absorptive, tech.innovation_hazard)
-        f.A = f.A * (
-            1.0
-            + innovation.innovate(
-                self.streams["innovation"],
-                p,
-                tech.innovation_step,
-                tech.radical_probability,
-                tech.radical_step,
-            )
+        rows, gain = innovation.innovate(
+            self.streams["innovation"],
+            p,
+            tech.innovation_step,
+            tech.radical_probability,
+            tech.radical_step,
         )
+        f.A[rows] *= 1.0 + gain
 
     def investment_phase(self) -> None:
         """Phase 5: investment toward expected demand, credit, technical renovation."""
         f, s, pol = self.firms, self.config, self.policy
         fin, tech = s.finance, s.technology
-        growth = 1.0 + self.trend_growth[f.chain]
+        growth = (1.0 + self.trend_growth)[f.chain]
         target = investment.capital_target(f.wanted * growth, f.A, f.d, tech.digital_bonus, f.z)
         desired = investment.desired_investment(
             target, f.K, fin.investment_speed, fin.depreciation / 4.0
         )
-        access = np.where(f.size <= 1, 1.0, pol.sme_credit_access) * (1.0 + 0.5 * f.specialized)
+        sme = pol.sme_credit_access
+        access = (sme + (1.0 - sme) * (f.size <= 1)) * (1.0 + 0.5 * f.specialized)
         limit = investment.credit_limit(
             f.nw, f.debt, f.K, fin.leverage_limit, fin.lending_cap, pol.credit_supply, access
         )
-        internal = (1.0 - fin.payout) * np.maximum(f.profit, 0.0)
+        internal = np.maximum(f.profit, 0.0) * (1.0 - fin.payout)
         inv, borrowed = investment.finance(desired, internal, limit)
-        f.debt = f.debt + borrowed
+        f.debt += borrowed
         tfp_factor, d_green, e_factor = investment.renovation(
             inv, f.K, fin.renovation_share, fin.renovation_tfp, fin.renovation_green
         )
-        f.A = f.A * tfp_factor
+        f.A *= tfp_factor
         f.g = np.minimum(1.0, f.g + d_green * (1.0 - f.g))
-        f.e = f.e * e_factor * (1.0 - tech.efficiency_gain / 4.0)
-        f.K = f.K * (1.0 - fin.depreciation / 4.0) + inv
-        f.inv = inv + self._promoted_capital
+        f.e *= e_factor * (1.0 - tech.efficiency_gain / 4.0)
+        f.K *= 1.0 - fin.depreciation / 4.0
+        f.K += inv
+        rows, promoted = self._promoted
+        f.inv = inv
+        f.inv[rows] += promoted
         self.ledger.add("capital", "finance", "enterprise", borrowed.sum())
-        self.ledger.add("capital", "government", "enterprise", 0.2 * self._promoted_capital.sum())
+        self.ledger.add("capital", "government", "enterprise", 0.2 * promoted.sum())
 
     def adoption_phase(self) -> None:
         """Phase 6: Bass adoption of green processes and digital tools; park infrastructure."""
@@ -495,7 +548,7 @@ class TransitionModel(Model):
         ad = s.adoption
         rng = self.streams["adoption"]
         # neighbours: the firm's park, or its chain's firms outside parks
-        hood = np.where(f.park >= 0, f.park, len(parks) + f.chain)
+        hood = f.hood
         n_hoods = len(parks) + self.n_chains
         hood_va = group_sum(f.va, hood, n_hoods)
         inv_hood_va = np.divide(1.0, hood_va, out=np.zeros(n_hoods), where=hood_va > 0)
@@ -504,7 +557,7 @@ class TransitionModel(Model):
             return (group_sum(level * f.va, hood, n_hoods) * inv_hood_va)[hood]
 
         rel_e = f.e * (f.va.sum() / max((f.e * f.va).sum(), 1e-12))
-        g_inf = self._per_firm(parks.green)
+        g_inf = self._park_green  # parks' green infrastructure, unchanged since production
         m_g = adoption.green_economics(
             pol.carbon_price,
             rel_e,
@@ -514,7 +567,7 @@ class TransitionModel(Model):
             ad.subsidy_response,
             ad.infrastructure_response,
         )
-        dg = adoption.adopt(
+        gi, dg = adoption.adopt(
             rng,
             f.g,
             adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g),
@@ -525,7 +578,7 @@ class TransitionModel(Model):
             pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response
         )
         peer_d = peers(f.d)
-        dd = adoption.adopt(
+        di, dd = adoption.adopt(
             rng,
             f.d,
             adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, m_d),
@@ -533,19 +586,18 @@ class TransitionModel(Model):
         )
 
         # costs, subsidies and data flows concern only the firms that upgraded this quarter
-        gi, di = np.flatnonzero(dg), np.flatnonzero(dd)
-        cost_g = 0.08 * dg[gi] * f.K[gi]
-        cost_d = 0.05 * dd[di] * f.K[di]
+        cost_g = 0.08 * dg * f.K[gi]
+        cost_d = 0.05 * dd * f.K[di]
         f.nw[gi] -= (1.0 - pol.green_subsidy) * cost_g
         f.nw[di] -= (1.0 - pol.digital_support) * cost_d
-        f.g[gi] += dg[gi]
-        f.d[di] += dd[di]
+        f.g[gi] += dg
+        f.d[di] += dd
         led = self.ledger
         sub = pol.green_subsidy * cost_g.sum() + pol.digital_support * cost_d.sum()
         led.add("capital", "government", "enterprise", sub)
         # data flow dd * VA split by the parts of M_d = 1 + a_s s_d + a_i D: subsidy,
         # infrastructure, and (the 1) own effort, of which the peer part q peers / (p + q peers)
-        data = dd[di] * f.va[di] / m_d[di]
+        data = dd * f.va[di] / m_d[di]
         peer = peer_d[di]
         f_peer = ad.digital_imitation * peer / (ad.digital_innovation + ad.digital_imitation * peer)
         led.add(
@@ -587,13 +639,11 @@ class TransitionModel(Model):
         f.little_giant = f.little_giant | selection.pick_top(
             score, f.specialized & ~f.little_giant, quota
         )
-        for kind, key, lever in (
-            (3, "design", pol.design_centres_new),
-            (2, "innovation", pol.innovation_centres_new),
-        ):
-            k = self._take_quota(key, lever * self.institute_scale)
-            if k > 0:
-                self._add_institutes(np.full(k, kind, dtype=np.int8), rng)
+        design = self._take_quota("design", pol.design_centres_new * self.institute_scale)
+        centres = self._take_quota("innovation", pol.innovation_centres_new * self.institute_scale)
+        if design + centres > 0:
+            kinds = np.repeat(np.array([3, 2], dtype=np.int8), [design, centres])
+            self._add_institutes(kinds, rng)
 
     def _take_quota(self, key: str, amount: float) -> int:
         """Whole number of picks this year; fractions carry over to later years."""
@@ -603,29 +653,31 @@ class TransitionModel(Model):
         return whole
 
     def _add_institutes(self, kinds: np.ndarray, rng: np.random.Generator) -> None:
-        cols = new_institute_columns(self.config, rng, kinds)
-        needs = self.needs
-        cols["home_chain"] = rng.choice(self.n_chains, size=kinds.size, p=needs)
+        cols = new_institute_columns(self.config, rng, kinds, home_weights=self.needs)
         slots = self.institutes.append(cols, kinds.size)
         focus = np.zeros((kinds.size, self.n_chains))
         focus[np.arange(kinds.size), cols["home_chain"]] = 1.0
         self.institute_focus = np.vstack([self.institute_focus, focus])
+        self._institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
         self.institute_by_slot += [ResearchInstitute(self, slot) for slot in slots]
 
     def entry_and_exit(self) -> None:
         """Phase 8: exits (losses, negative net worth, random) then entry from incubation."""
         f, s = self.firms, self.config
         fin = s.finance
-        hazard = fin.exit_hazard * np.where(f.size >= 2, 1.5, 0.5)
+        hazard = fin.exit_hazard * (0.5 + (f.size >= 2))  # small and micro firms 1.5, others 0.5
         gone = demography.exits(self.streams["exit"], f.nw, f.losses, fin.exit_losses, hazard)
-        self._exits = int(gone.sum())
+        self._exits = int(np.count_nonzero(gone))
+        # each chain's total market share, 1 until firms leave or enter; renormalised at the end
+        chain_share = None
         if self._exits:
-            for slot in f.compact(~gone):
+            dead = np.flatnonzero(gone)
+            chain_share = 1.0 - group_sum(f.share[dead], f.chain[dead], self.n_chains)
+            for slot in f.compact(~gone).tolist():
                 agent = self.enterprise_by_slot[slot]
                 agent.remove()
                 self.enterprise_by_slot[slot] = None
-            f.share = f.share / group_sum(f.share, f.chain, self.n_chains)[f.chain]
-        f.age = f.age + 1
+        f.age += 1
 
         rng = self.streams["entry"]
         incubation = (
@@ -635,19 +687,33 @@ class TransitionModel(Model):
         if len(f) == 0:  # no firm left to spin off from: the industry has died out
             k = 0
         self._entries = k
-        if k == 0:
-            return
-        parents = demography.pick_parents(
-            rng, f.va * (1.0 + 5.0 * np.maximum(self.trend_growth, 0.0))[f.chain], k
-        )
-        self._enter(parents, rng, incubated=0.5 * incubation / (0.5 + 0.5 * incubation))
+        if k > 0:
+            parents = demography.pick_parents(
+                rng, f.va * (1.0 + 5.0 * np.maximum(self.trend_growth, 0.0))[f.chain], k
+            )
+            if chain_share is None:
+                chain_share = np.ones(self.n_chains)
+            incubated = 0.5 * incubation / (0.5 + 0.5 * incubation)
+            chain_share = chain_share + self._enter(parents, rng, incubated, chain_share)
+        if chain_share is not None:
+            f.share /= chain_share[f.chain]
 
-    def _enter(self, parent: np.ndarray, rng: np.random.Generator, incubated: float) -> None:
+    def _enter(
+        self,
+        parent: np.ndarray,
+        rng: np.random.Generator,
+        incubated: float,
+        chain_share: np.ndarray,
+    ) -> np.ndarray:
         """Add entrants, each carrying the technology of a parent firm of its chain.
 
         An entrant takes its parent's chain, digital level, green share, energy intensity and
         capital coefficient; its TFP is the parent's times ``exp(0.15 eps)``; its market share
-        is ``entrant_size`` times its chain's mean share.
+        is ``entrant_size`` times its chain's mean share (``chain_share`` is each chain's total
+        share before entry; the caller renormalises).
+
+        Returns:
+            The market share entrants add to each chain.
         """
         f, s = self.firms, self.config
         k = parent.size
@@ -655,9 +721,10 @@ class TransitionModel(Model):
         chain = f.chain[parent]
         counts = np.bincount(f.chain, minlength=self.n_chains)
         tfp = f.A[parent] * np.exp(0.15 * rng.standard_normal(k))
-        share = s.finance.entrant_size / np.maximum(counts[chain], 1)
+        relative = s.finance.entrant_size / np.maximum(counts[chain], 1)  # of a normalised chain
+        share = relative * chain_share[chain]
         d, g, z, e = f.d[parent], f.g[parent], f.z[parent], f.e[parent]
-        va = share * self.chain_demand[chain]
+        va = relative * self.chain_demand[chain]
         capital = z * va / (tfp * (1.0 + tech.digital_bonus * d))
         workers = production.labour_needed(
             va, tfp, capital, d, tech.capital_elasticity, tech.digital_bonus
@@ -673,6 +740,7 @@ class TransitionModel(Model):
             {
                 "chain": chain,
                 "park": park,
+                "hood": neighbourhood(park, chain, len(self.parks)),
                 "size": 3,
                 "K": capital,
                 "L": workers,
@@ -690,14 +758,14 @@ class TransitionModel(Model):
                 "debt": 0.4 * capital,
                 "H": staff,
                 "know": 20.0 * rd,
-                "turb": demand.yearly_turbulence(rng, k),
+                "vol": demand.yearly_volatility(rng, k),
             },
             k,
         )
-        f.share = f.share / group_sum(f.share, f.chain, self.n_chains)[f.chain]
-        self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots]
+        self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots.tolist()]
         self.ledger.add("technology", "institute", "enterprise", incubated * va.sum())
         self.ledger.add("talent", "institute", "enterprise", incubated * staff.sum())
+        return group_sum(share, chain, self.n_chains)
 
     # -- setup helpers ------------------------------------------------------------------------
     def _init_rd_state(self) -> None:
@@ -714,7 +782,7 @@ class TransitionModel(Model):
         self._absorptive = innovation.absorptive_capacity(f.d, f.know, f.va, f.specialized)
         self.staff_wanted = f.H.copy()
         self.tech_to_chain = np.zeros(self.n_chains)
-        self._promoted_capital = np.zeros(len(f))
+        self._promoted = NO_PROJECTS
         self._entries = self._exits = 0
 
     def _initial_selection(self) -> None:

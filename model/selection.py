@@ -24,12 +24,26 @@ def pick_top(score, eligible, quota: int) -> np.ndarray:
 
 
 def leading(va, chain, n_chains: int, per_chain: int) -> np.ndarray:
-    """The ``per_chain`` largest firms by value added in each chain."""
-    chosen = np.zeros(va.shape[0], dtype=bool)
-    if per_chain <= 0:
+    """The ``per_chain`` largest firms by value added in each chain.
+
+    Leaders are searched among the largest firms overall first: a chain with at least
+    ``per_chain`` firms among the overall top ``4 * per_chain * n_chains`` has its leaders
+    there. Only chains with fewer are searched firm by firm.
+    """
+    n = va.shape[0]
+    chosen = np.zeros(n, dtype=bool)
+    if per_chain <= 0 or n == 0:
         return chosen
-    for c in range(n_chains):
-        idx = np.flatnonzero(chain == c)
+    pool = min(n, 4 * per_chain * n_chains)
+    top = np.argpartition(-va, pool - 1)[:pool] if pool < n else np.arange(n)
+    top = top[np.lexsort((-va[top], chain[top]))]  # by chain, largest first
+    count = np.bincount(chain[top], minlength=n_chains)
+    start = np.concatenate(([0], np.cumsum(count)[:-1]))
+    rank = np.arange(pool) - start[chain[top]]
+    chosen[top[rank < per_chain]] = True
+    full = np.bincount(chain, minlength=n_chains)
+    for c in np.flatnonzero(count < np.minimum(per_chain, full)).tolist():
+        idx = np.flatnonzero(chain == c)  # too few of this chain's firms in the pool
         if idx.size > per_chain:
             idx = idx[np.argpartition(-va[idx], per_chain - 1)[:per_chain]]
         chosen[idx] = True

@@ -15,6 +15,7 @@ from scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Scenario
 FIRM_COLUMNS = {
     "chain": np.intp,
     "park": np.intp,
+    "hood": np.intp,
     "size": np.int8,
     "K": float,
     "L": float,
@@ -33,7 +34,7 @@ FIRM_COLUMNS = {
     "e": float,
     "energy": float,
     "co2": float,
-    "turb": float,
+    "vol": float,
     "nw": float,
     "debt": float,
     "profit": float,
@@ -73,6 +74,14 @@ REFERENCE_FIRMS = 7100
 REFERENCE_INSTITUTES = 120
 """Institute count the yearly quotas of new design and innovation centres are stated for."""
 
+
+def neighbourhood(park: np.ndarray, chain: np.ndarray, n_parks: int) -> np.ndarray:
+    """Whom a firm watches when adopting: its park, or (outside parks) its chain's firms
+    outside parks, numbered ``n_parks + chain``.
+    """
+    return np.where(park >= 0, park, n_parks + chain)
+
+
 SIZE_CUTS = (0.02, 0.13, 0.70)
 """Cumulative shares of firms (by value added, largest first) that are large, medium, small."""
 
@@ -89,18 +98,17 @@ def apportion(total: int, shares) -> np.ndarray:
 def size_classes(va: np.ndarray) -> np.ndarray:
     """Size class by rank of value added: top 2% large, next 11% medium, next 57% small.
 
-    Thresholds come from ``np.partition`` (linear time); ties at a threshold go to the larger
-    class.
+    Thresholds are order statistics (a sort up to 131,072 firms, ``np.partition`` in linear
+    time above); ties at a threshold go to the larger class.
     """
     n = va.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int8)
     kth = np.clip(n - (np.array(SIZE_CUTS) * n).astype(int), 0, n - 1)
-    cuts = np.partition(va, kth)[kth]  # value of the smallest firm in each larger class
-    out = np.full(n, 3, dtype=np.int8)
-    for cls in (2, 1, 0):
-        out[va >= cuts[cls]] = cls
-    return out
+    # value of the smallest firm in each larger class: large, medium, small
+    cuts = np.sort(va)[kth] if n <= 1 << 17 else np.partition(va, kth)[kth]
+    # a firm's class is 3 minus the number of thresholds it reaches
+    return (3 - np.searchsorted(cuts[::-1], va, side="right")).astype(np.int8)
 
 
 def make_parks(s: Scenario, rng: np.random.Generator) -> Table:
@@ -194,6 +202,7 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> Table:
         {
             "chain": chain,
             "park": park,
+            "hood": neighbourhood(park, chain, len(parks)),
             "size": size,
             "K": capital,
             "L": workers,
@@ -232,10 +241,17 @@ def make_institutes(s: Scenario, rng: np.random.Generator) -> tuple[Table, np.nd
     return t, focus
 
 
-def new_institute_columns(s: Scenario, rng: np.random.Generator, kinds: np.ndarray) -> dict:
-    """Column values for institutes of the given kinds (new or initial)."""
+def new_institute_columns(
+    s: Scenario, rng: np.random.Generator, kinds: np.ndarray, home_weights=None
+) -> dict:
+    """Column values for institutes of the given kinds (new or initial).
+
+    The home chain is drawn with probability ``home_weights`` (default: the chains' shares of
+    value added).
+    """
     m = kinds.shape[0]
-    va_share = np.array([c.va_share for c in s.chains])
+    if home_weights is None:
+        home_weights = np.array([c.va_share for c in s.chains])
     researchers = np.array([800.0, 300.0, 150.0, 60.0])[kinds] * np.exp(
         0.5 * rng.standard_normal(m)
     )
@@ -244,7 +260,7 @@ def new_institute_columns(s: Scenario, rng: np.random.Generator, kinds: np.ndarr
         "researchers": researchers,
         "transfer": np.array([0.15, 0.25, 0.3, 0.3])[kinds],
         "incubator": np.array([3.0, 2.0, 1.0, 0.5])[kinds],
-        "home_chain": rng.choice(va_share.size, size=m, p=va_share),
+        "home_chain": rng.choice(len(home_weights), size=m, p=home_weights),
     }
 
 

@@ -13,6 +13,9 @@ import numpy as np
 class Table:
     """Columns of equal length with append and compaction.
 
+    Columns of one dtype are the rows of one 2-D block, so compaction moves every column of a
+    dtype with one indexing operation.
+
     Args:
         columns: mapping of column name to dtype.
         capacity: rows to reserve.
@@ -20,9 +23,14 @@ class Table:
 
     def __init__(self, columns: dict[str, np.dtype | type], capacity: int = 16):
         self._dtypes = {k: np.dtype(v) for k, v in columns.items()}
-        self._cap = max(int(capacity), 16)
-        self._data = {k: np.zeros(self._cap, dtype=t) for k, t in self._dtypes.items()}
+        self._groups: dict[np.dtype, list[str]] = {}
+        for k, t in self._dtypes.items():
+            self._groups.setdefault(t, []).append(k)
         self.n = 0
+        self._cap = 0
+        self._blocks: dict[np.dtype, np.ndarray] = {}
+        self._data: dict[str, np.ndarray] = {}
+        self._allocate(max(int(capacity), 16))
         self._slot = np.zeros(self._cap, dtype=np.int64)
         self.row_of = np.full(self._cap, -1, dtype=np.int64)
         self._next_slot = 0
@@ -34,9 +42,23 @@ class Table:
     def __setattr__(self, name: str, value) -> None:
         data = self.__dict__.get("_data")
         if data is not None and name in data:
+            if value is self.__dict__[name]:  # updated in place (``t.x += ...``)
+                return
             data[name][: self.n] = value  # write into storage; the view in __dict__ sees it
         else:
             super().__setattr__(name, value)
+
+    def _allocate(self, cap: int) -> None:
+        """(Re)allocate the blocks with room for ``cap`` rows, keeping the live rows."""
+        for dtype, names in self._groups.items():
+            block = np.zeros((len(names), cap), dtype=dtype)
+            old = self._blocks.get(dtype)
+            if old is not None:
+                block[:, : self.n] = old[:, : self.n]
+            self._blocks[dtype] = block
+            for i, name in enumerate(names):
+                self._data[name] = block[i]
+        self._cap = cap
 
     def _refresh_views(self) -> None:
         """Expose each column's live rows as a plain attribute (fast reads on hot paths)."""
@@ -57,14 +79,10 @@ class Table:
         if need <= self._cap:
             return
         cap = max(need, int(self._cap * 1.5))
-        for k, arr in self._data.items():
-            new = np.zeros(cap, dtype=arr.dtype)
-            new[: self.n] = arr[: self.n]
-            self._data[k] = new
+        self._allocate(cap)
         slot = np.zeros(cap, dtype=np.int64)
         slot[: self.n] = self._slot[: self.n]
         self._slot = slot
-        self._cap = cap
 
     def append(self, values: dict[str, np.ndarray | float], count: int) -> np.ndarray:
         """Append ``count`` rows; columns not given are zero.
@@ -106,8 +124,8 @@ class Table:
         holes = dead[dead < m]
         tail = np.arange(m, self.n)
         movers = tail[keep[m:]]
-        for arr in self._data.values():
-            arr[holes] = arr[movers]
+        for block in self._blocks.values():
+            block[:, holes] = block[:, movers]
         self._slot[holes] = self._slot[movers]
         self.row_of[gone] = -1
         self.row_of[self._slot[holes]] = holes

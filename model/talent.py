@@ -22,12 +22,13 @@ def hire(staff, wanted, pool: float) -> tuple[np.ndarray, float, float]:
     Returns:
         (new staff, persons hired, persons released)
     """
-    vacancy = np.maximum(wanted - staff, 0.0)
-    released = np.maximum(staff - wanted, 0.0)
+    gap = wanted - staff
+    vacancy = np.maximum(gap, 0.0)
     total = vacancy.sum()
+    released = max(0.0, total - gap.sum())  # sum of max(H - H*, 0)
     fill = min(1.0, pool / total) if total > 0 else 0.0
-    hired = vacancy * fill
-    return np.minimum(staff, wanted) + hired, float(hired.sum()), float(released.sum())
+    # min(H, H*) + fill v = H* - v + fill v
+    return wanted - (1.0 - fill) * vacancy, float(fill * total), float(released)
 
 
 def mobility(staff, chain_frontier_gap, rate: float) -> tuple[np.ndarray, float]:
@@ -40,10 +41,11 @@ def mobility(staff, chain_frontier_gap, rate: float) -> tuple[np.ndarray, float]
     Returns:
         (new staff, persons moved)
     """
-    gap = np.clip(chain_frontier_gap, 0.0, 1.0)
-    leaving = staff * rate * gap
-    moved = leaving.sum()
-    lead = np.clip(-chain_frontier_gap, 0.0, None) * staff
-    if moved <= 0 or lead.sum() <= 0:
+    below = np.clip(chain_frontier_gap, 0.0, 1.0)
+    above = np.minimum(chain_frontier_gap, 0.0)  # minus the TFP lead
+    moved = rate * float(staff @ below)
+    lead = -float(staff @ above)
+    if moved <= 0 or lead <= 0:
         return staff, 0.0
-    return staff - leaving + moved * lead / lead.sum(), float(moved)
+    # H' = H - m gap+ H + moved * lead_i H / sum(lead H)
+    return staff * (1.0 - rate * below - (moved / lead) * above), moved

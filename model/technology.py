@@ -15,6 +15,15 @@ def effective_focus(own_focus: np.ndarray, needs: np.ndarray, coupling: float) -
     return coupling * needs[None, :] + (1.0 - coupling) * own_focus
 
 
+def focus_on(
+    own_focus: np.ndarray, needs: np.ndarray, coupling: float, weights: np.ndarray
+) -> np.ndarray:
+    """Each institute's effective focus applied to per-chain weights: ``sum_c F_rc w_c``
+    ``= kappa * (n . w) + (1 - kappa) * sum_c f_rc w_c``, without forming ``F``.
+    """
+    return coupling * float(needs @ weights) + (1.0 - coupling) * (own_focus @ weights)
+
+
 def usable_knowledge(
     output: np.ndarray, own_focus: np.ndarray, needs: np.ndarray, coupling: float, relevance: float
 ) -> np.ndarray:
@@ -24,30 +33,32 @@ def usable_knowledge(
 
     with ``X_r`` the institute's transferable output (knowledge times transfer capacity).
     """
-    return output @ (coupling * needs[None, :] + (1.0 - coupling) * relevance * own_focus)
+    return coupling * output.sum() * needs + (1.0 - coupling) * relevance * (output @ own_focus)
 
 
 def transfer_gain(
     usable: np.ndarray,
-    chain_va: np.ndarray,
     chain: np.ndarray,
     absorptive: np.ndarray,
-    chain_absorptive: np.ndarray,
+    chain_absorbing_va: np.ndarray,
     efficiency: float,
 ) -> np.ndarray:
     """Relative TFP gain of each firm from institute transfers.
 
-    ``dA_i / A_i = tau * U_c / VA_c * a_i / abar_c``: a chain's usable knowledge spread over
-    its value added, more to firms with higher absorptive capacity ``a_i``.
+    ``dA_i / A_i = tau * U_c * a_i / sum_{j in c} a_j VA_j``, which is
+    ``tau * (U_c / VA_c) * (a_i / abar_c)`` with ``abar_c`` the value-added-weighted mean
+    absorptive capacity: a chain's usable knowledge spread over its value added, more to firms
+    with higher absorptive capacity ``a_i``. The capacity it adds, ``sum_i dA_i/A_i VA_i``, is
+    ``tau U_c`` (nothing where no firm can absorb). ``chain_absorbing_va`` is
+    ``sum_{j in c} a_j VA_j``.
     """
-    per_va = np.divide(usable, chain_va, out=np.zeros_like(usable), where=chain_va > 0)
-    rel = np.divide(
-        absorptive,
-        chain_absorptive[chain],
-        out=np.zeros_like(absorptive),
-        where=chain_absorptive[chain] > 0,
+    per_absorbing_va = np.divide(
+        efficiency * usable,
+        chain_absorbing_va,
+        out=np.zeros_like(chain_absorbing_va),
+        where=chain_absorbing_va > 0,
     )
-    return efficiency * per_va[chain] * rel
+    return per_absorbing_va[chain] * absorptive
 
 
 def imitation_gain(log_tfp, frontier, rate: float, spill: np.ndarray, absorptive) -> np.ndarray:

@@ -7,7 +7,7 @@ from model.demand import (
     log_quality,
     order_shocks,
     replicator_shares,
-    yearly_turbulence,
+    yearly_volatility,
 )
 
 
@@ -18,7 +18,7 @@ def test_chain_demand_trend_and_pass_through():
 
 
 def test_competitiveness():
-    q = log_quality(np.array([np.e]), np.array([np.e - 1]))
+    q = log_quality(np.log(np.array([np.e])), np.array([np.e - 1]))  # ln A = 1, ln(1 + q) = 1
     assert q[0] == pytest.approx(2.0)
     assert competitiveness(q, np.array([0.1]))[0] == pytest.approx(1.9)
 
@@ -35,6 +35,15 @@ def test_replicator_moves_share_to_above_average_firms():
     assert out[2] == pytest.approx(1.0)  # a firm alone in its chain keeps it all
 
 
+def test_replicator_centre_cancels_in_the_normalisation():
+    share = np.array([0.5, 0.5, 1.0])
+    comp = np.array([1.0, 0.0, 5.0])
+    chain = np.array([0, 0, 1])
+    own = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3))
+    given = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3), centre=np.array([3.0, -2.0]))
+    assert np.allclose(own, given, rtol=1e-14)
+
+
 def test_replicator_shares_sum_to_one_per_chain():
     rng = np.random.default_rng(1)
     chain = rng.integers(0, 4, 200)
@@ -46,10 +55,12 @@ def test_replicator_shares_sum_to_one_per_chain():
 
 def test_yearly_sums_of_order_shocks_are_fat_tailed():
     rng = np.random.default_rng(9)
-    turbulence = yearly_turbulence(rng, 400_000)
+    volatility = yearly_volatility(rng, 400_000)
+    assert volatility.min() >= 0.0
+    turbulence = volatility**2  # Gamma(1/2, 2): mean 1, variance 2
     assert turbulence.mean() == pytest.approx(1.0, rel=0.01)
     assert turbulence.var() == pytest.approx(2.0, rel=0.03)
-    year = sum(order_shocks(rng, turbulence, 0.05) for _ in range(4))
+    year = sum(order_shocks(rng, volatility, 0.05) for _ in range(4))
     assert year.std() == pytest.approx(0.1, rel=0.01)  # 4 quarters: sigma * 2
     excess_kurtosis = ((year - year.mean()) ** 4).mean() / year.var() ** 2 - 3
     # normal scale mixture with Gamma(1/2) variance: 3 Var(G) / E(G)^2 = 6 (Laplace 3, normal 0)

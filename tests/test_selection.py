@@ -18,6 +18,22 @@ def test_leading_per_chain():
     assert np.flatnonzero(leading(va, chain, 2, 2)).tolist() == [1, 2, 4, 5]
 
 
+def test_leading_matches_a_search_chain_by_chain():
+    rng = np.random.default_rng(4)
+    n, n_chains = 5000, 12
+    va = rng.pareto(1.0, n)
+    # chain 11 is tiny and its firms small, so its leaders are outside the overall top firms
+    chain = np.where(rng.random(n) < 0.01, 11, rng.integers(0, 11, n))
+    va[chain == 11] *= 1e-3
+    for per_chain in (1, 5, 60):
+        expected = np.zeros(n, dtype=bool)
+        for c in range(n_chains):
+            idx = np.flatnonzero(chain == c)
+            expected[idx[np.argsort(-va[idx])[:per_chain]]] = True
+        assert (leading(va, chain, n_chains, per_chain) == expected).all()
+    assert not leading(va[:0], chain[:0], n_chains, 5).any()
+
+
 def test_high_tech_criteria():
     ht = high_tech(
         np.array([4.0, 4.0, 1.0]),

@@ -19,6 +19,16 @@ def test_size_classes_by_rank():
     assert size_classes(np.array([5.0])).tolist() == [0]
 
 
+def test_size_classes_by_rank_on_large_populations():
+    # above 131,072 firms the thresholds come from np.partition instead of a sort
+    for n in (1000, 200_000):
+        va = np.random.default_rng(n).pareto(1.0, n)
+        rank = np.empty(n, dtype=int)
+        rank[np.argsort(-va)] = np.arange(n)  # 0 = largest
+        expected = np.searchsorted(np.array([0.02, 0.13, 0.70]) * n, rank, side="right")
+        assert (size_classes(va) == expected).all()
+
+
 def test_streams_are_independent_and_reproducible():
     a, b = spawn_streams(7), spawn_streams(7)
     assert a["demand"].random() == b["demand"].random()

@@ -4,6 +4,7 @@ import pytest
 from model.technology import (
     coupling_index,
     effective_focus,
+    focus_on,
     imitation_gain,
     transfer_gain,
     usable_knowledge,
@@ -19,6 +20,13 @@ def test_effective_focus_rows_sum_to_one():
     assert f[0].tolist() == pytest.approx([0.8, 0.2])
 
 
+def test_focus_on_weights_equals_the_effective_focus_matrix_product():
+    w = np.array([3.0, 5.0])
+    for kappa in (0.0, 0.25, 1.0):
+        matrix = effective_focus(OWN, NEEDS, kappa)
+        assert focus_on(OWN, NEEDS, kappa, w) == pytest.approx(matrix @ w)
+
+
 def test_usable_knowledge_by_coupling():
     out = np.array([10.0, 20.0])
     full = usable_knowledge(out, OWN, NEEDS, 1.0, 0.3)
@@ -29,15 +37,18 @@ def test_usable_knowledge_by_coupling():
 
 
 def test_transfer_gain_spreads_over_value_added():
-    gain = transfer_gain(
-        np.array([4.0]),
-        np.array([100.0]),
-        np.array([0, 0]),
-        np.array([0.5, 1.5]),
-        np.array([1.0]),
-        efficiency=0.5,
-    )
+    va = np.array([50.0, 50.0])  # chain value added 100, VA-weighted mean capacity 1
+    ab = np.array([0.5, 1.5])
+    gain = transfer_gain(np.array([4.0]), np.array([0, 0]), ab, np.array([(ab * va).sum()]), 0.5)
+    # tau * U / VA * a / abar = 0.5 * 4 / 100 * a
     assert gain.tolist() == pytest.approx([0.5 * 0.04 * 0.5, 0.5 * 0.04 * 1.5])
+    assert (gain * va).sum() == pytest.approx(0.5 * 4.0)  # all of tau U lands
+
+
+def test_transfer_gain_is_zero_where_no_firm_absorbs():
+    chain, ab = np.array([0, 1]), np.ones(2)
+    gain = transfer_gain(np.array([4.0, 2.0]), chain, ab, np.array([0.0, 8.0]), 1.0)
+    assert gain.tolist() == [0.0, 0.25]
 
 
 def test_imitation_only_below_frontier():
