@@ -15,8 +15,8 @@ def capital_target(expected, tfp, digital, bonus: float, coefficient) -> np.ndar
 
 
 def desired_investment(target, capital, speed: float, depreciation_q: float) -> np.ndarray:
-    """``I* = max(0, theta (K* - K) + delta_q K)``."""
-    return np.maximum(0.0, speed * (target - capital) + depreciation_q * capital)
+    """``I* = max(0, theta (K* - K) + delta_q K) = max(0, theta K* + (delta_q - theta) K)``."""
+    return np.maximum(0.0, speed * target + (depreciation_q - speed) * capital)
 
 
 def credit_limit(net_worth, debt, capital, leverage: float, cap: float, supply: float, access):
@@ -36,8 +36,9 @@ def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:
 
     ``I = min(I*, F + C)`` with internal funds ``F``; credit drawn ``= max(0, I - F)``.
     """
-    inv = np.minimum(desired, np.maximum(internal, 0.0) + limit)
-    borrowed = np.maximum(0.0, inv - np.maximum(internal, 0.0))
+    funds = np.maximum(internal, 0.0)
+    inv = np.minimum(desired, funds + limit)
+    borrowed = np.maximum(0.0, inv - funds)
     return inv, borrowed
 
 
@@ -45,10 +46,11 @@ def renovation(investment, capital, share: float, tfp_gain: float, green_gain: f
     """Technical renovation (技术改造): a share of investment upgrades existing capacity.
 
     With ``r = share * I / K``: ``A' = A (1 + phi_A r)``, ``d g = phi_g r (1 - g)`` (the
-    caller applies the ``(1 - g)``), and energy per output falls by ``1 / (1 + 0.05 r)``.
+    caller applies the ``(1 - g)``), and energy per output is divided by ``1 + 0.05 r``.
 
     Returns:
-        (TFP factor, green gain before (1 - g), energy factor)
+        (TFP factor, green gain before (1 - g), energy divisor)
     """
-    r = np.divide(share * investment, capital, out=np.zeros_like(capital), where=capital > 0)
-    return 1.0 + tfp_gain * r, green_gain * r, 1.0 / (1.0 + 0.05 * r)
+    r = np.divide(investment, capital, out=np.zeros_like(capital), where=capital > 0)
+    r *= share
+    return 1.0 + tfp_gain * r, green_gain * r, 1.0 + 0.05 * r

@@ -36,6 +36,8 @@ class FlowLedger:
         self._dst: list[int] = []
         self._amount: list[float] = []
         self.step = 0
+        self._latest_step: int | None = None  # the step of the newest record, and its totals
+        self._latest: dict[str, float] = {}
 
     def add(self, factor: str, src: str, dst: str, amount: float) -> None:
         """Record one transfer this step. Zero amounts are skipped; negative ones are errors."""
@@ -56,12 +58,17 @@ class FlowLedger:
         self._src.append(codes[1])
         self._dst.append(codes[2])
         self._amount.append(amount)
+        if self.step != self._latest_step:
+            self._latest_step, self._latest = self.step, {}
+        self._latest[factor] = self._latest.get(factor, 0.0) + amount
 
     def __len__(self) -> int:
         return len(self._amount)
 
     def totals(self, step: int) -> dict[str, float]:
         """Amount recorded in ``step`` by factor (reads only the ledger's tail)."""
+        if step == self._latest_step:
+            return dict(self._latest)
         out: dict[str, float] = {}
         i = len(self._step) - 1
         while i >= 0 and self._step[i] == step:

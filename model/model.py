@@ -220,10 +220,6 @@ class TransitionModel(Model):
         years = (self.t + SPINUP_QUARTERS) / 4.0
         return self._chain_growth * 0.5 ** (years / self.config.technology.trend_halflife)
 
-    def _per_firm(self, park_values: np.ndarray) -> np.ndarray:
-        """A park attribute for every firm, 0 outside parks (park index -1 hits the appended 0)."""
-        return np.append(park_values, 0.0)[self.firms.park]
-
     def _shock(self) -> np.ndarray:
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
@@ -234,10 +230,10 @@ class TransitionModel(Model):
         f, nc = self.firms, self.n_chains
         cost = self._cost_share() if cost is None else cost
         quality = demand.log_quality(np.log(f.A), f.q) if quality is None else quality
-        weight = group_sum(f.share, f.chain, nc)
-        inv = np.divide(1.0, weight, out=np.zeros(nc), where=weight > 0)
-        mean_quality = group_sum(quality * f.share, f.chain, nc) * inv
-        cbar = group_sum(cost * f.share, f.chain, nc) * inv
+        # market shares sum to 1 in every chain here (an empty chain's sums are 0), so the
+        # share-weighted sums are the means
+        mean_quality = group_sum(quality * f.share, f.chain, nc)
+        cbar = group_sum(cost * f.share, f.chain, nc)
         return np.log1p(cbar) - mean_quality, mean_quality - cbar
 
     def _cost_share(self) -> np.ndarray:
@@ -352,15 +348,13 @@ class TransitionModel(Model):
             )
         f.va, f.L = va, workers
         self.chain_va = group_sum(va, f.chain, self.n_chains)
-        park_green = self._park_green = self._per_firm(self.parks.green)  # also for adoption
         f.energy = energy
         f.co2 = production.emissions(
             energy,
             self._emission_factor(),
             f.g,
-            park_green,
             en.green_emission_cut,
-            en.park_green_cut,
+            production.park_kept(self.parks.green, en.park_green_cut)[f.park],
         )
 
     def capital_market(self) -> None:
@@ -488,8 +482,10 @@ class TransitionModel(Model):
         mean_sq = group_sum(log_a * log_a, f.chain, nc) * self._per_firm_of_chain
         sd = np.sqrt(np.maximum(mean_sq - mean**2, 0.0))
         frontier = mean + 1.64 * sd
-        spill = tech.park_spillover * self._per_firm(self.parks.service)
-        imit = technology.imitation_gain(log_a, frontier[f.chain], tech.imitation_rate, spill, ab)
+        speed = technology.imitation_speed(
+            tech.imitation_rate, tech.park_spillover, self.parks.service
+        )[f.park]  # park index -1 takes the last entry: outside parks
+        imit = technology.imitation_gain(log_a, frontier[f.chain], speed, ab)
         imitated = np.exp(imit)
         self.ledger.add("technology", "enterprise", "enterprise", ((imitated - 1.0) * f.va).sum())
         f.A *= (1.0 + common)[f.chain] + gain
@@ -528,12 +524,13 @@ class TransitionModel(Model):
         internal = np.maximum(f.profit, 0.0) * (1.0 - fin.payout)
         inv, borrowed = investment.finance(desired, internal, limit)
         f.debt += borrowed
-        tfp_factor, d_green, e_factor = investment.renovation(
+        tfp_factor, d_green, e_divisor = investment.renovation(
             inv, f.K, fin.renovation_share, fin.renovation_tfp, fin.renovation_green
         )
         f.A *= tfp_factor
         f.g = np.minimum(1.0, f.g + d_green * (1.0 - f.g))
-        f.e *= e_factor * (1.0 - tech.efficiency_gain / 4.0)
+        f.e /= e_divisor
+        f.e *= 1.0 - tech.efficiency_gain / 4.0
         f.K *= 1.0 - fin.depreciation / 4.0
         f.K += inv
         rows, promoted = self._promoted
@@ -549,41 +546,40 @@ class TransitionModel(Model):
         rng = self.streams["adoption"]
         # neighbours: the firm's park, or its chain's firms outside parks
         hood = f.hood
-        n_hoods = len(parks) + self.n_chains
+        n_parks = len(parks)
+        n_hoods = n_parks + self.n_chains
         hood_va = group_sum(f.va, hood, n_hoods)
         inv_hood_va = np.divide(1.0, hood_va, out=np.zeros(n_hoods), where=hood_va > 0)
-
-        def peers(level):
-            return (group_sum(level * f.va, hood, n_hoods) * inv_hood_va)[hood]
-
-        rel_e = f.e * (f.va.sum() / max((f.e * f.va).sum(), 1e-12))
-        g_inf = self._park_green  # parks' green infrastructure, unchanged since production
-        m_g = adoption.green_economics(
+        outside = np.zeros(self.n_chains)  # no park infrastructure outside parks
+        # everything but the firm's own energy intensity is the same across a neighbourhood,
+        # so the hazards are formed per neighbourhood and spread to firms with one gather:
+        # h_g = (p + q peers) (M_0 + a_c P / 100 e / ebar), h_d = (p + q peers) M_d
+        peer_g = group_sum(f.g * f.va, hood, n_hoods) * inv_hood_va
+        bass_g = adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peer_g, 1.0)
+        base_g = adoption.green_economics(
             pol.carbon_price,
-            rel_e,
+            0.0,
             pol.green_subsidy,
-            g_inf,
+            np.concatenate((parks.green, outside)),
             ad.carbon_price_response,
             ad.subsidy_response,
             ad.infrastructure_response,
         )
+        per_e = ad.carbon_price_response * pol.carbon_price / 100.0  # times e_i / ebar
+        per_e *= f.va.sum() / max((f.e * f.va).sum(), 1e-12)
         gi, dg = adoption.adopt(
             rng,
             f.g,
-            adoption.adoption_hazard(ad.green_innovation, ad.green_imitation, peers(f.g), m_g),
+            (bass_g * base_g)[hood] + (bass_g * per_e)[hood] * f.e,
             ad.upgrade_step,
         )
-        d_inf = self._per_firm(parks.digital)
+        peer_d = group_sum(f.d * f.va, hood, n_hoods) * inv_hood_va
+        bass_d = adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, 1.0)
+        infra_d = np.concatenate((parks.digital, outside))
         m_d = adoption.digital_economics(
-            pol.digital_support, d_inf, ad.subsidy_response, ad.infrastructure_response
+            pol.digital_support, infra_d, ad.subsidy_response, ad.infrastructure_response
         )
-        peer_d = peers(f.d)
-        di, dd = adoption.adopt(
-            rng,
-            f.d,
-            adoption.adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, m_d),
-            ad.upgrade_step,
-        )
+        di, dd = adoption.adopt(rng, f.d, (bass_d * m_d)[hood], ad.upgrade_step)
 
         # costs, subsidies and data flows concern only the firms that upgraded this quarter
         cost_g = 0.08 * dg * f.K[gi]
@@ -597,8 +593,9 @@ class TransitionModel(Model):
         led.add("capital", "government", "enterprise", sub)
         # data flow dd * VA split by the parts of M_d = 1 + a_s s_d + a_i D: subsidy,
         # infrastructure, and (the 1) own effort, of which the peer part q peers / (p + q peers)
-        data = dd * f.va[di] / m_d[di]
-        peer = peer_d[di]
+        hood_d = hood[di]
+        data = dd * f.va[di] / m_d[hood_d]
+        peer = peer_d[hood_d]
         f_peer = ad.digital_imitation * peer / (ad.digital_innovation + ad.digital_imitation * peer)
         led.add(
             "data",
@@ -606,7 +603,7 @@ class TransitionModel(Model):
             "enterprise",
             ad.subsidy_response * pol.digital_support * data.sum(),
         )
-        led.add("data", "park", "enterprise", ad.infrastructure_response * (data * d_inf[di]).sum())
+        led.add("data", "park", "enterprise", ad.infrastructure_response * (data @ infra_d[hood_d]))
         led.add("data", "enterprise", "enterprise", (data * f_peer).sum())
 
         before = parks.green + parks.digital + parks.service
@@ -732,7 +729,8 @@ class TransitionModel(Model):
         rho = 1.5 * self._chain_rd[chain] * np.exp(0.5 * rng.standard_normal(k) - 0.125)
         rd = rho * va
         staff = talent.staff_wanted(rd, s.finance.rd_wage)
-        tenants = np.bincount(f.park + 1, minlength=len(self.parks) + 1)[1:]
+        n_parks = len(self.parks)
+        tenants = np.bincount(f.hood, minlength=n_parks + self.n_chains)[:n_parks]
         park = demography.choose_parks(
             rng, chain, self.parks.focus, self.parks.land - tenants, self.parks.service
         )

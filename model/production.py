@@ -45,13 +45,21 @@ def energy_use(va, intensity, green, digital, green_saving: float, digital_savin
     return va * intensity * (1.0 - green_saving * green) * (1.0 - digital_saving * digital)
 
 
-def emissions(energy, factor: float, green, park_green, green_cut: float, park_cut: float):
+def emissions(energy, factor: float, green, green_cut: float, park_kept):
     """CO2 ``= E * f(t) * (1 - c_g g) * (1 - c_p G_park)`` in 10k tonnes per quarter.
 
     ``f(t)`` is the emission factor after grid decarbonisation; green capacity uses own clean
-    energy (``c_g``) and a park's shared low-carbon energy cuts the rest (``c_p``).
+    energy (``c_g``) and a park's shared low-carbon energy cuts the rest (``c_p``): the firm's
+    ``1 - c_p G_park`` (1 outside parks) is given as ``park_kept``, see :func:`park_kept`.
     """
-    return energy * factor * (1.0 - green_cut * green) * (1.0 - park_cut * park_green)
+    return energy * (factor * (1.0 - green_cut * green)) * park_kept
+
+
+def park_kept(park_green: np.ndarray, park_cut: float) -> np.ndarray:
+    """Share of emissions each park's shared low-carbon energy leaves, ``1 - c_p G_park``, with
+    a last entry of 1 for firms outside parks.
+    """
+    return np.append(1.0 - park_cut * park_green, 1.0)
 
 
 def ration_energy(va, cut: float) -> np.ndarray:

@@ -61,13 +61,21 @@ def transfer_gain(
     return per_absorbing_va[chain] * absorptive
 
 
-def imitation_gain(log_tfp, frontier, rate: float, spill: np.ndarray, absorptive) -> np.ndarray:
+def imitation_speed(rate: float, spillover: float, service: np.ndarray) -> np.ndarray:
+    """Speed of imitation in each park and outside parks (last entry):
+    ``iota * (1 + s_p)``, where the park spillover ``s_p`` is the spillover strength times the
+    park's service level (0 outside parks).
+    """
+    return rate * (1.0 + spillover * np.append(service, 0.0))
+
+
+def imitation_gain(log_tfp, frontier, speed, absorptive) -> np.ndarray:
     """Log-TFP gain from imitating the chain frontier.
 
-    ``d lnA_i = iota * (1 + s_p) * a_i * max(0, ln F_c - ln A_i)``, where ``s_p`` is the park
-    spillover (spillover strength times the park's service level; 0 outside parks).
+    ``d lnA_i = iota (1 + s_p) * a_i * max(0, ln F_c - ln A_i)``, with the firm's
+    ``iota (1 + s_p)`` from :func:`imitation_speed` given as ``speed``.
     """
-    return rate * (1.0 + spill) * absorptive * np.maximum(0.0, frontier - log_tfp)
+    return np.maximum(0.0, frontier - log_tfp) * absorptive * speed
 
 
 def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:

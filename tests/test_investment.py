@@ -32,7 +32,7 @@ def test_credit_limit():
 
 
 def test_renovation():
-    tfp_factor, d_green, e_factor = renovation(np.array([10.0]), np.array([100.0]), 0.5, 0.1, 0.2)
+    tfp_factor, d_green, e_divisor = renovation(np.array([10.0]), np.array([100.0]), 0.5, 0.1, 0.2)
     assert tfp_factor[0] == pytest.approx(1 + 0.1 * 0.05)
     assert d_green[0] == pytest.approx(0.2 * 0.05)
-    assert e_factor[0] == pytest.approx(1 / (1 + 0.05 * 0.05))
+    assert e_divisor[0] == pytest.approx(1 + 0.05 * 0.05)

@@ -6,6 +6,7 @@ from model.production import (
     emissions,
     energy_use,
     labour_needed,
+    park_kept,
     produce,
     ration_energy,
 )
@@ -35,7 +36,9 @@ def test_produce_respects_hiring_limit():
 def test_energy_and_emissions():
     e = energy_use(np.array([10.0]), np.array([0.5]), np.array([0.4]), np.array([0.5]), 0.25, 0.1)
     assert e[0] == pytest.approx(10 * 0.5 * 0.9 * 0.95)
-    c = emissions(e, 2.0, np.array([0.4]), np.array([0.5]), 0.3, 0.2)
+    kept = park_kept(np.array([0.5]), 0.2)  # one park with green infrastructure 0.5; outside
+    assert kept.tolist() == pytest.approx([0.9, 1.0])
+    c = emissions(e, 2.0, np.array([0.4]), 0.3, kept[[0]])
     assert c[0] == pytest.approx(e[0] * 2.0 * 0.88 * 0.9)
 
 

@@ -6,6 +6,7 @@ from model.technology import (
     effective_focus,
     focus_on,
     imitation_gain,
+    imitation_speed,
     transfer_gain,
     usable_knowledge,
 )
@@ -52,9 +53,9 @@ def test_transfer_gain_is_zero_where_no_firm_absorbs():
 
 
 def test_imitation_only_below_frontier():
-    g = imitation_gain(
-        np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.1, np.array([1.0, 0.0]), np.array([1.0, 1.0])
-    )
+    speed = imitation_speed(0.1, 2.0, np.array([0.5]))  # park with services 0.5, then outside
+    assert speed.tolist() == pytest.approx([0.1 * 2.0, 0.1])
+    g = imitation_gain(np.array([0.0, 1.0]), np.array([0.5, 0.5]), speed, np.array([1.0, 1.0]))
     assert g.tolist() == pytest.approx([0.1 * 2 * 0.5, 0.0])
 
 
