@@ -670,7 +670,7 @@ class TransitionModel(Model):
         if self._exits:
             dead = np.flatnonzero(gone)
             chain_share = 1.0 - group_sum(f.share[dead], f.chain[dead], self.n_chains)
-            for slot in f.compact(~gone).tolist():
+            for slot in f.drop(dead).tolist():
                 agent = self.enterprise_by_slot[slot]
                 agent.remove()
                 self.enterprise_by_slot[slot] = None

@@ -116,14 +116,26 @@ class Table:
             The removed rows' slots.
         """
         keep = np.asarray(keep, dtype=bool)
-        dead = np.flatnonzero(~keep)
+        return self.drop(np.flatnonzero(~keep), keep)
+
+    def drop(self, dead: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+        """Drop the rows ``dead`` (ascending, distinct); ``keep``, their complement as a mask,
+        may be given when the caller has it. Same moves as :meth:`compact`.
+
+        Returns:
+            The removed rows' slots.
+        """
         if dead.size == 0:
             return dead.astype(np.int64)
         gone = self._slot[dead].copy()
         m = self.n - dead.size
         holes = dead[dead < m]
-        tail = np.arange(m, self.n)
-        movers = tail[keep[m:]]
+        if keep is None:
+            keep = np.ones(self.n - m, dtype=bool)
+            keep[dead[dead >= m] - m] = False
+            movers = np.flatnonzero(keep) + m
+        else:
+            movers = np.flatnonzero(keep[m:]) + m
         for block in self._blocks.values():
             block[:, holes] = block[:, movers]
         self._slot[holes] = self._slot[movers]

@@ -41,6 +41,20 @@ def test_compact_random_matches_filter():
     assert all(t.x[t.row(s)] == s for s in t.slot)
 
 
+def test_drop_by_rows_matches_compact_by_mask():
+    rng = np.random.default_rng(3)
+    a, b = Table({"x": float}, 10), Table({"x": float}, 10)
+    for t in (a, b):
+        t.append({"x": np.arange(500.0)}, 500)
+    keep = rng.random(500) < 0.8
+    keep[-3:] = False  # rows at the tail go too
+    gone_a = a.compact(keep)
+    gone_b = b.drop(np.flatnonzero(~keep))
+    assert np.array_equal(gone_a, gone_b)
+    assert np.array_equal(a.x, b.x) and np.array_equal(a.slot, b.slot)
+    assert all(b.x[b.row(s)] == s for s in b.slot)
+
+
 def test_column_assignment_writes_through():
     t = make()
     t.x = t.x * 2
