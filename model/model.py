@@ -427,8 +427,8 @@ class TransitionModel(Model):
         log_a = self._log_a  # ln A from the demand phase: TFP has not changed since
         nc = self.n_chains
         count = np.bincount(f.chain, minlength=nc)
-        self._per_firm_of_chain = np.divide(1.0, count, out=np.zeros(nc), where=count > 0)
-        self._log_a_mean = group_sum(log_a, f.chain, nc) * self._per_firm_of_chain
+        self._inv_chain_firms = np.divide(1.0, count, out=np.zeros(nc), where=count > 0)  # 1 / N_c
+        self._log_a_mean = group_sum(log_a, f.chain, nc) * self._inv_chain_firms
         gap = self._log_a_mean[f.chain] - log_a
         f.H, moved = talent.mobility(f.H, gap, 0.01)
         self.ledger.add("talent", "enterprise", "enterprise", moved)
@@ -479,7 +479,7 @@ class TransitionModel(Model):
         f.q += dq_c[f.chain]
 
         log_a, mean = self._log_a, self._log_a_mean  # A unchanged since the talent market
-        mean_sq = group_sum(log_a * log_a, f.chain, nc) * self._per_firm_of_chain
+        mean_sq = group_sum(log_a * log_a, f.chain, nc) * self._inv_chain_firms
         sd = np.sqrt(np.maximum(mean_sq - mean**2, 0.0))
         frontier = mean + 1.64 * sd
         speed = technology.imitation_speed(
