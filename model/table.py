@@ -1,8 +1,8 @@
 """Struct-of-arrays storage for one agent type.
 
 Each attribute is one numpy column; row ``i`` of every column is one agent. Agents keep a
-permanent *slot*; ``row_of[slot]`` says where that agent's row is now, so removing dead rows
-(compaction) is one vectorised step and agent objects never need updating.
+permanent *slot*; ``row_of[slot]`` says where that agent's row is now, so removing rows
+is one vectorised step and agent objects never need updating.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import numpy as np
 
 
 class Table:
-    """Columns of equal length with append and compaction.
+    """Columns of equal length with append and removal of rows.
 
-    Columns of one dtype are the rows of one 2-D block, so compaction moves every column of a
+    Columns of one dtype are the rows of one 2-D block, so a removal moves every column of a
     dtype with one indexing operation.
 
     Args:
@@ -106,21 +106,11 @@ class Table:
         self._refresh_views()
         return slots
 
-    def compact(self, keep: np.ndarray) -> np.ndarray:
-        """Drop rows where ``keep`` is False.
+    def drop(self, dead: np.ndarray) -> np.ndarray:
+        """Remove the rows ``dead`` (distinct, ascending).
 
         The last surviving rows are moved into the holes (swap-remove), so the cost grows with
         the number of rows removed, not with the table size; row order is not kept.
-
-        Returns:
-            The removed rows' slots.
-        """
-        keep = np.asarray(keep, dtype=bool)
-        return self.drop(np.flatnonzero(~keep), keep)
-
-    def drop(self, dead: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
-        """Drop the rows ``dead`` (ascending, distinct); ``keep``, their complement as a mask,
-        may be given when the caller has it. Same moves as :meth:`compact`.
 
         Returns:
             The removed rows' slots.
@@ -130,12 +120,9 @@ class Table:
         gone = self._slot[dead].copy()
         m = self.n - dead.size
         holes = dead[dead < m]
-        if keep is None:
-            keep = np.ones(self.n - m, dtype=bool)
-            keep[dead[dead >= m] - m] = False
-            movers = np.flatnonzero(keep) + m
-        else:
-            movers = np.flatnonzero(keep[m:]) + m
+        survives = np.ones(self.n - m, dtype=bool)  # of the tail rows m..n-1
+        survives[dead[dead >= m] - m] = False
+        movers = np.flatnonzero(survives) + m
         for block in self._blocks.values():
             block[:, holes] = block[:, movers]
         self._slot[holes] = self._slot[movers]

@@ -10,16 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def effective_focus(own_focus: np.ndarray, needs: np.ndarray, coupling: float) -> np.ndarray:
-    """Institute focus over chains: ``F_rc = kappa * n_c + (1 - kappa) * f_rc`` (rows sum to 1)."""
-    return coupling * needs[None, :] + (1.0 - coupling) * own_focus
-
-
 def focus_on(
     own_focus: np.ndarray, needs: np.ndarray, coupling: float, weights: np.ndarray
 ) -> np.ndarray:
-    """Each institute's effective focus applied to per-chain weights: ``sum_c F_rc w_c``
-    ``= kappa * (n . w) + (1 - kappa) * sum_c f_rc w_c``, without forming ``F``.
+    """Each institute's effective focus applied to per-chain weights, ``sum_c F_rc w_c``.
+
+    The effective focus over chains is ``F_rc = kappa * n_c + (1 - kappa) * f_rc`` (rows sum
+    to 1), so ``sum_c F_rc w_c = kappa * (n . w) + (1 - kappa) * sum_c f_rc w_c``, computed
+    without forming ``F``.
     """
     return coupling * float(needs @ weights) + (1.0 - coupling) * (own_focus @ weights)
 

@@ -19,10 +19,10 @@ def test_append_grows_and_assigns_slots():
     assert t.k.tolist() == [1, 2, 3, 0, 0]
 
 
-def test_compact_moves_tail_into_holes_and_updates_rows():
+def test_drop_moves_tail_into_holes_and_updates_rows():
     t = make()
     t.append({"x": [4.0, 5.0]}, 2)  # slots 0..4 hold x = 1..5
-    gone = t.compact(np.array([True, False, True, False, True]))
+    gone = t.drop(np.array([1, 3]))
     assert sorted(gone.tolist()) == [1, 3]
     assert t.x.tolist() == [1.0, 5.0, 3.0]
     for slot, x in ((0, 1.0), (2, 3.0), (4, 5.0)):
@@ -31,28 +31,24 @@ def test_compact_moves_tail_into_holes_and_updates_rows():
         t.row(1)
 
 
-def test_compact_random_matches_filter():
+def test_drop_random_matches_filter():
     rng = np.random.default_rng(0)
     t = Table({"x": float}, 10)
     t.append({"x": np.arange(1000.0)}, 1000)
     keep = rng.random(1000) < 0.7
-    t.compact(keep)
+    t.drop(np.flatnonzero(~keep))
     assert sorted(t.x.tolist()) == np.arange(1000.0)[keep].tolist()
     assert all(t.x[t.row(s)] == s for s in t.slot)
 
 
-def test_drop_by_rows_matches_compact_by_mask():
-    rng = np.random.default_rng(3)
-    a, b = Table({"x": float}, 10), Table({"x": float}, 10)
-    for t in (a, b):
-        t.append({"x": np.arange(500.0)}, 500)
-    keep = rng.random(500) < 0.8
-    keep[-3:] = False  # rows at the tail go too
-    gone_a = a.compact(keep)
-    gone_b = b.drop(np.flatnonzero(~keep))
-    assert np.array_equal(gone_a, gone_b)
-    assert np.array_equal(a.x, b.x) and np.array_equal(a.slot, b.slot)
-    assert all(b.x[b.row(s)] == s for s in b.slot)
+def test_drop_rows_at_the_tail_and_in_the_middle():
+    t = Table({"x": float}, 10)
+    t.append({"x": np.arange(10.0)}, 10)
+    gone = t.drop(np.array([2, 8, 9]))  # two holes at the tail, one before it
+    assert gone.tolist() == [2, 8, 9]
+    assert t.x.tolist() == [0.0, 1.0, 7.0, 3.0, 4.0, 5.0, 6.0]  # row 7 moved into hole 2
+    assert all(t.x[t.row(s)] == s for s in t.slot)
+    assert t.drop(np.array([], dtype=np.intp)).size == 0 and len(t) == 7
 
 
 def test_column_assignment_writes_through():

@@ -3,7 +3,6 @@ import pytest
 
 from model.technology import (
     coupling_index,
-    effective_focus,
     focus_on,
     imitation_gain,
     imitation_speed,
@@ -15,17 +14,12 @@ OWN = np.array([[1.0, 0.0], [0.5, 0.5]])
 NEEDS = np.array([0.2, 0.8])
 
 
-def test_effective_focus_rows_sum_to_one():
-    f = effective_focus(OWN, NEEDS, 0.25)
-    assert np.allclose(f.sum(axis=1), 1.0)
-    assert f[0].tolist() == pytest.approx([0.8, 0.2])
-
-
-def test_focus_on_weights_equals_the_effective_focus_matrix_product():
-    w = np.array([3.0, 5.0])
-    for kappa in (0.0, 0.25, 1.0):
-        matrix = effective_focus(OWN, NEEDS, kappa)
-        assert focus_on(OWN, NEEDS, kappa, w) == pytest.approx(matrix @ w)
+def test_focus_on_weights_by_hand():
+    # kappa 0.25: F = 0.25 n + 0.75 f = [[0.8, 0.2], [0.425, 0.575]]
+    served = focus_on(OWN, NEEDS, 0.25, np.array([3.0, 5.0]))
+    assert served.tolist() == pytest.approx([0.8 * 3 + 0.2 * 5, 0.425 * 3 + 0.575 * 5])
+    for kappa in (0.0, 0.25, 1.0):  # the rows of F sum to 1
+        assert focus_on(OWN, NEEDS, kappa, np.ones(2)) == pytest.approx([1.0, 1.0])
 
 
 def test_usable_knowledge_by_coupling():
