@@ -49,6 +49,42 @@ INDICATORS: dict[str, str] = {
 }
 """Indicator columns and their units."""
 
+INDICATOR_UNITS: dict[str, str] = {
+    "step": "quarter",
+    "year": "year",
+    "quarter": "1-4",
+    "value_added": "100m yuan/quarter",
+    "value_added_growth": "percent",
+    "investment": "100m yuan/quarter",
+    "investment_growth": "percent",
+    "capital_contribution": "percentage points",
+    "labour_contribution": "percentage points",
+    "tfp_contribution": "percentage points",
+    "innovation_share": "percent",
+    "rd_spending": "100m yuan/quarter",
+    "rd_intensity": "percent of GDP",
+    "enterprises": "count",
+    "high_tech": "count",
+    "specialized_new": "count",
+    "little_giants": "count",
+    "entries": "count",
+    "exits": "count",
+    "strategic_emerging_share": "percent",
+    "energy_use": "10k tce/quarter",
+    "energy_intensity": "tce/10k yuan",
+    "co2": "10k t CO2/quarter",
+    "carbon_intensity": "t CO2/10k yuan",
+    "green_share": "0-1",
+    "digital_level": "0-1",
+    "park_output_share": "percent",
+    "output_per_park_land": "100m yuan/quarter per plot",
+    "coupling_index": "0-1",
+    "top1_share": "percent",
+    "talent_flow": "persons/quarter",
+    "technology_flow": "100m yuan of capacity/quarter",
+}
+"""Unit of each indicator column (same keys as :data:`INDICATORS`)."""
+
 LOWER_IS_BETTER = frozenset(
     {"energy_use", "energy_intensity", "co2", "carbon_intensity", "exits", "top1_share"}
 )
