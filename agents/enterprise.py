@@ -16,26 +16,47 @@ class Enterprise(TableAgent):
     chain_id = Column("chain", "Index of the enterprise's chain in the scenario's chain list")
     park_id = Column("park", "Index of its park, -1 outside parks")
     size_id = Column("size", "Size class index (0 large .. 3 micro)")
+    state_owned = Column("soe", "State-owned enterprise")
     capital = Column("K", "Capital K (100m yuan)")
+    promoted_capital = Column("Kp", "Capital from promoted projects, part of K (100m yuan)")
     workers = Column("L", "Production workers L (persons)")
     rd_staff = Column("H", "R&D staff H (persons)")
-    tfp = Column("A", "Total factor productivity A")
+    tfp = Column("A", "Total factor productivity A (without the digital capacity gain)")
     design = Column("q", "Design quality q from industrial design centres")
     knowledge = Column("know", "R&D knowledge stock (100m yuan)")
     digital = Column("d", "Digital level d in [0, 1]")
-    green = Column("g", "Green share of capacity g in [0, 1]")
-    market_share = Column("share", "Share of its chain's demand")
-    value_added = Column("va", "Value added last quarter (100m yuan)")
+    green = Column("g", "Clean share of capital g in [0, 1]")
+    market_share = Column("share", "Share of its chain's Chongqing demand")
+    output = Column("y", "Real output last quarter (100m yuan at start prices)")
+    demand = Column("yd", "Demand last quarter (100m yuan at start prices)")
+    price = Column("p", "Price last quarter (start-year chain price index = 1)")
+    unit_cost = Column("c", "Unit cost last quarter")
+    user_cost = Column("u", "User cost of capital (per year)")
+    utilisation = Column("z", "Capital utilisation last quarter, 0-1")
+    value_added = Column("va", "Value added last quarter at current prices (100m yuan)")
     rd_spending = Column("rd", "R&D spending last quarter (100m yuan)")
+    rd_propensity = Column("rho", "R&D propensity before subsidy and status effects")
     energy = Column("energy", "Energy use last quarter (10k tce)")
     co2 = Column("co2", "CO2 last quarter (10k t)")
-    net_worth = Column("nw", "Net worth (100m yuan)")
-    debt = Column("debt", "Debt (100m yuan)")
+    cash = Column("M", "Cash (100m yuan)")
+    debt = Column("D", "Liabilities (100m yuan)")
+    profit = Column("profit", "Profit last quarter (100m yuan)")
     age = Column("age", "Age in quarters")
     high_tech = Column("high_tech", "Certified high-tech enterprise")
     specialized_new = Column("specialized", "Specialized-and-new (专精特新) firm")
     little_giant = Column("little_giant", "Little giant (小巨人) firm")
     leading = Column("leading", "Leading enterprise (龙头企业) of its chain")
+
+    @property
+    def net_worth(self) -> float:
+        """Net worth ``K + M - D`` (100m yuan)."""
+        return self.capital + self.cash - self.debt
+
+    @property
+    def leverage(self) -> float:
+        """Liabilities over assets, ``D / (K + M)``."""
+        assets = self.capital + self.cash
+        return self.debt / assets if assets > 0 else 0.0
 
     @property
     def chain(self) -> str:

@@ -1,7 +1,15 @@
-"""Indicators users read, one row per quarter (docs/ODD.md, section 7).
+"""Indicators users read, one row per quarter (docs/ODD.md, section 7.9).
 
-Growth rates and growth accounting are year on year: quarter ``t`` against quarter ``t - 4``.
-The unrecorded spin-up year before the start is the base of the first year's rates.
+Real value added is a chain-linked Tornqvist index of the chains' real output with nominal
+value-added weights, in 100m yuan of start-year prices. Growth accounting is yearly: every
+quarter, the four quarters ending with it against the four before (so a fourth quarter's row
+holds the calendar year's accounting), with Tornqvist cost shares of capital services
+(utilisation-adjusted capital at its user cost), workers and R&D staff (Hall 1990); the first
+three quarters have no previous year and are NaN. The innovation share is the sum of TFP
+contributions over the sum of growth across the last (up to) five yearly windows, NaN where
+mean growth is below 1% a year. Each fourth quarter TFP growth within chains is decomposed
+(Melitz and Polanec 2015; :func:`model.accounting.melitz_polanec`); the terms and the gap to
+the Solow residual sum to ``tfp_contribution``.
 """
 
 from __future__ import annotations
@@ -10,59 +18,105 @@ import math
 
 import numpy as np
 
+from model import accounting
+from model.finance import leverage
 from model.groups import group_sum
+from model.production import effective_tfp
+from model.setup import GAIN_SOURCES
 from model.technology import coupling_index
 
 INDICATORS: dict[str, str] = {
     "step": "quarter index from 0 at the first simulated quarter",
     "year": "calendar year",
     "quarter": "quarter of the year, 1-4",
-    "value_added": "industrial value added, 100m yuan per quarter (real, start-year prices)",
-    "value_added_growth": "value added, percent change on the same quarter a year before",
-    "investment": "industrial investment incl. promoted projects, 100m yuan per quarter",
+    "value_added": "industrial value added, real (chain-linked Tornqvist, start-year prices)",
+    "value_added_nominal": "industrial value added at current prices",
+    "value_added_growth": "real value added, percent change on the same quarter a year before",
+    "investment": "industrial investment incl. promoted projects",
     "investment_growth": "investment, percent change on the same quarter a year before",
-    "capital_contribution": "growth accounting: alpha * capital growth, percentage points (log)",
-    "labour_contribution": "growth accounting: (1 - alpha) * labour growth, points (log)",
-    "tfp_contribution": "growth accounting: TFP growth (the residual), percentage points (log)",
-    "innovation_share": "TFP's share of growth, percent: max(tfp,0) / sum of max(contribution,0)",
-    "rd_spending": "R&D of enterprises and institutes, 100m yuan per quarter",
-    "rd_intensity": "R&D over GDP, percent, comparable with the official R&D/GDP figure",
-    "enterprises": "enterprises above designated size, count",
-    "high_tech": "certified high-tech enterprises, count",
-    "specialized_new": "specialized-and-new (专精特新) enterprises, count",
-    "little_giants": "little giant (小巨人) enterprises, count",
-    "entries": "entrants this quarter, count",
-    "exits": "exits this quarter, count",
-    "strategic_emerging_share": "strategic-emerging chains' share of value added, percent",
-    "energy_use": "energy use, 10k tce per quarter",
-    "energy_intensity": "energy per value added, tce per 10k yuan",
-    "co2": "CO2 emissions, 10k tonnes per quarter",
-    "carbon_intensity": "CO2 per value added, tonnes per 10k yuan",
-    "green_share": "green share of capacity, value-added weighted, 0-1",
-    "digital_level": "digital level, value-added weighted, 0-1",
-    "park_output_share": "share of value added made inside parks, percent",
-    "output_per_park_land": "value added inside parks per plot of park land, 100m yuan per quarter",
-    "coupling_index": "how closely institute technology transfers follow chain needs, 0-1",
-    "top1_share": "share of value added of the largest 1% of enterprises, percent",
-    "talent_flow": "R&D personnel moved this quarter (all talent flows), persons",
-    "technology_flow": "technology transferred this quarter, 100m yuan of capacity",
+    "capital_contribution": "growth accounting (last four quarters on the four before): "
+    "cost share times log growth of utilisation-adjusted capital, points",
+    "labour_contribution": "growth accounting: cost share times log growth of workers, points",
+    "rd_staff_contribution": "growth accounting: cost share times log growth of R&D staff, points",
+    "tfp_contribution": "growth accounting: TFP growth, the residual, points",
+    "innovation_share": "TFP contributions over growth in the last (up to) five years, percent; "
+    "NaN where mean growth is below 1% a year",
+    "tfp_within": "within-firm TFP growth of surviving firms (Melitz-Polanec, fourth quarters)",
+    "tfp_within_rd": "within-firm TFP growth from own innovation",
+    "tfp_within_imitation": "within-firm TFP growth from imitation of the frontier",
+    "tfp_within_transfer": "within-firm TFP growth from institute transfers and innovation "
+    "centres",
+    "tfp_within_renovation": "within-firm TFP growth from technical renovation (embodied)",
+    "tfp_within_digital": "within-firm TFP growth from digital upgrades",
+    "tfp_reallocation": "TFP growth from reallocation among surviving firms (covariance term)",
+    "tfp_entry": "TFP growth from entrants",
+    "tfp_exit": "TFP growth from exits",
+    "tfp_composition": "TFP growth from shifts of value added between chains",
+    "tfp_gap": "Solow residual less the decomposition's terms (aggregation, utilisation, "
+    "timing)",
+    "rd_spending": "R&D of enterprises and institutes",
+    "rd_intensity": "R&D over GDP, comparable with the official R&D/GDP figure",
+    "rd_staff": "R&D staff employed by enterprises",
+    "rd_wage": "cost of one R&D person this quarter",
+    "wage": "labour cost per worker this quarter",
+    "employment": "production workers",
+    "leverage": "liabilities over assets of enterprises (debt over capital plus cash)",
+    "credit_granted": "share of credit requests banks granted this quarter",
+    "utilisation": "capital-weighted utilisation of capital",
+    "frontier_gap": "value-added-weighted log distance of firms' TFP below the rivals' frontier",
+    "market_share": "Chongqing's value-weighted share of its chains' markets",
+    "enterprises": "enterprises above designated size",
+    "high_tech": "certified high-tech enterprises",
+    "specialized_new": "specialized-and-new (专精特新) enterprises",
+    "little_giants": "little giant (小巨人) enterprises",
+    "entries": "entrants this quarter",
+    "exits": "exits this quarter",
+    "strategic_emerging_share": "strategic-emerging chains' share of value added",
+    "energy_use": "energy use",
+    "energy_intensity": "energy per unit of real value added",
+    "co2": "CO2 emissions",
+    "carbon_intensity": "CO2 per unit of real value added",
+    "green_share": "clean share of capital",
+    "digital_level": "digital level, value-added weighted",
+    "park_output_share": "share of value added made inside parks",
+    "output_per_park_land": "value added inside parks per plot of park land",
+    "coupling_index": "how closely institute technology transfers follow chain needs",
+    "top1_share": "share of value added of the largest 1% of enterprises",
+    "talent_flow": "R&D personnel moved this quarter (all talent flows)",
+    "technology_flow": "technology transferred this quarter",
 }
-"""Indicator columns and their units."""
+"""Indicator columns and what they mean."""
 
 INDICATOR_UNITS: dict[str, str] = {
     "step": "quarter",
     "year": "year",
     "quarter": "1-4",
     "value_added": "100m yuan/quarter",
+    "value_added_nominal": "100m yuan/quarter",
     "value_added_growth": "percent",
     "investment": "100m yuan/quarter",
     "investment_growth": "percent",
     "capital_contribution": "percentage points",
     "labour_contribution": "percentage points",
+    "rd_staff_contribution": "percentage points",
     "tfp_contribution": "percentage points",
     "innovation_share": "percent",
+    **{k: "percentage points" for k in (
+        "tfp_within", "tfp_within_rd", "tfp_within_imitation", "tfp_within_transfer",
+        "tfp_within_renovation", "tfp_within_digital", "tfp_reallocation", "tfp_entry",
+        "tfp_exit", "tfp_composition", "tfp_gap",
+    )},
     "rd_spending": "100m yuan/quarter",
     "rd_intensity": "percent of GDP",
+    "rd_staff": "persons",
+    "rd_wage": "10k yuan/person/quarter",
+    "wage": "10k yuan/worker/quarter",
+    "employment": "persons",
+    "leverage": "percent",
+    "credit_granted": "percent",
+    "utilisation": "0-1",
+    "frontier_gap": "log points",
+    "market_share": "percent",
     "enterprises": "count",
     "high_tech": "count",
     "specialized_new": "count",
@@ -85,10 +139,26 @@ INDICATOR_UNITS: dict[str, str] = {
 }
 """Unit of each indicator column (same keys as :data:`INDICATORS`)."""
 
+DECOMPOSITION = (
+    "tfp_within", *(f"tfp_within_{s}" for s in GAIN_SOURCES), "tfp_reallocation", "tfp_entry",
+    "tfp_exit", "tfp_composition", "tfp_gap",
+)
+"""Columns of the yearly TFP decomposition (fourth quarters only)."""
+
+ACCOUNTING = ("capital_contribution", "labour_contribution", "rd_staff_contribution",
+              "tfp_contribution")
+"""Growth-accounting contributions, which sum to real value-added growth."""
+
+MAYBE_NAN = frozenset({*ACCOUNTING, "innovation_share", *DECOMPOSITION})
+"""Indicators that are NaN where they are undefined (see the module docstring)."""
+
 LOWER_IS_BETTER = frozenset(
     {"energy_use", "energy_intensity", "co2", "carbon_intensity", "exits", "top1_share"}
 )
 """Indicators whose target is a ceiling: a run meets it at or below the target value."""
+
+SHARE_YEARS = 5
+"""Length of the innovation-share window, years."""
 
 
 class Recorder:
@@ -96,99 +166,189 @@ class Recorder:
 
     def __init__(self, model) -> None:
         self.model = model
-        self.history: dict[str, list[float]] = {"va": [], "K": [], "L": [], "inv": []}
+        self.quarters: list[dict] = []  # aggregates of every simulated quarter
+        self.yearly: list[tuple[float, float]] = []  # (growth, tfp) of each quarter's window
+        self.level = 0.0  # chained real value added
+        self.snapshot: accounting.Snapshot | None = None
+        self.base_phi: np.ndarray | None = None
         self.current: dict[str, float] = {}
 
-    def _totals(self) -> dict[str, float]:
-        f = self.model.firms
+    def _aggregates(self) -> dict:
+        m = self.model
+        f, nc = m.firms, m.n_chains
+        q = group_sum(f.y, f.chain, nc)
+        v = group_sum(f.va, f.chain, nc)
+        prev = self.quarters[-1] if self.quarters else None
+        if prev is None:
+            self.level = float(v.sum())
+        else:
+            link = accounting.tornqvist_log_change(prev["q"], q, prev["v"], v)
+            self.level *= math.exp(link) if math.isfinite(link) else (0.0 if not q.any() else 1.0)
+        services = f.z * f.K
         return {
-            "va": float(f.va.sum()),
-            "K": float(f.K.sum()),
-            "L": float(f.L.sum()),
+            "q": q,
+            "v": v,
+            "level": self.level,
             "inv": float(f.inv.sum()),
+            "inputs": {"capital": float(services.sum()), "labour": float(f.L.sum()),
+                       "rd_staff": float(f.H.sum())},
+            "costs": {"capital": float((f.u / 4.0 * services).sum()),
+                      "labour": m.wage * 1e-4 * float(f.L.sum()),
+                      "rd_staff": m.rd_wage * 1e-4 * float(f.H.sum())},
         }
 
-    def remember(self, totals: dict[str, float] | None = None) -> None:
+    def remember(self) -> None:
         """Keep the aggregates of an unrecorded (spin-up) quarter as growth bases."""
-        for k, v in (self._totals() if totals is None else totals).items():
-            self.history[k].append(v)
+        self.quarters.append(self._aggregates())
+        self.yearly.append(self._accounting()[0:2] if len(self.quarters) >= 8 else (math.nan,) * 2)
+        if self.model.quarter == 4:
+            self._decompose()
+
+    def _accounting(self) -> tuple[float, float, dict]:
+        """Yearly growth accounting of the four quarters just ended against the four before."""
+        last, before = self.quarters[-4:], self.quarters[-8:-4]
+        now, prev = _window(last), _window(before)
+        out = accounting.growth_accounting(prev, now)
+        return out["growth"], out["tfp_contribution"], out
+
+    def _decompose(self) -> dict[str, float]:
+        """Melitz-Polanec decomposition against the previous fourth quarter; resets the
+        firms' gains by source.
+        """
+        m = self.model
+        f = m.firms
+        bonus = m.config.technology.digital_bonus
+        phi = np.log(effective_tfp(f.A, f.d, bonus))
+        if self.base_phi is None:  # normalise ln A' by each chain's mean at the first snapshot
+            w = group_sum(f.va, f.chain, m.n_chains)
+            self.base_phi = np.divide(group_sum(phi * f.va, f.chain, m.n_chains), w,
+                                      out=np.zeros(m.n_chains), where=w > 0)
+        snap = accounting.Snapshot(f.slot.copy(), f.chain.copy(), phi - self.base_phi[f.chain],
+                                   f.va.copy())
+        out = {}
+        if self.snapshot is not None:
+            sources = {s: getattr(f, f"gain_{s}") for s in GAIN_SOURCES}
+            out = accounting.melitz_polanec(self.snapshot, snap, m.n_chains, sources)
+        self.snapshot = snap
+        for s in GAIN_SOURCES:
+            setattr(f, f"gain_{s}", 0.0)
+        return out
 
     def record(self) -> None:
         """Compute the indicators of the quarter just simulated into ``current``."""
         m = self.model
         f, s = m.firms, m.config
-        tot = self._totals()
-        self.remember(tot)
-        h = self.history
-        alpha = s.technology.capital_elasticity
+        agg = self._aggregates()
+        self.quarters.append(agg)
+        nan = math.nan
+        growth_acc = dict.fromkeys(ACCOUNTING, nan)
+        if len(self.quarters) >= 8:
+            growth, tfp, out = self._accounting()
+            for k in ACCOUNTING:
+                growth_acc[k] = out[k]
+        else:
+            growth, tfp = nan, nan
+        self.yearly.append((growth, tfp))
+        window = [w for w in self.yearly[::-4][:SHARE_YEARS] if math.isfinite(w[0])]
+        share = accounting.innovation_share(
+            np.array([w[1] for w in window]), np.array([w[0] for w in window])
+        )
+        decomposition = dict.fromkeys(DECOMPOSITION, nan)
+        if m.quarter == 4:
+            mp = self._decompose()
+            if mp:
+                for src in GAIN_SOURCES:
+                    decomposition[f"tfp_within_{src}"] = mp[f"within_{src}"]
+                for k in ("within", "reallocation", "entry", "exit", "composition"):
+                    decomposition[f"tfp_{k}"] = mp[k]
+                parts = sum(mp[k] for k in ("within", "reallocation", "entry", "exit",
+                                            "composition"))
+                decomposition["tfp_gap"] = tfp - parts
 
         def yoy(key: str) -> float:
-            base = h[key][-5]
-            return 100.0 * (tot[key] / base - 1.0) if base > 0 else 0.0
+            if len(self.quarters) < 5:
+                return nan
+            base = self.quarters[-5][key]
+            return 100.0 * (agg[key] / base - 1.0) if base > 0 else 0.0
 
-        def log_growth(key: str) -> float:
-            base = h[key][-5]
-            return 100.0 * math.log(tot[key] / base) if base > 0 and tot[key] > 0 else 0.0
-
-        g_y = log_growth("va")
-        cap = alpha * log_growth("K")
-        lab = (1.0 - alpha) * log_growth("L")
-        tfp = g_y - cap - lab
-        pos = max(cap, 0.0) + max(lab, 0.0) + max(tfp, 0.0)
-        va = tot["va"]
-        per_va = 1.0 / va if va > 0 else 0.0  # an empty or idle industry reports 0 ratios
+        real = agg["level"]
+        nominal = float(agg["v"].sum())
+        per_real = 1.0 / real if real > 0 else 0.0
+        per_nominal = 1.0 / nominal if nominal > 0 else 0.0
         energy = float(f.energy.sum())
         co2 = float(f.co2.sum())
         inst_rd = float(m.institutes.funding.sum())
         rd_total = float(f.rd.sum()) + inst_rd
         en = s.energy
-        gdp = va / en.gdp_industry_share
+        gdp = nominal / en.gdp_industry_share
         n_parks = len(m.parks)
         n_hoods = n_parks + m.n_chains  # parks first, then each chain's firms outside parks
         m.parks.va = group_sum(f.va, f.hood, n_hoods)[:n_parks]
         park_va = float(m.parks.va.sum())
-        green_va = f.va * f.g
+        green_k = f.g * f.K
         m.parks.green_share = np.divide(
-            group_sum(green_va, f.hood, n_hoods)[:n_parks],
-            m.parks.va,
+            group_sum(green_k, f.hood, n_hoods)[:n_parks],
+            group_sum(f.K, f.hood, n_hoods)[:n_parks],
             out=np.zeros(n_parks),
             where=m.parks.va > 0,
         )
         k1 = max(1, len(f) // 100)
         top = np.partition(f.va, len(f) - k1)[len(f) - k1 :].sum() if len(f) else 0.0
+        capital = float(f.K.sum())
+        cm = m.chain_markets
+        market = cm.market(m.years)
+        gap = np.maximum(0.0, m.log_frontier()[f.chain] - np.log(f.A)) if len(f) else f.A
         step_flows = m.ledger.totals(m.t - 1)
         self.current = {
             "step": m.t - 1,
             "year": m.year,
             "quarter": m.quarter,
-            "value_added": va,
-            "value_added_growth": yoy("va"),
-            "investment": tot["inv"],
+            "value_added": real,
+            "value_added_nominal": nominal,
+            "value_added_growth": yoy("level"),
+            "investment": agg["inv"],
             "investment_growth": yoy("inv"),
-            "capital_contribution": cap,
-            "labour_contribution": lab,
-            "tfp_contribution": tfp,
-            "innovation_share": 100.0 * max(tfp, 0.0) / pos if pos > 0 else 0.0,
+            **growth_acc,
+            "innovation_share": share,
+            **decomposition,
             "rd_spending": rd_total,
             "rd_intensity": 100.0 * rd_total / (1.0 - en.other_rd_share) / gdp if gdp > 0 else 0.0,
+            "rd_staff": float(f.H.sum()),
+            "rd_wage": m.rd_wage,
+            "wage": m.wage,
+            "employment": float(f.L.sum()),
+            "leverage": leverage(f.D, f.K, f.M),
+            "credit_granted": 100.0 * m.credit_granted,
+            "utilisation": float((f.z * f.K).sum()) / capital if capital > 0 else 0.0,
+            "frontier_gap": float((gap * f.va).sum()) * per_nominal,
+            "market_share": 100.0 * float(cm.demand.sum()) / float(market.sum()),
             "enterprises": len(f),
             "high_tech": np.count_nonzero(f.high_tech),
             "specialized_new": np.count_nonzero(f.specialized),
             "little_giants": np.count_nonzero(f.little_giant),
-            "entries": m._entries,
-            "exits": m._exits,
-            "strategic_emerging_share": 100.0 * float(m.chain_va[m._chain_se].sum()) * per_va,
+            "entries": m.entries,
+            "exits": m.exits,
+            "strategic_emerging_share": 100.0 * float(agg["v"][m.chain_se].sum()) * per_nominal,
             "energy_use": energy,
-            "energy_intensity": energy * per_va,
+            "energy_intensity": energy * per_real,
             "co2": co2,
-            "carbon_intensity": co2 * per_va,
-            "green_share": float(green_va.sum()) * per_va,
-            "digital_level": float((f.d * f.va).sum()) * per_va,
-            "park_output_share": 100.0 * park_va * per_va,
+            "carbon_intensity": co2 * per_real,
+            "green_share": float(green_k.sum()) / capital if capital > 0 else 0.0,
+            "digital_level": float((f.d * f.va).sum()) * per_nominal,
+            "park_output_share": 100.0 * park_va * per_nominal,
             "output_per_park_land": park_va / float(m.parks.land.sum()),
             "coupling_index": coupling_index(m.tech_to_chain, m.needs),
-            "top1_share": 100.0 * float(top) * per_va,
+            "top1_share": 100.0 * float(top) * per_nominal,
             "talent_flow": step_flows.get("talent", 0.0),
             "technology_flow": step_flows.get("technology", 0.0),
         }
 
+
+def _window(quarters: list[dict]) -> accounting.Window:
+    """Four quarters' aggregates summed into one accounting window."""
+    return accounting.Window(
+        q=sum(x["q"] for x in quarters),
+        v=sum(x["v"] for x in quarters),
+        inputs={k: sum(x["inputs"][k] for x in quarters) for k in quarters[0]["inputs"]},
+        costs={k: sum(x["costs"][k] for x in quarters) for k in quarters[0]["costs"]},
+    )

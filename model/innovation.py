@@ -1,56 +1,162 @@
-"""Phase 4 — innovation: R&D effort, success, incremental and radical TFP gains."""
+"""Phases 4 and 6 — R&D as a firm decision, and the search for better technology: imitation
+of the rivals' frontier and own innovation.
+
+Distance to the frontier (Acemoglu, Aghion and Zilibotti 2006): each firm's log gap
+``D_i = max(0, ln F_c(t) - ln A_i)`` to its chain rivals' productivity frontier sets the return
+to imitation, ``d ln A = zeta D_i`` on a success; innovation's return, ``ln(1 + x)`` with
+``x ~ Exp(mu)``, does not depend on the gap. Far from the frontier imitation (and embodied
+renovation, :mod:`model.investment`) carry most of TFP growth; as the gap closes their returns
+fall and growth has to come from own R&D. Both searches draw once per firm per quarter
+(K+S-style hazards):
+
+- imitation: ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park))``;
+- innovation: ``p_n = 1 - exp(-lambda_n effort_i a_i)``, ``effort_i = (H_i / y_i) / h0`` the
+  firm's R&D staff per unit of output relative to industry's at the start.
+
+Absorptive capacity ``a_i`` rises with own knowledge and digital level (Cohen and Levinthal
+1990), so R&D also speeds imitation.
+
+The R&D budget is ``RD_i = min(rho_eff p y, max(0, GOS))``: the propensity
+``rho_eff = min(0.15, rho_i (1 + r_s s) (1 + b [specialized] (1 + [little giant])))`` of sales,
+bounded by the quarter's gross operating surplus before R&D (finance). Each year a firm whose
+profit rate is below its chain's moves its ``rho`` toward the propensity of the chain's more
+profitable firms (:func:`adapt_propensity`): R&D spreads where it pays.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.groups import group_sum
 
-def absorptive_capacity(digital, knowledge, va, specialized) -> np.ndarray:
-    """Absorptive capacity ``a = (0.3 + 0.4 d + 0.3 min(1, k / (0.4 VA))) * (1 + 0.2 s)``.
+RHO_MAX = 0.15
+"""Largest R&D spending over sales a firm chooses."""
 
-    ``k`` is the firm's R&D knowledge stock, ``d`` its digital level, ``s`` 1 for
-    specialized-and-new firms.
+
+def absorptive_capacity(digital, knowledge, sales, specialized) -> np.ndarray:
+    """``a = (0.3 + 0.4 d + 0.3 min(1, k / (0.4 p y))) (1 + 0.2 [specialized])``, with ``k`` the
+    firm's R&D knowledge stock and ``p y`` its quarterly sales.
     """
-    ratio = np.divide(knowledge, 0.4 * va, out=np.zeros_like(va), where=va > 0)
+    ratio = np.divide(knowledge, 0.4 * sales, out=np.zeros_like(sales), where=sales > 0)
     return (0.3 + 0.4 * digital + 0.3 * np.minimum(1.0, ratio)) * (1.0 + 0.2 * specialized)
 
 
-def rd_effort(intensity, staff, staff_wanted) -> np.ndarray:
-    """Effort ``e = (RD / VA) / 0.03 * sqrt(min(1, H / H*))``: R&D intensity relative to 3%, cut
-    when the firm could not hire the R&D staff ``H*`` its budget pays for (no effort without
-    an R&D budget, ``H* = 0``).
-    """
-    fill = np.divide(staff, staff_wanted, out=np.zeros_like(staff), where=staff_wanted > 0)
-    return intensity * (1.0 / 0.03) * np.sqrt(np.minimum(fill, 1.0))
+def rd_propensity(rho, subsidy: float, response: float, bonus: float, specialized, giant):
+    """``rho_eff = min(0.15, rho (1 + r_s s) (1 + b [specialized] (1 + [little giant])))``."""
+    status = 1.0 + bonus * specialized * (1.0 + giant)
+    return np.minimum(RHO_MAX, rho * ((1.0 + response * subsidy) * status))
 
 
-def success_probability(effort, absorptive, hazard: float) -> np.ndarray:
-    """``p = 1 - exp(-lambda * effort * absorptive)`` per quarter."""
-    return -np.expm1(-hazard * effort * absorptive)
+def rd_budget(propensity, sales, surplus) -> np.ndarray:
+    """``RD = min(rho_eff p y, max(0, GOS))``: R&D cannot exceed the operating surplus."""
+    return np.minimum(propensity * sales, np.maximum(surplus, 0.0))
 
 
-def innovate(
-    rng: np.random.Generator, prob, step: float, radical_prob: float, radical_step: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which firms innovate this quarter, and their relative TFP gains (``A' = A (1 + x)``).
+def frontier_gap(log_frontier, log_tfp) -> np.ndarray:
+    """``D_i = max(0, ln F_c - ln A_i)``."""
+    return np.maximum(0.0, log_frontier - log_tfp)
 
-    Each firm draws one uniform ``u`` on [0, 1) and succeeds when ``u < p``. Given success,
-    ``v = 1 - u / p`` is uniform on (0, 1] and independent of it: the success is radical when
-    ``v <= p_rad`` (probability ``p_rad``), and the gain is exponential, ``x = -mu ln w`` with
-    ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or ``w = (v - p_rad) / (1 - p_rad)``
-    (incremental, ``mu`` = ``step``), each ``w`` uniform on (0, 1] given its case. One draw per
-    firm, whether it succeeds or not, keeps runs that differ in success rates on aligned
+
+def search(rng, imitation_p, innovation_p, gap, zeta: float, step: float,
+           radical_p: float, radical_step: float) -> tuple[np.ndarray, np.ndarray]:
+    """One quarter of imitation and innovation; each firm draws two uniforms.
+
+    Imitation succeeds when ``u_1 < p_m`` and gains ``zeta D_i`` in log TFP. Innovation
+    succeeds when ``u_2 < p_n``; given success ``v = 1 - u_2 / p_n`` is uniform on (0, 1] and
+    independent of it: radical when ``v <= p_rad``, and the gain is exponential,
+    ``x = -mu ln w`` with ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or
+    ``w = (v - p_rad) / (1 - p_rad)`` (incremental, ``mu`` = ``step``); the log gain is
+    ``ln(1 + x)``. Every firm draws whether or not it searches, so paired runs stay on aligned
     random streams (common random numbers).
 
     Returns:
-        (rows of the firms that succeed, their gains ``x``)
+        (log gain from imitation, log gain from innovation), one entry per firm.
     """
-    u = rng.random(prob.shape[0])
-    rows = np.flatnonzero(u < prob)
-    v = 1.0 - u[rows] / prob[rows]
-    radical = v <= radical_prob
-    gain = np.empty(rows.size)
-    gain[radical] = -radical_step * np.log(v[radical] / radical_prob)
-    incremental = ~radical
-    gain[incremental] = -step * np.log((v[incremental] - radical_prob) / (1.0 - radical_prob))
-    return rows, gain
+    n = gap.shape[0]
+    u = rng.random((2, n))
+    imitation = np.where(u[0] < imitation_p, zeta * gap, 0.0)
+    rows = np.flatnonzero(u[1] < innovation_p)
+    v = 1.0 - u[1, rows] / innovation_p[rows]
+    radical = v <= radical_p
+    x = np.empty(rows.size)
+    x[radical] = -radical_step * np.log(v[radical] / radical_p)
+    x[~radical] = -step * np.log((v[~radical] - radical_p) / (1.0 - radical_p))
+    innovation = np.zeros(n)
+    innovation[rows] = np.log1p(x)
+    return imitation, innovation
+
+
+def adapt_propensity(rng, rho, profit_rate, weight, chain, n_chains: int, speed: float,
+                     mutation: float) -> np.ndarray:
+    """Yearly adaptation of R&D propensities toward successful peers.
+
+    Firms whose profit rate is below their chain's value-added-weighted mean move a share
+    ``nu`` of the way toward ``rho_hat_c``, the weighted mean propensity of the firms above it;
+    every firm's propensity then changes by ``exp(sigma eps - sigma^2 / 2)`` (search noise).
+    Bounded to ``[0, 0.15]``.
+    """
+    mean_rate = np.divide(
+        group_sum(profit_rate * weight, chain, n_chains),
+        group_sum(weight, chain, n_chains),
+        out=np.zeros(n_chains),
+        where=group_sum(weight, chain, n_chains) > 0,
+    )
+    above = profit_rate > mean_rate[chain]
+    w_above = weight * above
+    den = group_sum(w_above, chain, n_chains)
+    target = np.divide(group_sum(rho * w_above, chain, n_chains), den, out=np.zeros(n_chains),
+                       where=den > 0)
+    has_target = den[chain] > 0
+    follow = ~above & has_target
+    out = np.where(follow, rho + speed * (target[chain] - rho), rho)
+    out *= np.exp(mutation * rng.standard_normal(rho.shape[0]) - 0.5 * mutation**2)
+    return np.clip(out, 0.0, RHO_MAX)
+
+
+def set_rd_budgets(model) -> None:
+    """Phase 4: each firm's R&D budget this quarter, from its propensity and its sales."""
+    f, pol, fin = model.firms, model.policy, model.config.finance
+    sales = f.p * f.y
+    surplus = (
+        sales * (1.0 - fin.tax_share)
+        - model.wage * 1e-4 * f.L
+        - model.config.energy.energy_price * f.energy
+        - pol.carbon_price * 1e-4 * f.co2
+    )
+    rho = rd_propensity(f.rho, pol.rd_subsidy, pol.rd_subsidy_response,
+                        fin.specialized_rd_bonus, f.specialized, f.little_giant)
+    f.rd = rd_budget(rho, sales, surplus)
+    contracts = fin.contract_share * float(f.rd.sum())
+    model.ledger.add("capital", "enterprise", "institute", contracts)
+
+
+def search_phase(model) -> None:
+    """Phase 6: knowledge stocks, imitation of the frontier and own innovation."""
+    f, tech = model.firms, model.config.technology
+    f.know *= 1.0 - tech.knowledge_depreciation / 4.0
+    f.know += f.rd
+    ab = model.absorptive
+    gap = frontier_gap(model.log_frontier()[f.chain], np.log(f.A))
+    spill = 1.0 + tech.park_spillover * np.append(model.parks.service, 0.0)[f.park]
+    p_imitate = -np.expm1(-tech.imitation_hazard * ab * spill)
+    staff = np.divide(f.H, f.y, out=np.zeros_like(f.H), where=f.y > 0)
+    effort = staff / model.staff_per_output
+    p_innovate = -np.expm1(-tech.innovation_hazard * effort * ab)
+    imitation, innovation = search(
+        model.streams["innovation"], p_imitate, p_innovate, gap, tech.imitation_step,
+        tech.innovation_step, tech.radical_probability, tech.radical_step,
+    )
+    f.A *= np.exp(imitation + innovation)
+    f.gain_imitation += imitation
+    f.gain_rd += innovation
+    model.ledger.add("technology", "enterprise", "enterprise",
+                     float((np.expm1(imitation) * f.va).sum()))
+
+
+def adapt_rd(model) -> None:
+    """Each fourth quarter: R&D propensities adapt toward the chain's more profitable firms."""
+    f, tech = model.firms, model.config.technology
+    rate = np.divide(f.profit_year, f.K, out=np.zeros_like(f.K), where=f.K > 0)
+    f.rho = adapt_propensity(model.streams["rd"], f.rho, rate, f.va, f.chain, model.n_chains,
+                             tech.rd_adaptation, tech.rd_mutation)
+    f.profit_year = 0.0

@@ -1,56 +1,164 @@
-"""Phase 5 — investment: toward expected demand, financed by profit and credit."""
+"""Phase 7 — investment: desired capital from relative factor prices, clean or dirty capacity,
+finance, promoted projects and technical renovation.
+
+One investment rule, an accelerator with a profitability condition: a firm wants the capital
+that makes its expected output at least cost at today's wage and its user cost of capital,
+
+``K* = (y^e / A') kappa^(1 - alpha)``, ``kappa = alpha w / ((1 - alpha) u_i)``,
+``u_i = (r + delta) (1 - omega Kp_i / K_i)``,
+
+and invests ``I* = max(0, theta (K* - K) + delta K / 4)``: it expands only while the marginal
+return on capital exceeds ``u_i`` (``K < K*``). ``y^e`` is its orders a year ahead at the
+market's expected growth (:func:`model.markets.planned_output`). Diminishing returns to capital are in the technology
+(``alpha < 1``). Promoted projects are investment that government part-finances (share
+``omega``, the user-cost wedge of promoted capital ``Kp``); they add capacity, not demand.
+
+Technical change embodied in new capital: technical renovation (a share of investment)
+installs frontier-vintage equipment, ``d ln A = phi_R (R / K) max(0, ln F_c - ln A)``; it
+moves a firm toward technology that exists already and gives nothing at the frontier, so more
+investment alone cannot sustain TFP growth. The clean share of new capacity is chosen on
+levelised energy-plus-carbon cost, so the green transition runs at the speed of capital
+turnover: ``g' = (g K (1 - delta/4) + x I) / K'``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from model import finance, markets
+from model.groups import group_sum
+from model.production import effective_tfp, factor_ratio
 
-def capital_target(expected, tfp, digital, bonus: float, coefficient) -> np.ndarray:
-    """Capital a firm wants for expected output: ``K* = z_i * Y^e / (A (1 + b d))``.
 
-    ``z_i`` is the firm's cost-minimising capital per unit of TFP-adjusted output, fixed at
-    the start (the capital-output ratio of the calibration year).
-    """
-    return coefficient * expected / (tfp * (1.0 + bonus * digital))
+def user_cost(base: float, grant: float, promoted, capital) -> np.ndarray:
+    """``u_i = (r + delta) (1 - omega Kp_i / K_i)`` per year."""
+    share = np.divide(promoted, capital, out=np.zeros_like(capital), where=capital > 0)
+    return base * (1.0 - grant * np.minimum(share, 1.0))
+
+
+def capital_target(expected, tfp_eff, kappa, alpha: float) -> np.ndarray:
+    """Cost-minimising capital for expected output, ``K* = (y^e / A') kappa^(1 - alpha)``."""
+    return np.divide(expected, tfp_eff, out=np.zeros_like(expected), where=tfp_eff > 0) * (
+        kappa ** (1.0 - alpha)
+    )
 
 
 def desired_investment(target, capital, speed: float, depreciation_q: float) -> np.ndarray:
-    """``I* = max(0, theta (K* - K) + delta_q K) = max(0, theta K* + (delta_q - theta) K)``."""
-    return np.maximum(0.0, speed * target + (depreciation_q - speed) * capital)
+    """``I* = max(0, theta (K* - K) + delta_q K)``."""
+    return np.maximum(0.0, speed * (target - capital) + depreciation_q * capital)
 
 
-def credit_limit(net_worth, debt, capital, leverage: float, cap: float, supply: float, access):
-    """New credit banks grant in a quarter.
+def clean_share(capital_cost, dirty_energy_cost, clean_energy_cost, premium, spread: float):
+    """Clean share of new capacity from levelised costs per unit of output.
 
-    ``C = supply * access_i * min(max(0, lambda NW - D), cap K)``: lending stops at the
-    leverage limit ``lambda`` and, within it, banks lend at most the share ``cap`` of the
-    firm's capital a quarter. Credit supply and access scale the whole of it.
+    ``LC_d = u k + c_d``, ``LC_g = u k (1 + pi) + c_g``, ``x = 1 / (1 + exp((LC_g - LC_d) /
+    (sigma LC_d)))``: a logit over firms' assessments (spread ``sigma``) of the cost difference,
+    with ``u k`` the capital cost per unit of output, ``c_d``, ``c_g`` energy-plus-carbon costs
+    per unit of output of dirty and clean capacity and ``pi`` the firm's net clean premium.
     """
-    # debt is never negative, so a firm with negative net worth has no headroom
-    headroom = np.maximum(0.0, leverage * net_worth - debt)
-    return np.minimum(headroom, cap * capital) * (supply * access)
+    lc_dirty = capital_cost + dirty_energy_cost
+    diff = capital_cost * premium + clean_energy_cost - dirty_energy_cost
+    scale = spread * np.maximum(lc_dirty, 1e-12)
+    return 1.0 / (1.0 + np.exp(np.clip(diff / scale, -50.0, 50.0)))
 
 
-def finance(desired, internal, limit) -> tuple[np.ndarray, np.ndarray]:
-    """Investment actually done and the credit drawn.
+def renovation_gain(investment, capital, share: float, catchup: float, gap) -> np.ndarray:
+    """Log-TFP gain of renovation, ``phi_R (s_R I / K) max(0, ln F - ln A)`` (``gap`` given)."""
+    renewed = np.divide(share * investment, capital, out=np.zeros_like(capital), where=capital > 0)
+    return catchup * np.minimum(renewed, 1.0) * gap
 
-    ``I = min(I*, F + C)`` with internal funds ``F``; credit drawn ``= max(0, I - F)``.
+
+def promoted_projects(model) -> np.ndarray:
+    """This quarter's promoted project investment per firm (100m yuan).
+
+    ``P / 4`` (``policy.promoted_investment`` a year, plus one-off ``promoted_project`` events)
+    goes to chains by value added, strategic-emerging chains weighted double, and inside a
+    chain to its leading and large firms by capital (to all its firms by capital where a chain
+    has neither).
     """
-    funds = np.maximum(internal, 0.0)
-    inv = np.minimum(desired, funds + limit)
-    borrowed = np.maximum(0.0, inv - funds)
-    return inv, borrowed
+    f, nc = model.firms, model.n_chains
+    va_c = group_sum(f.va, f.chain, nc)
+    w = va_c * (1.0 + model.chain_se)
+    amount = model.policy.promoted_investment / 4.0 * w / max(w.sum(), 1e-12)
+    for c, value in model.project_events():
+        amount[c] += value
+    if not amount.any():
+        return np.zeros(len(f))
+    receivers = f.leading | (f.size == 0)
+    weight = f.K * receivers
+    chain_weight = group_sum(weight, f.chain, nc)
+    weight = np.where(chain_weight[f.chain] > 0, weight, f.K)
+    chain_weight = group_sum(weight, f.chain, nc)
+    per = np.divide(amount, chain_weight, out=np.zeros(nc), where=chain_weight > 0)
+    return weight * per[f.chain]
 
 
-def renovation(investment, capital, share: float, tfp_gain: float, green_gain: float):
-    """Technical renovation (技术改造): a share of investment upgrades existing capacity.
+def invest(model) -> None:
+    """Phase 7: desired investment, clean share, credit, promoted projects, renovation, capital."""
+    f, s, pol = model.firms, model.config, model.policy
+    fin, tech, ad, en = s.finance, s.technology, s.adoption, s.energy
+    alpha, dq = tech.capital_elasticity, fin.depreciation / 4.0
+    a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
+    kappa = factor_ratio(model.wage * 1e-4, f.u / 4.0, alpha)
+    expected = markets.planned_output(model)
+    desired = desired_investment(
+        capital_target(expected, a_eff, kappa, alpha), f.K, fin.investment_speed, dq
+    )
 
-    With ``r = share * I / K``: ``A' = A (1 + phi_A r)``, ``d g = phi_g r (1 - g)`` (the
-    caller applies the ``(1 - g)``), and energy per output is divided by ``1 + 0.05 r``.
+    # clean or dirty: levelised cost per unit of output at full use
+    capital_cost = f.u / 4.0 * kappa ** (1.0 - alpha) / a_eff
+    kept = model.park_kept()[f.park]
+    base_e = f.e * (1.0 - tech.digital_energy_saving * f.d)
+    carbon = pol.carbon_price * 1e-4 * model.emission_factor() * kept
+    dirty = base_e * (en.energy_price + carbon)
+    clean = base_e * (1.0 - tech.green_energy_saving) * (
+        en.energy_price + carbon * (1.0 - en.green_emission_cut)
+    )
+    premium = model.clean_premium()
+    x = clean_share(capital_cost, dirty, clean, premium * (1.0 - pol.green_subsidy),
+                    ad.green_choice_spread)
 
-    Returns:
-        (TFP factor, green gain before (1 - g), energy divisor)
-    """
-    r = np.divide(investment, capital, out=np.zeros_like(capital), where=capital > 0)
-    r *= share
-    return 1.0 + tfp_gain * r, green_gain * r, 1.0 + 0.05 * r
+    # finance: repayments, internal funds, credit up to target leverage, rationing
+    due = finance.repay(f.M, f.D, fin.debt_repayment)
+    f.M -= due
+    f.D -= due
+    floor = fin.cash_buffer * f.c * f.y
+    funds = np.maximum(0.0, f.M - floor)
+    ltv = fin.loan_to_value * finance.access(
+        f.size, f.soe, f.specialized, f.little_giant, pol.sme_credit_access,
+        fin.soe_credit_access, fin.specialized_credit_bonus,
+    )
+    planned = f.K * (1.0 - dq) + desired
+    requests = finance.credit_demand(f.D, planned, floor, fin.target_leverage, ltv)
+    capacity = pol.credit_supply * fin.lending_capacity * float(f.K.sum())
+    granted, model.credit_granted = finance.ration(requests, capacity)
+    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
+    inv = np.minimum(desired, (funds + granted) / (1.0 + extra_cost))
+    f.D += granted
+    f.M += granted - inv * (1.0 + extra_cost * (1.0 - pol.green_subsidy))
+    green_refund = float((inv * extra_cost * pol.green_subsidy).sum())
+
+    projects = promoted_projects(model)
+    grant = fin.promoted_grant * projects
+    f.D += projects - grant  # the rest is lent by policy banks, outside the rationing
+    total = inv + projects
+    gap = np.maximum(0.0, model.log_frontier()[f.chain] - np.log(f.A))
+    gain = renovation_gain(total, f.K, fin.renovation_share, fin.renovation_catchup, gap)
+    f.A *= np.exp(gain)
+    f.gain_renovation += gain
+
+    kept_k = f.K * (1.0 - dq)
+    f.K = kept_k + total
+    f.g = np.divide(f.g * kept_k + x * total, f.K, out=f.g.copy(), where=f.K > 0)
+    f.Kp = f.Kp * (1.0 - dq) + projects
+    f.u = user_cost(fin.interest_rate + fin.depreciation, fin.promoted_grant, f.Kp, f.K)
+    f.inv = total
+
+    repaid, payout = finance.excess_cash(f.M, f.D, f.K + f.M, floor, fin.target_leverage)
+    f.D -= repaid
+    f.M -= repaid + payout
+
+    led = model.ledger
+    led.add("capital", "finance", "enterprise", float(granted.sum() + (projects - grant).sum()))
+    led.add("capital", "enterprise", "finance", float(due.sum() + repaid.sum()))
+    led.add("capital", "government", "enterprise", float(grant.sum()) + green_refund)

@@ -1,8 +1,20 @@
-"""Phase 7 — yearly policy selection: seedlings, little giants, leading enterprises, high-tech."""
+"""Phase 9 (each fourth quarter) — policy selection: size classes, high-tech certification,
+leading enterprises, the seedling programme (specialized-and-new), little giants, and new
+design and innovation centres.
+
+What each status does: specialized-and-new firms get ``policy.seedling_support`` (a share of
+value added a year), ``finance.specialized_rd_bonus`` more R&D propensity, a higher
+loan-to-value (``finance.specialized_credit_bonus``) and more absorptive capacity; little
+giants, chosen among them, borrow like large firms (no small-firm credit wedge) and have the
+R&D bonus doubled; leading enterprises receive promoted projects.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+from model.groups import group_mean
+from model.setup import size_classes
 
 
 def innovation_score(rd, va, tfp, chain_mean_tfp, design) -> np.ndarray:
@@ -57,3 +69,22 @@ def high_tech(rd, va, staff, workers, intensity_min: float = 0.03, staff_min: fl
     intensity = np.divide(rd, va, out=np.zeros_like(va), where=va > 0)
     ratio = np.divide(staff, staff + workers, out=np.zeros_like(va), where=(staff + workers) > 0)
     return (intensity >= intensity_min) & (ratio >= staff_min)
+
+
+def select(model) -> None:
+    """Phase 9: the yearly selections (quotas scale with the number of simulated firms)."""
+    f, pol = model.firms, model.policy
+    f.size = size_classes(f.va)
+    f.high_tech = high_tech(f.rd, f.va, f.H, f.L)
+    f.leading = leading(f.va, f.chain, model.n_chains, pol.leading_per_chain)
+    mean_a = group_mean(f.A, f.chain, model.n_chains, weights=f.va)
+    score = innovation_score(f.rd, f.va, f.A, mean_a[f.chain], f.q)
+    quota = model.take_quota("seedling", pol.seedling_quota * model.firm_scale)
+    f.specialized = f.specialized | pick_top(score, ~f.specialized & (f.size >= 1), quota)
+    quota = model.take_quota("giant", pol.little_giant_quota * model.firm_scale)
+    f.little_giant = f.little_giant | pick_top(score, f.specialized & ~f.little_giant, quota)
+    design = model.take_quota("design", pol.design_centres_new * model.institute_scale)
+    centres = model.take_quota("innovation", pol.innovation_centres_new * model.institute_scale)
+    if design + centres > 0:
+        kinds = np.repeat(np.array([3, 2], dtype=np.int8), [design, centres])
+        model.add_institutes(kinds)

@@ -7,45 +7,64 @@ about 85% of output inside parks, R&D and energy intensities by chain.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from model import innovation, pricing, production
+from model.groups import group_mean, group_sum
+from model.markets import ChainMarkets
 from model.table import Table
-from scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Scenario
+from scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Policy, Scenario
 
 FIRM_COLUMNS = {
     "chain": np.intp,
     "park": np.intp,
     "hood": np.intp,
     "size": np.int8,
-    "K": float,
-    "L": float,
-    "H": float,
-    "A": float,
-    "q": float,
+    "K": float,  # capital, 100m yuan
+    "Kp": float,  # of which promoted-project capital
+    "L": float,  # workers
+    "H": float,  # R&D staff
+    "A": float,  # TFP (disembodied and renovation)
+    "q": float,  # design quality
     "know": float,
     "d": float,
-    "g": float,
-    "share": float,
-    "va": float,
-    "wanted": float,
+    "g": float,  # clean share of capital
+    "share": float,  # share of the chain's demand
+    "y": float,  # real output, 100m yuan at start prices per quarter
+    "yd": float,  # demand this quarter
+    "p": float,  # price
+    "c": float,  # unit cost last quarter
+    "u": float,  # user cost of capital, per year
+    "z": float,  # capital utilisation
     "rd": float,
     "rho": float,
-    "z": float,
-    "e": float,
+    "e": float,  # energy per unit of output before green and digital savings
     "energy": float,
     "co2": float,
     "vol": float,
-    "nw": float,
-    "debt": float,
+    "M": float,  # cash
+    "D": float,  # liabilities
     "profit": float,
+    "profit_year": float,
     "inv": float,
+    "va": float,  # nominal value added
+    "gain_rd": float,  # log-TFP gains by source since the last fourth quarter
+    "gain_imitation": float,
+    "gain_transfer": float,
+    "gain_renovation": float,
+    "gain_digital": float,
     "age": np.int32,
     "losses": np.int32,
+    "soe": bool,
     "high_tech": bool,
     "specialized": bool,
     "little_giant": bool,
     "leading": bool,
 }
+GAIN_SOURCES = ("rd", "imitation", "transfer", "renovation", "digital")
+"""Sources of within-firm TFP change, each a ``gain_<source>`` column."""
 INSTITUTE_COLUMNS = {
     "kind": np.int8,
     "researchers": float,
@@ -67,6 +86,9 @@ PARK_COLUMNS = {
     "va": float,
     "green_share": float,
 }
+
+SIZE_TFP = 0.5
+"""Correlation of initial log TFP with log firm size (larger firms are more productive)."""
 
 REFERENCE_FIRMS = 7100
 """Enterprise count the policy quotas are stated for; quotas scale with the population."""
@@ -142,46 +164,179 @@ def make_parks(s: Scenario, rng: np.random.Generator) -> Table:
     return t
 
 
-def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> Table:
-    """Enterprises with Pareto sizes, chain-specific productivity, R&D and energy use."""
+@dataclass
+class StartState:
+    """The observed start state the model is built from (see :func:`make_firms`)."""
+
+    firms: Table
+    markets: ChainMarkets
+    labour_supply: float  # workers at the start wage
+    talent: float  # R&D staff at the start R&D wage
+    staff_per_output: float  # R&D staff per unit of output, industry-wide
+
+
+def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartState:
+    """Enterprises and their chains' markets in the observed start state.
+
+    The state is built under the policy in force at the start (the schema's policy defaults,
+    with ``energy.reference_carbon_price``), so that a scenario's levers act from its first
+    quarter. Per firm: a Pareto size ``x_i`` gives its nominal value added, ``VA_i = VA_c x_i /
+    sum x``; relative TFP ``ln a_i = sigma (0.5 z_size + 0.87 z_i) - soe_gap [state-owned]`` (``z_size``
+    the firm's standardised log size); it runs its capital at
+    full capacity with the cost-minimising labour at the start wage and user cost; its unit cost
+    ``c_i`` includes labour, capital, R&D staff (net of the subsidy), energy and carbon; its
+    price is ``(1 + mu_c) c_i``. Each chain's TFP level is set so its
+    share-weighted price is 1 (real units are start prices), and real output is
+    ``y_i = VA_i / (p_i - p_E e_i')``. Chongqing's market share ``s_c0`` fixes the market size
+    ``M_c0 = Y_c / s_c0`` and the markup. The capital shortfall: the share Chongqing's
+    competitiveness warrants is ``s*_c0 = s_c0 e^gamma`` (``finance.capital_gap``), which fixes
+    the rivals' competitiveness; orders exceed capacity accordingly, and the marginal return on
+    capital is above its user cost until capacity catches up; the rivals' frontier is ``frontier_gap`` above the chain's mean log
+    TFP. The labour and R&D-staff markets clear at the start wages.
+    """
     n = s.population.enterprises
     chains = s.chains
     nc = len(chains)
+    ref = Policy()
+    tech, fin, lab, en = s.technology, s.finance, s.labour, s.energy
+    alpha = tech.capital_elasticity
     counts = apportion(n, [c.firm_share for c in chains])
     chain = rng.permutation(np.repeat(np.arange(nc), counts)).astype(np.intp)
     x = 1.0 + rng.pareto(s.population.size_tail, n)
     x_sum = np.bincount(chain, weights=x, minlength=nc)
-    share = x / x_sum[chain]
+    weight = x / x_sum[chain]
     va_chain = s.population.value_added_start / 4.0 * np.array([c.va_share for c in chains])
-    va = va_chain[chain] * share
+    va = va_chain[chain] * weight
     size = size_classes(va)
+    soe = rng.random(n) < np.where(
+        size <= 1, s.population.state_owned_large, s.population.state_owned_small
+    )
 
-    tech = s.technology
-    alpha = tech.capital_elasticity
-    lp = np.array([c.labour_productivity for c in chains])[chain]
-    workers = va * 1e4 / lp * np.exp(0.2 * rng.standard_normal(n))
-    capital = tech.capital_output_ratio * 4.0 * va * np.exp(0.3 * rng.standard_normal(n))
     se = np.array([c.strategic_emerging for c in chains])[chain]
-    digital = rng.beta(2.0, 6.0, n) * np.where(se, 1.3, 1.0)
+    digital = np.clip(rng.beta(2.0, 6.0, n) * np.where(se, 1.3, 1.0), 0.0, 1.0)
     green = rng.beta(1.2, 6.0, n)
-    digital = np.clip(digital, 0.0, 1.0)
-    bonus = 1.0 + tech.digital_bonus * digital
-    tfp = va / (capital**alpha * workers ** (1 - alpha) * bonus)
-    z = capital * tfp * bonus / va
-
     active = rng.random(n) < np.array([0.95, 0.8, 0.5, 0.35])[size]
     rho = (
         np.array([c.rd_propensity for c in chains])[chain]
         * np.exp(0.5 * rng.standard_normal(n) - 0.125)
         * np.where(active, 1.0, 0.1)
     )
-    e_chain = np.array([c.energy_intensity for c in chains])[chain]
-    energy_int = (
-        e_chain
-        * np.exp(0.3 * rng.standard_normal(n) - 0.045)
-        / ((1 - tech.green_energy_saving * green) * (1 - tech.digital_energy_saving * digital))
+    # energy per unit of output without upgrades, from the chain's energy per value added
+    e_va = np.array([c.energy_intensity for c in chains])[chain] * np.exp(
+        0.3 * rng.standard_normal(n) - 0.045
+    )
+    e_out = e_va / (1.0 + en.energy_price * e_va)
+    saving = (1 - tech.green_energy_saving * green) * (1 - tech.digital_energy_saving * digital)
+    energy_int = e_out / saving  # so that the observed intensity holds after upgrades
+    # larger firms are more productive: relative log TFP has correlation SIZE_TFP with log size
+    log_x = np.log(x)
+    size_z = (log_x - log_x.mean()) / max(float(log_x.std()), 1e-12)
+    mix = SIZE_TFP * size_z + np.sqrt(1.0 - SIZE_TFP**2) * rng.standard_normal(n)
+    log_a = s.population.tfp_dispersion * mix - fin.soe_tfp_gap * soe
+
+    park = _place_in_parks(s, rng, parks, chain, size)
+    kept = np.append(1.0 - en.park_green_cut * parks.green, 1.0)[park]
+
+    eta = np.array([c.trade_elasticity for c in chains])
+    s0 = np.array([c.market_share for c in chains])
+    mu = pricing.markup(eta, s0)
+    w = lab.wage * 1e-4
+    u = fin.interest_rate + fin.depreciation
+    kappa = production.factor_ratio(w, u / 4.0, alpha)
+    gamma = fin.capital_gap * np.exp(0.3 * rng.standard_normal(n) - 0.045)
+    # labour and capital cost per unit of output of a firm with A' = 1 at the cost-minimising mix
+    kl = w * kappa ** (-alpha) / (1.0 - alpha)
+    carbon = en.reference_carbon_price
+    energy_unit = energy_int * saving * (
+        en.energy_price + carbon * 1e-4 * en.emission_factor * (1 - en.green_emission_cut * green)
+        * kept
+    )
+    rd_share = innovation.rd_propensity(rho, ref.rd_subsidy, ref.rd_subsidy_response, 0.0,
+                                        np.zeros(n, bool), np.zeros(n, bool))
+    m = (1.0 + mu)[chain]
+    denom = 1.0 - m * (1.0 - ref.rd_subsidy) * rd_share
+    a_rel = np.exp(log_a)
+    # p_i = m (kl_i / (Lambda_c a_i) + b_i) / denom_i and sum_c w_i p_i = 1 per chain
+    c_part = group_sum(weight * m * kl / (a_rel * denom), chain, nc)
+    b_part = group_sum(weight * m * energy_unit / denom, chain, nc)
+    if (b_part >= 1.0).any():
+        bad = chains[int(np.argmax(b_part >= 1.0))].name
+        raise ValueError(
+            f"chains.{bad}: energy and carbon cost per unit of output exceed what the chain's "
+            f"price (1) less its markup covers; lower chains.{bad}.energy_intensity, "
+            "energy.energy_price or energy.reference_carbon_price"
+        )
+    level = (1.0 - b_part) / c_part  # A'_i = a_i / level_c
+    a_eff = a_rel / level[chain]
+    price = m * (kl / a_eff + energy_unit) / denom
+    y = va / (price - en.energy_price * energy_int * saving)
+    capital = y / a_eff * kappa ** (1.0 - alpha)  # at full capacity
+    workers = y / a_eff * kappa ** (-alpha)
+    # orders above capacity: customers move toward the larger share Chongqing's competitiveness
+    # warrants, S* = S0 e^gamma, by theta a quarter (see markets.orders)
+    theta = s.markets.share_adjustment
+    demand = y * (1.0 + theta * np.expm1(gamma))
+    tfp = a_eff / (1.0 + tech.digital_bonus * digital)
+    rd = rd_share * price * y
+    staff = (1.0 - fin.contract_share) * rd * 1e4 / lab.rd_wage
+    cost = price / m
+    cash = fin.cash_buffer * cost * y
+    ltv = fin.loan_to_value * np.where(size >= 2, ref.sme_credit_access, 1.0) * np.where(
+        soe, fin.soe_credit_access, 1.0
+    )
+    debt = np.minimum(fin.target_leverage * (capital + cash), ltv * capital)
+
+    y_chain = group_sum(y, chain, nc)
+    d_chain = group_sum(demand, chain, nc)
+    share = demand / np.where(d_chain > 0, d_chain, 1.0)[chain]
+    e_chain = group_sum(-np.log(price) * share, chain, nc)
+    target = s0 * np.exp(fin.capital_gap)
+    log_tfp_c = group_mean(np.log(tfp), chain, nc, weights=va)
+    market = ChainMarkets(
+        share=s0.copy(),
+        target=target,
+        market0=y_chain / s0,
+        growth=np.array([c.market_growth for c in chains]),
+        eta=eta,
+        markup=mu,
+        rivals0=e_chain - np.log(target / (1.0 - target)) / eta,
+        rival_price_growth=np.array([c.rival_price_growth for c in chains]),
+        log_frontier0=log_tfp_c + np.array([c.frontier_gap for c in chains]),
+        frontier_growth=np.array([c.frontier_growth for c in chains]),
+        expected_growth=np.array([c.market_growth for c in chains]),
+        demand=d_chain.copy(),
     )
 
+    t = Table(FIRM_COLUMNS, int(n * 1.3))
+    t.append(
+        {
+            "chain": chain, "park": park, "hood": neighbourhood(park, chain, len(parks)),
+            "size": size, "soe": soe, "K": capital, "L": workers, "H": staff, "A": tfp,
+            "know": 20.0 * rd, "d": digital, "g": green, "share": share, "y": y, "yd": demand,
+            "p": price, "c": cost, "u": u, "z": 1.0, "rd": rd, "rho": rho, "e": energy_int,
+            "M": cash, "D": debt, "va": va, "age": rng.integers(4, 120, n),
+        },
+        n,
+    )
+    staff_total = float(staff.sum())
+    return StartState(
+        firms=t,
+        markets=market,
+        labour_supply=float(workers.sum()),
+        talent=staff_total,
+        staff_per_output=staff_total / float(y.sum()) if staff_total > 0 else 1.0,
+    )
+
+
+def _place_in_parks(s: Scenario, rng, parks: Table, chain, size) -> np.ndarray:
+    """Park of each initial firm (-1 outside parks); sets each park's land.
+
+    Membership with probability ``park_membership_large`` (large and medium) or
+    ``park_membership_small``; the park is drawn with weight 4 for national zones, times 3 for
+    parks focused on the firm's chain; land is the number of initial tenants times
+    ``1 + park_land_slack`` (at least 5 plots).
+    """
+    n, nc = chain.shape[0], len(s.chains)
     p_park = np.where(
         size <= 1, s.population.park_membership_large, s.population.park_membership_small
     )
@@ -196,32 +351,7 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> Table:
         park[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), w.size - 1)
     tenants = np.bincount(park[park >= 0], minlength=len(parks))
     parks.land = np.maximum(5.0, np.ceil(tenants * (1.0 + s.population.park_land_slack)))
-
-    t = Table(FIRM_COLUMNS, int(n * 1.3))
-    t.append(
-        {
-            "chain": chain,
-            "park": park,
-            "hood": neighbourhood(park, chain, len(parks)),
-            "size": size,
-            "K": capital,
-            "L": workers,
-            "A": tfp,
-            "d": digital,
-            "g": green,
-            "share": share,
-            "va": va,
-            "wanted": va,
-            "rho": rho,
-            "z": z,
-            "e": energy_int,
-            "nw": 0.5 * capital,
-            "debt": 0.5 * capital,
-            "age": rng.integers(4, 120, n),
-        },
-        n,
-    )
-    return t
+    return park
 
 
 def make_institutes(s: Scenario, rng: np.random.Generator) -> tuple[Table, np.ndarray]:

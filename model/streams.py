@@ -19,6 +19,7 @@ MECHANISMS = (
     "entry",
     "exit",
     "institutes",
+    "rd",
 )
 
 

@@ -1,4 +1,4 @@
-"""Phase 3c — the technology market: institutes, double-chain coupling, spillovers.
+"""Phase 5 — the technology market: institutes, double-chain coupling, centres.
 
 Double-chain coupling (双链融合): a share ``kappa`` of each institute's work follows what the
 chains need (their share of enterprise R&D), the rest follows the institute's own interests,
@@ -8,6 +8,9 @@ of which only a share ``rho`` is usable by industry.
 from __future__ import annotations
 
 import numpy as np
+
+from model.groups import group_sum
+from model.innovation import absorptive_capacity
 
 
 def focus_on(
@@ -59,23 +62,6 @@ def transfer_gain(
     return per_absorbing_va[chain] * absorptive
 
 
-def imitation_speed(rate: float, spillover: float, service: np.ndarray) -> np.ndarray:
-    """Speed of imitation in each park and outside parks (last entry):
-    ``iota * (1 + s_p)``, where the park spillover ``s_p`` is the spillover strength times the
-    park's service level (0 outside parks).
-    """
-    return rate * (1.0 + spillover * np.append(service, 0.0))
-
-
-def imitation_gain(log_tfp, frontier, speed, absorptive) -> np.ndarray:
-    """Log-TFP gain from imitating the chain frontier.
-
-    ``d lnA_i = iota (1 + s_p) * a_i * max(0, ln F_c - ln A_i)``, with the firm's
-    ``iota (1 + s_p)`` from :func:`imitation_speed` given as ``speed``.
-    """
-    return np.maximum(0.0, frontier - log_tfp) * absorptive * speed
-
-
 def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
     """How closely technology transfers follow chain needs: ``1 - 0.5 * sum_c |t_c - n_c|``.
 
@@ -86,3 +72,69 @@ def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
     if total <= 0:
         return 0.0
     return float(1.0 - 0.5 * np.abs(transfers / total - needs).sum())
+
+
+def fund_institutes(model) -> None:
+    """Government funding and contract research paid to institutes this quarter.
+
+    Government funds ``F(t) / 4`` with ``F(t) = F_0 (1 + g_F)^t`` (an exogenous path of the
+    policy, ``g_F = 0`` holds it flat), split by researchers; contracts (a share
+    ``finance.contract_share`` of enterprise R&D) go to institutes by their effective focus on
+    the chains' R&D needs times researchers (:func:`focus_on`).
+    """
+    f, pol, inst = model.firms, model.policy, model.institutes
+    nc = model.n_chains
+    needs = group_sum(f.rd, f.chain, nc)
+    total = needs.sum()
+    model.needs = needs / total if total > 0 else np.full(nc, 1.0 / nc)
+    contracts = model.config.finance.contract_share * total
+    gov = pol.institute_funding / 4.0 * (1.0 + pol.institute_funding_growth) ** model.years
+    w_gov = inst.researchers / inst.researchers.sum()
+    served = focus_on(model.institute_focus, model.needs, pol.coupling, needs) * inst.researchers
+    w_con = served / served.sum() if served.sum() > 0 else w_gov
+    inst.funding = gov * w_gov + contracts * w_con
+    model.ledger.add("capital", "government", "institute", gov)
+
+
+def transfer_knowledge(model) -> None:
+    """Phase 5: institutes make knowledge; transfers by coupling; common technology from
+    innovation centres; design quality from design centres.
+
+    Institute knowledge ``k' = k (1 - delta/4) + phi F``; a firm's TFP rises by
+    ``dA/A = tau U_c a_i / sum_{j in c} a_j VA_j + kappa_C X_centres,c / VA_c``.
+    """
+    fund_institutes(model)
+    f, inst, tech = model.firms, model.institutes, model.config.technology
+    nc = model.n_chains
+    inst.know = (
+        inst.know * (1.0 - tech.knowledge_depreciation / 4.0)
+        + tech.institute_productivity * inst.funding
+    )
+    output = inst.know * inst.transfer
+    ab = absorptive_capacity(f.d, f.know, f.p * f.y, f.specialized)
+    model.absorptive = ab
+    va_c = group_sum(f.va, f.chain, nc)
+    absorbing_va = group_sum(ab * f.va, f.chain, nc)
+    kinds = model.institute_kinds
+    usable = usable_knowledge(
+        output[kinds.research], kinds.research_focus, model.needs, model.policy.coupling,
+        tech.uncoupled_relevance,
+    )
+    eff = tech.transfer_efficiency
+    gain = transfer_gain(usable, f.chain, ab, absorbing_va, eff)
+    centre = group_sum(output[kinds.centres], kinds.centre_chain, nc)
+    common = tech.innovation_centre_effect * np.divide(
+        centre, va_c, out=np.zeros(nc), where=va_c > 0
+    )
+    design_k = group_sum(output[kinds.design], kinds.design_chain, nc)
+    dq_c = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)
+    model.tech_to_chain = eff * usable * (absorbing_va > 0)  # = sum_c gain VA
+    model.ledger.add(
+        "technology", "institute", "enterprise",
+        float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum()),
+    )
+    f.q *= 1.0 - tech.design_decay
+    f.q += dq_c[f.chain]
+    transfer = np.log1p(common[f.chain] + gain)
+    f.A *= np.exp(transfer)
+    f.gain_transfer += transfer

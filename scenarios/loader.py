@@ -6,8 +6,10 @@ further. Merging rules:
 
 - sections (``[policy]`` ...) merge key by key;
 - chains are tables keyed by chain name (``[chains.automobile]``) and merge by name;
-- events (``[[events]]``) of a child are added to those it inherits;
+- events (``[[events]]``) of a child are added to those it inherits; ``events = []`` drops
+  the inherited ones;
 - a target (``[[targets]]``) replaces an inherited one for the same indicator and year;
+  ``targets = []`` drops the inherited ones;
 - ``name`` defaults to the file name, ``description`` to the file's first-line comment.
 
 Every problem a user can cause raises :class:`ScenarioError`, whose message is one line
@@ -49,8 +51,8 @@ EVENT_KINDS: dict[str, type[BaseModel]] = {
 }
 """Event classes by their ``kind``."""
 
-TABLE_ORDER = ("horizon", "population", "chains", "technology", "finance", "energy",
-               "adoption", "policy")
+TABLE_ORDER = ("horizon", "population", "chains", "markets", "technology", "labour",
+               "finance", "energy", "adoption", "policy")
 """Order of the tables in written scenario files."""
 
 
@@ -157,7 +159,9 @@ def _merge(base: dict, child: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in child.items():
         old = out.get(key)
-        if key == "chains" and isinstance(value, list) and isinstance(old, list):
+        if key in ("events", "targets") and value == []:
+            out[key] = []  # an explicit empty list drops what is inherited
+        elif key == "chains" and isinstance(value, list) and isinstance(old, list):
             by_name = {c.get("name"): c for c in old if isinstance(c, dict)}
             for c in value:
                 if isinstance(c, dict) and c.get("name") in by_name:
@@ -237,7 +241,7 @@ def _resolve(
     merged = _merge(base, data)
     merged["extends"] = parent
     for key in ("events", "targets"):
-        kept = base_origins[key]
+        kept = base_origins[key] if data.get(key) != [] else []
         if key == "targets" and isinstance(data.get(key), list):
             replaced = {_target_key(t) for t in data[key]}
             kept = [o for o, t in zip(kept, base.get(key, []), strict=False)

@@ -114,16 +114,19 @@ class Horizon(Section):
 
 
 class Population(Section):
-    """How many agents of each type, and where enterprises sit."""
+    """How many agents of each type, where enterprises sit, and how they differ at the start."""
 
-    enterprises: int = param(7100, 10, 20_000_000, "count", "Enterprises above designated size at start")
-    institutes: int = param(120, 4, 100_000, "count", "Research institutes of all four kinds at start")
-    parks: int = param(43, 1, 10_000, "count", "Industrial parks (development zones)")
-    value_added_start: float = param(7100.0, 1.0, 1e8, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
-    size_tail: float = param(1.15, 0.6, 4.0, "1", "Pareto tail index of initial firm size (lower = more skewed)")
+    enterprises: int = param(7100, 10, 2_000_000, "count", "Enterprises above designated size at start (also the model's resolution: money and people do not scale with it)")
+    institutes: int = param(120, 4, 10_000, "count", "Research institutes of all four kinds at start")
+    parks: int = param(43, 1, 1_000, "count", "Industrial parks (development zones)")
+    value_added_start: float = param(7100.0, 1.0, 1e6, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
+    size_tail: float = param(1.15, 1.05, 4.0, "1", "Pareto tail index of initial firm size (lower = more skewed; above 1 so the mean exists)")
+    tfp_dispersion: float = param(0.3, 0.0, 0.8, "log points", "Standard deviation of log TFP within a chain at start")
+    state_owned_large: float = param(0.35, 0.0, 1.0, "0-1", "Probability a large or medium firm is state-owned")
+    state_owned_small: float = param(0.03, 0.0, 1.0, "0-1", "Probability a small or micro firm is state-owned")
     park_membership_large: float = param(0.97, 0.0, 1.0, "0-1", "Probability a large firm sits in a park")
     park_membership_small: float = param(0.5, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
-    park_land_slack: float = param(0.25, 0.0, 5.0, "0-1", "Free park land at start, as a share of initial tenants")
+    park_land_slack: float = param(0.25, 0.0, 2.0, "0-1", "Free park land at start, as a share of initial tenants")
     institute_kind_shares: list[float] = Field(
         [0.20, 0.12, 0.05, 0.63],
         description="Shares of institutes by kind: university, research institute, "
@@ -152,122 +155,162 @@ class Population(Section):
 
 
 class Chain(Section):
-    """One industrial chain (产业链)."""
+    """One industrial chain (产业链) and the outside market it sells on."""
 
     name: str = Field(description="Identifier used in events and output", pattern=r"^[a-z][a-z0-9_]*$")
     label_zh: str = Field("", description="Chinese name of the chain")
     strategic_emerging: bool = Field(False, description="Counts toward the strategic-emerging share")
     va_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of industrial value added at start")
     firm_share: float = param(0.1, 0.0, 1.0, "0-1", "Share of enterprises at start")
-    demand_growth: float = param(0.05, -0.5, 1.0, "1/year", "Trend growth of real demand")
-    price_elasticity: float = param(1.0, 0.0, 3.0, "1", "Demand gain per unit fall in the chain's unit cost")
-    energy_intensity: float = param(0.7, 0.01, 10.0, "tce/10k yuan", "Energy per value added of a firm with no green or digital upgrade")
-    rd_propensity: float = param(0.05, 0.0, 0.5, "0-1", "R&D spending over value added of a typical firm")
-    labour_productivity: float = param(9.0, 0.01, 100.0, "10k yuan/worker/quarter", "Value added per worker at start")
+    market_share: float = param(0.03, 0.001, 0.5, "0-1", "Chongqing's share of the chain's national and world market at start")
+    market_growth: float = param(0.04, -0.1, 0.25, "1/year", "Growth of the chain's national and world market (an exogenous path; 0 holds it flat)")
+    trade_elasticity: float = param(5.0, 2.0, 10.0, "1", "eta: elasticity of the logit market share to relative price and quality; fixes the chain's markup 1 / (eta (1 - s0) - 1)")
+    frontier_gap: float = param(0.35, 0.0, 1.5, "log points", "Distance of the chain's mean TFP below the rivals' productivity frontier at start")
+    frontier_growth: float = param(0.015, -0.02, 0.06, "1/year", "Growth of the rivals' productivity frontier (an exogenous path)")
+    rival_price_growth: float = param(-0.01, -0.06, 0.03, "1/year", "Growth of the rivals' quality-adjusted price (an exogenous path)")
+    energy_intensity: float = param(0.7, 0.01, 5.0, "tce/10k yuan", "Energy per value added of a firm with no green or digital upgrade")
+    rd_propensity: float = param(0.03, 0.0, 0.1, "0-1", "R&D spending over sales of a typical firm at start")
+
+    @model_validator(mode="after")
+    def _markup_defined(self) -> Chain:
+        if self.trade_elasticity * (1.0 - self.market_share) < 1.5:
+            raise ValueError(
+                f"trade_elasticity = {self.trade_elasticity}: with market_share "
+                f"{self.market_share} the markup 1 / (eta (1 - s) - 1) is above 2; "
+                f"allowed: trade_elasticity * (1 - market_share) >= 1.5"
+            )
+        return self
+
+
+class Markets(Section):
+    """How shares of the chains' markets move."""
+
+    share_adjustment: float = param(0.25, 0.0, 1.0, "1/quarter", "theta: share of the gap to the logit market share closed each quarter")
+    replicator_speed: float = param(0.03, 0.0, 1.0, "1/quarter", "chi: firms' share response to their log competitiveness against the chain's")
+    demand_noise: float = param(0.08, 0.0, 0.3, "1", "Std. dev. of idiosyncratic quarterly order shocks (log; normal scale mixture)")
+    expectation_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Weight of the market's latest growth in firms' expected market growth")
 
 
 class Technology(Section):
-    """Demand trends, production, innovation and imitation."""
+    """Production, innovation, imitation and knowledge."""
 
-    trend_halflife: float = param(12.0, 0.5, 1000.0, "years", "Half-life of chains' trend demand growth (markets mature)")
-    capital_elasticity: float = param(0.45, 0.05, 0.9, "1", "alpha: output elasticity of capital (capital income share)")
-    capital_output_ratio: float = param(2.4, 0.2, 10.0, "years", "Capital over annual value added at start")
-    digital_bonus: float = param(0.12, 0.0, 1.0, "1", "Capacity gain of a fully digital firm")
-    innovation_hazard: float = param(0.25, 0.0, 50.0, "1/quarter", "lambda in p = 1 - exp(-lambda * effort * absorptive)")
-    innovation_step: float = param(0.011, 0.0, 0.5, "1", "Mean TFP gain of an incremental innovation")
-    radical_probability: float = param(0.01, 0.0, 1.0, "0-1", "Share of successful innovations that are radical")
-    radical_step: float = param(0.15, 0.0, 3.0, "1", "Mean TFP gain of a radical innovation")
-    imitation_rate: float = param(0.002, 0.0, 1.0, "1/quarter", "Share of the gap to the chain frontier closed by imitation")
-    park_spillover: float = param(0.5, 0.0, 5.0, "1", "Extra imitation for firms inside a park, times park service level")
-    institute_productivity: float = param(0.25, 0.0, 10.0, "knowledge/100m yuan", "Knowledge an institute makes per unit of funding")
-    transfer_efficiency: float = param(0.05, 0.0, 1.0, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm capacity")
+    capital_elasticity: float = param(0.45, 0.25, 0.65, "1", "alpha: output elasticity of capital in Y = A (zK)^alpha L^(1-alpha)")
+    digital_bonus: float = param(0.08, 0.0, 0.3, "1", "Capacity gain of a fully digital firm (part of its effective TFP)")
+    innovation_hazard: float = param(0.12, 0.0, 2.0, "1/quarter", "lambda_n in p = 1 - exp(-lambda_n effort absorptive) for own innovation")
+    innovation_step: float = param(0.015, 0.0, 0.08, "1", "Mean TFP gain of an incremental innovation")
+    radical_probability: float = param(0.01, 0.0, 0.1, "0-1", "Share of successful innovations that are radical")
+    radical_step: float = param(0.15, 0.0, 0.5, "1", "Mean TFP gain of a radical innovation")
+    imitation_hazard: float = param(0.05, 0.0, 1.0, "1/quarter", "lambda_m in p = 1 - exp(-lambda_m absorptive (1 + park spillover)) for imitation")
+    imitation_step: float = param(0.04, 0.0, 0.5, "0-1", "Share of the log gap to the rivals' frontier closed by one imitation")
+    park_spillover: float = param(0.5, 0.0, 2.0, "1", "Extra imitation for firms inside a park, times park service level")
+    institute_productivity: float = param(0.25, 0.0, 2.0, "knowledge/100m yuan", "Knowledge an institute makes per unit of funding")
+    transfer_efficiency: float = param(0.04, 0.0, 0.2, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm output")
     uncoupled_relevance: float = param(0.35, 0.0, 1.0, "0-1", "Share of institute knowledge usable by industry when not steered by chain needs")
-    knowledge_depreciation: float = param(0.15, 0.01, 1.0, "1/year", "Depreciation of R&D knowledge stocks (above 0: institutes start at their steady-state knowledge)")
-    replicator_speed: float = param(0.04, 0.0, 5.0, "1/quarter", "chi: market share response to relative competitiveness")
-    demand_noise: float = param(0.1, 0.0, 1.0, "1", "Std. dev. of idiosyncratic quarterly demand shocks (log, Laplace: lumpy orders)")
-    innovation_centre_effect: float = param(0.02, 0.0, 1.0, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain value added")
-    design_effect: float = param(0.5, 0.0, 10.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain value added")
-    design_decay: float = param(0.08, 0.0, 1.0, "1/quarter", "Obsolescence of design quality")
-    efficiency_gain: float = param(0.0, 0.0, 0.2, "1/year", "Autonomous energy-efficiency improvement")
-    green_energy_saving: float = param(0.15, 0.0, 1.0, "0-1", "Energy saved by fully green capacity")
-    digital_energy_saving: float = param(0.05, 0.0, 1.0, "0-1", "Energy saved by a fully digital firm")
+    knowledge_depreciation: float = param(0.15, 0.05, 0.5, "1/year", "Depreciation of R&D knowledge stocks")
+    innovation_centre_effect: float = param(0.02, 0.0, 0.1, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain output")
+    design_effect: float = param(0.5, 0.0, 2.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain output")
+    design_decay: float = param(0.08, 0.01, 0.5, "1/quarter", "Obsolescence of design quality")
+    rd_adaptation: float = param(0.2, 0.0, 1.0, "1/year", "Speed at which a firm's R&D propensity moves toward that of its chain's more profitable firms")
+    rd_mutation: float = param(0.1, 0.0, 0.5, "log points/year", "Std. dev. of the yearly random change of a firm's R&D propensity")
+    efficiency_gain: float = param(0.0, 0.0, 0.05, "1/year", "Autonomous energy-efficiency improvement (an exogenous path)")
+    green_energy_saving: float = param(0.15, 0.0, 0.6, "0-1", "Energy saved by fully green capacity")
+    digital_energy_saving: float = param(0.05, 0.0, 0.3, "0-1", "Energy saved by a fully digital firm")
+
+
+class Labour(Section):
+    """The labour market and the market for R&D staff, each cleared every quarter."""
+
+    wage: float = param(3.0, 0.5, 10.0, "10k yuan/worker/quarter", "Labour cost per production worker at start (wages and social insurance)")
+    labour_supply_elasticity: float = param(0.75, 0.2, 10.0, "1", "epsilon in w = w0 (L / Lbar)^(1/epsilon)")
+    labour_supply_growth: float = param(-0.005, -0.05, 0.05, "1/year", "Growth of the labour supply at the start wage: migration and demography (an exogenous path)")
+    rd_wage: float = param(5.0, 1.0, 20.0, "10k yuan/person/quarter", "Cost of one R&D person at start")
+    rd_supply_elasticity: float = param(1.0, 0.2, 10.0, "1", "epsilon_R in w_R = w_R0 (H / Hbar)^(1/epsilon_R)")
+    hiring_limit: float = param(0.25, 0.05, 1.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
 
 
 class Finance(Section):
-    """Firms' finances and credit."""
+    """User cost of capital, investment, credit and balance sheets."""
 
-    interest_rate: float = param(0.045, 0.0, 0.5, "1/year", "Loan interest rate")
-    wage: float = param(2.0, 0.0, 10.0, "10k yuan/worker/quarter", "Production worker wage")
-    rd_wage: float = param(5.0, 0.5, 10.0, "10k yuan/person/quarter", "R&D staff cost (above 0: R&D budgets pay for staff)")
-    tax_share: float = param(0.15, 0.0, 0.9, "0-1", "Taxes on production and profit, as a share of value added")
-    lending_cap: float = param(0.02, 0.0, 1.0, "1/quarter", "Largest new lending in a quarter as a share of the firm's capital, at normal credit supply")
-    leverage_limit: float = param(1.5, 0.0, 20.0, "1", "Debt over net worth banks will lend up to")
-    depreciation: float = param(0.07, 0.0, 1.0, "1/year", "Depreciation of physical capital")
-    investment_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Share of the capital gap closed per quarter")
-    renovation_share: float = param(0.34, 0.0, 1.0, "0-1", "Technical renovation share of investment")
-    renovation_tfp: float = param(0.08, 0.0, 1.0, "1", "TFP gain per unit of renovation investment over capital")
-    renovation_green: float = param(0.15, 0.0, 5.0, "1", "Green share gain per unit of renovation investment over capital")
-    payout: float = param(0.5, 0.0, 1.0, "0-1", "Share of profit paid out")
-    contract_share: float = param(0.12, 0.0, 1.0, "0-1", "Share of enterprise R&D contracted out to institutes")
-    hiring_limit: float = param(0.25, 0.0, 2.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
-    infrastructure_cost: float = param(30.0, 0.0, 1e4, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
-    exit_losses: int = param(8, 1, 100, "quarters", "Consecutive loss quarters after which a firm exits")
-    exit_hazard: float = param(0.006, 0.0, 0.1, "1/quarter", "Random exit probability (at most 0.1: a third of firms a year)")
-    entry_rate: float = param(0.012, 0.0, 0.5, "1/quarter", "Entries per quarter as a share of enterprises, before incubation effects")
-    entrant_size: float = param(0.15, 0.001, 10.0, "1", "Entrant size relative to the mean firm of its chain")
+    interest_rate: float = param(0.045, 0.0, 0.15, "1/year", "Interest rate on liabilities")
+    depreciation: float = param(0.07, 0.03, 0.2, "1/year", "Depreciation of physical capital")
+    tax_share: float = param(0.15, 0.0, 0.4, "0-1", "Taxes on production and profit, as a share of value added")
+    payout: float = param(0.3, 0.0, 0.9, "0-1", "Share of positive profit paid out")
+    target_leverage: float = param(0.61, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
+    loan_to_value: float = param(0.75, 0.3, 1.0, "0-1", "Largest debt over capital banks accept from a large private firm at normal credit supply")
+    lending_capacity: float = param(0.06, 0.005, 0.1, "1/quarter", "New lending banks can make in a quarter, as a share of industry's capital, at normal credit supply")
+    debt_repayment: float = param(0.05, 0.01, 0.2, "1/quarter", "Share of liabilities falling due each quarter")
+    cash_buffer: float = param(0.3, 0.0, 2.0, "quarters", "Cash firms keep, in quarters of operating costs; cash above twice it is paid out or repays debt")
+    investment_speed: float = param(0.25, 0.05, 1.0, "1/quarter", "Share of the gap to desired capital closed per quarter")
+    capital_gap: float = param(0.3, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
+    renovation_share: float = param(0.34, 0.0, 0.8, "0-1", "Technical renovation share of investment")
+    renovation_catchup: float = param(0.1, 0.0, 1.0, "1", "Share of the log gap to the frontier closed per unit of capital renewed by renovation (embodied technology)")
+    contract_share: float = param(0.12, 0.0, 0.5, "0-1", "Share of enterprise R&D contracted out to institutes")
+    soe_credit_access: float = param(1.3, 1.0, 3.0, "1", "Loan-to-value of a state-owned firm relative to a private one")
+    soe_tfp_gap: float = param(0.15, 0.0, 0.5, "log points", "TFP of state-owned firms below private ones of the same chain at start")
+    specialized_rd_bonus: float = param(0.3, 0.0, 1.0, "1", "Extra R&D propensity of specialized-and-new firms (doubled for little giants)")
+    specialized_credit_bonus: float = param(0.5, 0.0, 1.0, "1", "Extra loan-to-value of specialized-and-new firms")
+    promoted_grant: float = param(0.2, 0.0, 0.5, "0-1", "Share of a promoted project's cost paid by government guidance funds: the user-cost wedge of promoted capital")
+    infrastructure_cost: float = param(30.0, 0.0, 200.0, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
+    exit_losses: int = param(8, 2, 40, "quarters", "Consecutive loss quarters after which a firm exits")
+    exit_hazard: float = param(0.003, 0.0, 0.01, "1/quarter", "Random exit probability of a large or medium firm (small and micro firms: three times it)")
+    entry_rate: float = param(0.012, 0.0, 0.03, "1/quarter", "Entries per quarter as a share of the starting number of enterprises, before incubation effects")
+    entrant_size: float = param(0.15, 0.01, 2.0, "1", "Entrant size relative to the mean firm of its chain")
 
 
 class Energy(Section):
     """Energy prices and emission factors."""
 
-    energy_price: float = param(0.09, 0.0, 0.5, "100m yuan/10k tce", "Price of energy (about 900 yuan per tce; at most 5,000)")
-    emission_factor: float = param(2.05, 0.0, 5.0, "t CO2/tce", "CO2 per tonne of standard coal at start")
+    energy_price: float = param(0.09, 0.01, 0.5, "100m yuan/10k tce", "Price of energy (about 900 yuan per tce)")
+    emission_factor: float = param(2.05, 0.0, 4.0, "t CO2/tce", "CO2 per tonne of standard coal at start")
     green_emission_cut: float = param(0.3, 0.0, 1.0, "0-1", "Emission cut of fully green capacity from its own clean energy")
-    grid_decarbonisation: float = param(0.02, -0.2, 0.5, "1/year", "Yearly fall of the emission factor from a cleaner grid")
+    grid_decarbonisation: float = param(0.02, -0.05, 0.1, "1/year", "Yearly fall of the emission factor from a cleaner grid (an exogenous path)")
     park_green_cut: float = param(0.25, 0.0, 1.0, "0-1", "Emission cut in a park with full green infrastructure (shared low-carbon energy)")
-    gdp_industry_share: float = param(0.28, 0.05, 1.0, "0-1", "Industrial value added over GDP, to express R&D as a share of GDP")
-    other_rd_share: float = param(0.18, 0.0, 0.9, "0-1", "R&D outside industry and institutes, as a share of total R&D")
+    reference_carbon_price: float = param(50.0, 0.0, 500.0, "yuan/t CO2", "Carbon price in the observed start state and in rivals' prices")
+    gdp_industry_share: float = param(0.28, 0.1, 0.6, "0-1", "Industrial value added over GDP, to express R&D as a share of GDP")
+    other_rd_share: float = param(0.18, 0.0, 0.6, "0-1", "R&D outside industry and institutes, as a share of total R&D")
 
 
 class Adoption(Section):
-    """Bass-type adoption of green processes and digital tools (per year)."""
+    """Clean capital chosen at investment, and Bass-type adoption of digital tools."""
 
-    green_innovation: float = param(0.02, 0.0, 1.0, "1/year", "p: spontaneous green adoption")
-    green_imitation: float = param(0.08, 0.0, 5.0, "1/year", "q: adoption from the share of green adopters nearby")
-    digital_innovation: float = param(0.03, 0.0, 1.0, "1/year", "p: spontaneous digital adoption")
-    digital_imitation: float = param(0.2, 0.0, 5.0, "1/year", "q: adoption from digital peers nearby")
-    upgrade_step: float = param(0.25, 0.01, 1.0, "0-1", "Rise in green share or digital level at one adoption")
-    carbon_price_response: float = param(0.8, 0.0, 20.0, "1 per 100 yuan/t", "Adoption gain per 100 yuan/t of carbon price")
-    subsidy_response: float = param(4.0, 0.0, 100.0, "1", "Adoption gain per unit of green or digital subsidy rate")
-    infrastructure_response: float = param(1.0, 0.0, 20.0, "1", "Adoption gain per unit of park infrastructure")
+    clean_premium: float = param(0.15, 0.0, 1.0, "0-1", "Extra capital cost of clean capacity over dirty capacity of the same output")
+    green_learning: float = param(0.5, 0.0, 1.0, "0-1", "Fall of the clean premium at a fully green neighbourhood (adoption spillover; 0 switches it off)")
+    park_green_response: float = param(0.5, 0.0, 1.0, "0-1", "Fall of the clean premium in a park with full green infrastructure")
+    green_choice_spread: float = param(0.05, 0.01, 1.0, "share of cost", "Spread of firms' assessments of the levelised-cost difference (logit scale)")
+    digital_innovation: float = param(0.03, 0.0, 0.3, "1/year", "p: spontaneous digital adoption")
+    digital_imitation: float = param(0.2, 0.0, 1.0, "1/year", "q: adoption from digital peers nearby")
+    upgrade_step: float = param(0.25, 0.05, 1.0, "0-1", "Rise in digital level at one adoption")
+    digital_cost: float = param(0.05, 0.0, 0.3, "share of capital", "Cost of a full digital upgrade")
+    subsidy_response: float = param(4.0, 0.0, 10.0, "1", "Digital adoption gain per unit of digital subsidy rate")
+    infrastructure_response: float = param(1.0, 0.0, 5.0, "1", "Digital adoption gain per unit of park digital infrastructure")
 
 
 class Policy(Section):
-    """The plan's levers, grouped by the five capabilities."""
+    """The plan's levers, grouped by the five capabilities. The defaults are the policy in force at the start, under which the initial state was observed."""
 
-    rd_subsidy: float = param(0.10, 0.0, 0.8, "0-1", "Share of enterprise R&D spending refunded by government", "factor_supply", "研发费用补助")
-    rd_subsidy_response: float = param(1.2, 0.0, 5.0, "1", "Rise in firms' R&D propensity per unit of subsidy rate", "factor_supply")
-    talent_introduction: float = param(6000.0, 0.0, 1e7, "persons/year", "R&D personnel brought in by talent programmes", "factor_supply", "人才引进")
-    graduates: float = param(14000.0, 0.0, 1e8, "persons/year", "University graduates entering industrial R&D", "factor_supply")
-    credit_supply: float = param(1.0, 0.0, 3.0, "1", "Bank credit supply relative to normal", "factor_supply", "金融供给")
-    sme_credit_access: float = param(0.6, 0.0, 1.0, "0-1", "Credit limit of small and micro firms relative to large", "factor_supply")
-    seedling_quota: float = param(300.0, 0.0, 1e6, "firms/year", "Specialized-and-new firms selected each year (scaled to 7,100 firms)", "coordination", "专精特新")
-    seedling_support: float = param(0.02, 0.0, 1.0, "0-1 of VA/year", "Support to a specialized-and-new firm per year", "coordination")
-    little_giant_quota: float = param(40.0, 0.0, 1e5, "firms/year", "Little giants selected each year among specialized-and-new firms", "coordination", "小巨人")
-    leading_per_chain: int = param(5, 0, 1000, "firms", "Leading enterprises named per chain", "coordination", "龙头企业")
-    design_centres_new: float = param(20.0, 0.0, 1000.0, "centres/year", "New municipal industrial design centres a year", "coordination", "工业设计中心")
-    innovation_centres_new: float = param(1.0, 0.0, 100.0, "centres/year", "New manufacturing innovation centres a year", "coordination", "制造业创新中心")
+    rd_subsidy: float = param(0.10, 0.0, 0.5, "0-1", "Share of enterprise R&D spending refunded by government", "factor_supply", "研发费用补助")
+    rd_subsidy_response: float = param(1.2, 0.0, 3.0, "1", "Rise in firms' R&D propensity per unit of subsidy rate", "factor_supply")
+    talent_introduction: float = param(6000.0, 0.0, 50_000.0, "persons/year", "R&D personnel brought in by talent programmes", "factor_supply", "人才引进")
+    graduates: float = param(14000.0, 0.0, 100_000.0, "persons/year", "University graduates entering industrial R&D", "factor_supply")
+    credit_supply: float = param(1.0, 0.3, 2.0, "1", "Bank lending capacity relative to normal", "factor_supply", "金融供给")
+    sme_credit_access: float = param(0.6, 0.2, 1.0, "0-1", "Loan-to-value of small and micro firms relative to large", "factor_supply")
+    seedling_quota: float = param(300.0, 0.0, 1000.0, "firms/year", "Specialized-and-new firms selected each year (scaled to 7,100 firms)", "coordination", "专精特新")
+    seedling_support: float = param(0.02, 0.0, 0.1, "0-1 of VA/year", "Support to a specialized-and-new firm per year", "coordination")
+    little_giant_quota: float = param(40.0, 0.0, 200.0, "firms/year", "Little giants selected each year among specialized-and-new firms (scaled to 7,100 firms)", "coordination", "小巨人")
+    leading_per_chain: int = param(5, 0, 50, "firms", "Leading enterprises named per chain (they receive promoted projects)", "coordination", "龙头企业")
+    design_centres_new: float = param(20.0, 0.0, 100.0, "centres/year", "New municipal industrial design centres a year", "coordination", "工业设计中心")
+    innovation_centres_new: float = param(1.0, 0.0, 10.0, "centres/year", "New manufacturing innovation centres a year", "coordination", "制造业创新中心")
     coupling: float = param(0.5, 0.0, 1.0, "0-1", "Double-chain coupling: share of institute work steered by chain needs", "coordination", "双链融合")
-    institute_funding: float = param(160.0, 0.0, 1e5, "100m yuan/year", "Government funding of institutes", "factor_supply")
-    institute_funding_growth: float = param(0.08, -0.5, 1.0, "1/year", "Growth of institute funding", "factor_supply")
-    promoted_investment: float = param(800.0, 0.0, 1e5, "100m yuan/year", "Output value of promoted investment projects landing each year (稳投资 projects)", "coordination", "招商引资")
-    carbon_price: float = param(50.0, 0.0, 2000.0, "yuan/t CO2", "Carbon price paid on emissions", "green", "碳价")
-    green_subsidy: float = param(0.05, 0.0, 1.0, "0-1", "Share of green upgrade cost refunded", "green", "绿色补贴")
-    green_infrastructure: float = param(0.04, 0.0, 1.0, "1/year", "Yearly rise of parks' green infrastructure level", "green", "绿色园区")
-    digital_support: float = param(0.05, 0.0, 1.0, "0-1", "Share of digital upgrade cost refunded", "digital", "智能化改造")
-    digital_infrastructure: float = param(0.05, 0.0, 1.0, "1/year", "Yearly rise of parks' digital infrastructure level", "digital", "新基建")
-    park_services: float = param(0.03, 0.0, 1.0, "1/year", "Yearly rise of parks' service level", "services", "园区服务")
-    incubation: float = param(1.0, 0.0, 10.0, "1", "Incubator capacity of institutes relative to today", "services", "孵化")
+    institute_funding: float = param(160.0, 0.0, 1000.0, "100m yuan/year", "Government funding of institutes", "factor_supply")
+    institute_funding_growth: float = param(0.05, -0.05, 0.1, "1/year", "Growth of institute funding (a path; 0 holds it flat)", "factor_supply")
+    promoted_investment: float = param(600.0, 0.0, 5000.0, "100m yuan/year", "Investment in promoted projects landing each year (稳投资 projects), part-financed by guidance funds", "coordination", "招商引资")
+    carbon_price: float = param(50.0, 0.0, 1000.0, "yuan/t CO2", "Carbon price paid on emissions", "green", "碳价")
+    green_subsidy: float = param(0.05, 0.0, 0.5, "0-1", "Share of the clean capital premium refunded", "green", "绿色补贴")
+    green_infrastructure: float = param(0.04, 0.0, 0.2, "1/year", "Yearly rise of parks' green infrastructure level", "green", "绿色园区")
+    digital_support: float = param(0.05, 0.0, 0.5, "0-1", "Share of digital upgrade cost refunded", "digital", "智能化改造")
+    digital_infrastructure: float = param(0.05, 0.0, 0.2, "1/year", "Yearly rise of parks' digital infrastructure level", "digital", "新基建")
+    park_services: float = param(0.03, 0.0, 0.2, "1/year", "Yearly rise of parks' service level", "services", "园区服务")
+    incubation: float = param(1.0, 0.0, 3.0, "1", "Incubator capacity of institutes relative to today", "services", "孵化")
 
 
 class DemandShock(Section):
@@ -347,27 +390,34 @@ def did_you_mean(word: str, options) -> str:
 
 
 def default_chains() -> list[Chain]:
-    """Chongqing's key chains (the plan's 33 chains grouped into 11)."""
+    """Chongqing's key chains (the plan's 33 chains grouped into 11) and their markets.
+
+    Market shares, market growth, frontier gaps and rivals' paths are assumptions of the
+    calibration, documented in scenarios/data/README.md; value-added and firm shares, energy
+    and R&D intensities are Chongqing's.
+    """
     rows = [
-        # name, zh, SE, va_share, firm_share, growth, energy, rd, lab_prod
-        ("automobile", "汽车", False, 0.17, 0.14, -0.015, 0.28, 0.035, 10.5),
-        ("nev", "新能源及智能网联汽车", True, 0.045, 0.03, 0.13, 0.24, 0.060, 11.0),
-        ("electronics", "电子信息制造", False, 0.18, 0.08, -0.005, 0.16, 0.030, 8.0),
-        ("ic_display", "集成电路与新型显示", True, 0.09, 0.03, 0.06, 0.30, 0.085, 16.0),
-        ("equipment", "装备制造", False, 0.08, 0.14, -0.010, 0.35, 0.040, 8.0),
-        ("smart_equipment", "智能装备", True, 0.045, 0.05, 0.05, 0.30, 0.070, 10.0),
-        ("materials", "材料", False, 0.14, 0.16, -0.020, 2.60, 0.020, 12.0),
-        ("new_materials", "新材料", True, 0.035, 0.04, 0.05, 1.50, 0.050, 12.0),
-        ("consumer_goods", "消费品", False, 0.13, 0.25, -0.010, 0.45, 0.015, 6.0),
-        ("biomedicine", "生物医药", True, 0.045, 0.05, 0.05, 0.30, 0.090, 14.0),
-        ("energy_chemicals", "能源化工", False, 0.04, 0.03, -0.025, 3.20, 0.015, 15.0),
+        # name, zh, SE, va, firms, market share, market growth, eta, gap, frontier g, rival p g,
+        # energy, rd
+        ("automobile", "汽车", False, 0.17, 0.14, 0.08, 0.01, 5.0, 0.35, 0.015, -0.010, 0.28, 0.025),
+        ("nev", "新能源及智能网联汽车", True, 0.045, 0.03, 0.03, 0.15, 5.0, 0.30, 0.030, -0.020, 0.24, 0.040),
+        ("electronics", "电子信息制造", False, 0.18, 0.08, 0.08, 0.02, 5.0, 0.35, 0.020, -0.015, 0.16, 0.020),
+        ("ic_display", "集成电路与新型显示", True, 0.09, 0.03, 0.03, 0.08, 5.0, 0.50, 0.030, -0.020, 0.30, 0.055),
+        ("equipment", "装备制造", False, 0.08, 0.14, 0.02, 0.02, 5.0, 0.40, 0.015, -0.010, 0.35, 0.025),
+        ("smart_equipment", "智能装备", True, 0.045, 0.05, 0.02, 0.07, 5.0, 0.45, 0.025, -0.015, 0.30, 0.045),
+        ("materials", "材料", False, 0.14, 0.16, 0.025, 0.00, 5.0, 0.25, 0.010, -0.005, 2.60, 0.012),
+        ("new_materials", "新材料", True, 0.035, 0.04, 0.02, 0.07, 5.0, 0.40, 0.025, -0.015, 1.50, 0.030),
+        ("consumer_goods", "消费品", False, 0.13, 0.25, 0.02, 0.03, 5.0, 0.30, 0.010, -0.005, 0.45, 0.010),
+        ("biomedicine", "生物医药", True, 0.045, 0.05, 0.015, 0.07, 5.0, 0.50, 0.025, -0.015, 0.30, 0.060),
+        ("energy_chemicals", "能源化工", False, 0.04, 0.03, 0.03, -0.01, 5.0, 0.25, 0.010, -0.005, 3.20, 0.010),
     ]
     return [
         Chain(
             name=n, label_zh=zh, strategic_emerging=se, va_share=va, firm_share=fs,
-            demand_growth=g, energy_intensity=e, rd_propensity=rd, labour_productivity=lp,
+            market_share=ms, market_growth=mg, trade_elasticity=eta, frontier_gap=gap,
+            frontier_growth=fg, rival_price_growth=pg, energy_intensity=e, rd_propensity=rd,
         )
-        for n, zh, se, va, fs, g, e, rd, lp in rows
+        for n, zh, se, va, fs, ms, mg, eta, gap, fg, pg, e, rd in rows
     ]
 
 
@@ -392,7 +442,9 @@ class Scenario(Section):
     horizon: Horizon = Field(default_factory=Horizon)
     population: Population = Field(default_factory=Population)
     chains: list[Chain] = Field(default_factory=default_chains)
+    markets: Markets = Field(default_factory=Markets)
     technology: Technology = Field(default_factory=Technology)
+    labour: Labour = Field(default_factory=Labour)
     finance: Finance = Field(default_factory=Finance)
     energy: Energy = Field(default_factory=Energy)
     adoption: Adoption = Field(default_factory=Adoption)
@@ -514,7 +566,9 @@ def field_info(section: type[BaseModel], name: str) -> dict[str, Any]:
 SECTIONS: dict[str, type[Section]] = {
     "horizon": Horizon,
     "population": Population,
+    "markets": Markets,
     "technology": Technology,
+    "labour": Labour,
     "finance": Finance,
     "energy": Energy,
     "adoption": Adoption,

@@ -1,0 +1,74 @@
+"""Phase 4a — the labour market and the market for R&D staff, each cleared in closed form.
+
+Workers: firms hire what their output needs at last quarter's wage (phase 3); the wage then
+clears against an upward labour supply, ``w = w0 (L^d / Lbar(t))^(1/epsilon)``, with
+``Lbar(t) = Lbar_0 (1 + n)^t`` the supply at the start wage (migration and demography, an
+exogenous path). It is paid this quarter and enters next quarter's unit cost, so there is no
+fixed point within the quarter.
+
+R&D staff: every firm's R&D budget not contracted out to institutes is spent on R&D staff,
+``H_i = (1 - c) RD_i / w_R``; the R&D wage clears demand ``(1 - c) sum RD / w_R`` against the supply ``Hbar (w_R / w_R0)^epsilon_R``:
+
+``w_R = ((1 - c) sum RD w_R0^epsilon_R / Hbar)^(1 / (1 + epsilon_R))``,
+
+so a subsidy that raises budgets by ``x`` percent raises the R&D wage by ``x / (1 + eps_R)``
+and R&D staff by ``x eps_R / (1 + eps_R)`` percent, and no budget is left unspent. The talent
+stock ``Hbar`` (the R&D staff willing to work at ``w_R0``) is fed by graduates and introduced
+talent and loses a share ``delta_H`` a year: ``Hbar' = Hbar (1 - delta_H / 4) + (G + T) / 4``.
+``delta_H`` is set so the stock is stationary under the policy in force at the start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def clearing_wage(w0: float, demand: float, supply: float, elasticity: float) -> float:
+    """``w = w0 (L^d / Lbar)^(1 / epsilon)``: the wage at which the supply meets demand."""
+    if supply <= 0 or demand <= 0:
+        return w0
+    return w0 * (demand / supply) ** (1.0 / elasticity)
+
+
+def rd_wage(budget: float, w0: float, stock: float, elasticity: float) -> float:
+    """R&D wage clearing ``budget / w_R = stock (w_R / w0)^eps``:
+    ``w_R = (budget w0^eps / stock)^(1 / (1 + eps))`` (budget in 10k yuan per quarter).
+
+    With no budget or no talent the wage stays at ``w0`` (nobody is employed either way).
+    """
+    if budget <= 0 or stock <= 0:
+        return w0
+    return (budget * w0**elasticity / stock) ** (1.0 / (1.0 + elasticity))
+
+
+def talent_stock(stock: float, attrition: float, inflow: float) -> float:
+    """``Hbar' = Hbar (1 - delta_H / 4) + inflow / 4`` (attrition and inflow per year)."""
+    return stock * (1.0 - attrition / 4.0) + inflow / 4.0
+
+
+def staff_moved(before: np.ndarray, after: np.ndarray, inflow: float) -> float:
+    """R&D staff who changed employer this quarter: the rise of staff at growing firms,
+    ``sum max(H' - H, 0)``, less what the new talent ``inflow`` filled.
+    """
+    return max(0.0, float(np.maximum(after - before, 0.0).sum()) - inflow)
+
+
+def clear_labour_markets(model) -> None:
+    """Phase 4a: the wage, the R&D wage, R&D staff per firm, the talent stock, talent flows."""
+    f, lab, pol = model.firms, model.config.labour, model.policy
+    model.wage = clearing_wage(
+        lab.wage, float(f.L.sum()), model.labour_supply(), lab.labour_supply_elasticity
+    )
+    inflow = (pol.graduates + pol.talent_introduction) / 4.0
+    model.talent = talent_stock(model.talent, model.talent_attrition, 4.0 * inflow)
+    budget = 1e4 * (1.0 - model.config.finance.contract_share) * f.rd  # staff part, 10k yuan
+    model.rd_wage = rd_wage(float(budget.sum()), lab.rd_wage, model.talent, lab.rd_supply_elasticity)
+    before = f.H
+    f.H = budget / model.rd_wage
+    led = model.ledger
+    new = float(f.H.sum()) - float(before.sum()) * (1.0 - model.talent_attrition / 4.0)
+    hired = min(max(new, 0.0), inflow)
+    if hired > 0:  # new talent by source, in proportion to the inflow
+        led.add("talent", "institute", "enterprise", hired * pol.graduates / 4.0 / inflow)
+        led.add("talent", "government", "enterprise", hired * pol.talent_introduction / 4.0 / inflow)
+    led.add("talent", "enterprise", "enterprise", staff_moved(before, f.H, hired))

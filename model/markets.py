@@ -1,0 +1,169 @@
+"""Phase 2 — the goods markets: Chongqing's share of each chain's outside market, and firms'
+shares inside a chain.
+
+Chongqing's chains sell on national and world markets of size ``M_c(t) = M_c0 (1 + m_c)^t``
+(an exogenous path; ``m_c = 0`` holds it flat) against rivals whose quality-adjusted price
+follows its own path (:func:`model.pricing.rivals_competitiveness`). Chongqing's share moves
+by partial adjustment from what it sold toward a logit of relative competitiveness; inside a chain firms' shares
+follow the same logit rule as replicator dynamics on log competitiveness, with idiosyncratic
+order shocks. This selection, not any calendar trend, is what moves output between firms and
+chains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model import pricing
+from model.groups import group_sum
+
+
+@dataclass
+class ChainMarkets:
+    """Chain-level market state (one entry per chain).
+
+    Attributes:
+        share: Chongqing's realised share ``S_c`` of the chain's market last quarter (sales).
+        target: the logit share its competitiveness warrants this quarter.
+        market0: market size at the initial state, real units per quarter.
+        growth: market growth path ``m_c`` per year.
+        eta: logit elasticity ``eta_c``.
+        markup: ``mu_c`` (fixed at the start).
+        rivals0: rivals' log competitiveness at the initial state.
+        rival_price_growth: rivals' price path ``pi_c`` per year.
+        log_frontier0: log of the rivals' productivity frontier at the initial state.
+        frontier_growth: frontier path per year.
+        expected_growth: firms' expected yearly growth of the chain's market.
+        demand: orders to Chongqing's firms of the chain this quarter (after shocks), real units.
+    """
+
+    share: np.ndarray
+    target: np.ndarray
+    market0: np.ndarray
+    growth: np.ndarray
+    eta: np.ndarray
+    markup: np.ndarray
+    rivals0: np.ndarray
+    rival_price_growth: np.ndarray
+    log_frontier0: np.ndarray
+    frontier_growth: np.ndarray
+    expected_growth: np.ndarray
+    demand: np.ndarray
+
+    def market(self, years: float) -> np.ndarray:
+        """Market size ``M_c(t) = M_c0 (1 + m_c)^t`` after ``years`` years."""
+        return self.market0 * (1.0 + self.growth) ** years
+
+    def rivals(self, years: float) -> np.ndarray:
+        """Rivals' log competitiveness after ``years`` years."""
+        return pricing.rivals_competitiveness(self.rivals0, self.rival_price_growth, years)
+
+    def log_frontier(self, years: float) -> np.ndarray:
+        """Log productivity frontier ``ln F_c(t) = ln F_c0 + t ln(1 + f_c)``."""
+        return self.log_frontier0 + years * np.log1p(self.frontier_growth)
+
+
+def adjust_share(share, target, speed: float) -> np.ndarray:
+    """Partial adjustment ``S' = S + theta (S* - S)``; stays in (0, 1) for ``theta`` in [0, 1]."""
+    return share + speed * (target - share)
+
+
+def expect(expected, realised, speed: float) -> np.ndarray:
+    """Adaptive expectation of yearly market growth, ``g^e' = g^e + lambda (g - g^e)``."""
+    return expected + speed * (realised - expected)
+
+
+def yearly_volatility(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Each firm's order volatility for a year, ``v_i = sqrt(G_i)`` with turbulence
+    ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2).
+
+    Most years a firm's orders are calm; in some, new products, new customers or lost contracts
+    make them volatile. ``Gamma(1/2, 2)`` is the chi-square distribution with one degree of
+    freedom, so ``v_i = |z_i|`` with ``z_i ~ N(0, 1)``.
+    """
+    return np.abs(rng.standard_normal(n))
+
+
+def order_shocks(rng: np.random.Generator, volatility: np.ndarray, sigma: float) -> np.ndarray:
+    """Idiosyncratic quarterly demand shocks (log): ``sigma * v_i * z``, ``z ~ N(0, 1)``.
+
+    Within a year the shocks are normal; across firms and years their variance ``G_i = v_i^2``
+    is gamma distributed, so a firm's yearly growth is a normal scale mixture: fat-tailed and
+    tent-shaped (Stanley et al. 1996; Bottazzi and Secchi 2006).
+    """
+    return sigma * volatility * rng.standard_normal(volatility.shape[0])
+
+
+def replicator_shares(share, comp, chain, n_chains: int, speed: float, noise, centre):
+    """Firms' shares inside each chain.
+
+    ``s_i' = s_i exp(chi (e_i - ebar_c) + sigma eps_i) / sum_{j in c} (same)``
+
+    with ``ebar_c`` the chain's share-weighted log competitiveness (given as ``centre``; it
+    cancels in the normalisation and only keeps the exponent near zero) and ``sigma eps_i``
+    the order shock (``noise``). It is the logit share rule written for an incumbent: a firm's
+    share moves with ``exp(chi (e_i - ebar))``.
+    """
+    raw = share * np.exp(speed * (comp - centre[chain]) + noise)
+    total = group_sum(raw, chain, n_chains)
+    inv = np.divide(1.0, total, out=np.zeros(n_chains), where=total > 0)
+    return raw * inv[chain]
+
+
+def orders(share, target, speed: float) -> np.ndarray:
+    """Chongqing's order share this quarter, ``S + theta (S* - S)``: customers move a share
+    ``theta`` of the way from where Chongqing sold last quarter (``S``, its realised share)
+    toward the logit share its competitiveness warrants. Orders it cannot serve go to rivals,
+    so the realised share cannot outrun capacity.
+    """
+    return adjust_share(share, target, speed)
+
+
+def planned_output(model) -> np.ndarray:
+    """The output each firm plans capacity for, a year ahead: ``y^e_i = y^D_i (1 + g^e_c)``,
+    this quarter's orders at the market's expected growth (an accelerator on orders).
+    """
+    f = model.firms
+    return f.yd * (1.0 + model.chain_markets.expected_growth[f.chain])
+
+
+def clear_goods_markets(model) -> None:
+    """Phase 2: Chongqing's order share, chain demand with shocks, firms' shares and orders.
+
+    ``S*_c = logit(eta_c (e_c - e*_c(t)))``, ``D_c = (S_c + theta (S*_c - S_c)) M_c(t) x
+    shock_c(t)``, ``y^D_i = s_i' D_c``; ``S_c`` is the share Chongqing sold last quarter
+    (:func:`record_sales`).
+    """
+    f, mk, cm = model.firms, model.config.markets, model.chain_markets
+    nc = model.n_chains
+    comp = model.competitiveness
+    e_chain = group_sum(comp * f.share, f.chain, nc)
+    cm.target = pricing.logit_share(e_chain, cm.rivals(model.years), cm.eta)
+    market = cm.market(model.years)
+    cm.demand = orders(cm.share, cm.target, mk.share_adjustment) * market * model.shock()
+    # expected market growth, adaptive on the market's realised growth (annual rate)
+    realised = (market / cm.market(model.years - 0.25)) ** 4 - 1.0
+    cm.expected_growth = expect(cm.expected_growth, realised, mk.expectation_speed)
+
+    rng = model.streams["demand"]
+    if model.t % 4 == 0:
+        f.vol = yearly_volatility(rng, len(f))
+    noise = order_shocks(rng, f.vol, mk.demand_noise)
+    f.share = replicator_shares(
+        f.share, comp, f.chain, nc, mk.replicator_speed, noise, e_chain
+    )
+    f.yd = f.share * cm.demand[f.chain]
+
+
+def record_sales(model) -> None:
+    """After production: Chongqing's realised share of each market, ``S = Y_c / (M_c shock_c)``
+    (a shock lowers orders this quarter, not the share customers return to).
+    """
+    f, cm = model.firms, model.chain_markets
+    sold = group_sum(f.y, f.chain, model.n_chains)
+    present = np.bincount(f.chain, minlength=model.n_chains) > 0
+    market = cm.market(model.years) * model.shock()
+    cm.share = np.where(present & (market > 0), sold / np.where(market > 0, market, 1.0),
+                        cm.share)
