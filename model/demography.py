@@ -119,7 +119,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
 
     An entrant's TFP is its parent's times ``exp(0.15 eps)``, and for the share ``incubated``
     of entrants that come from institutes' incubators also ``exp(D_parent / 2)``: they close
-    half their parent's log gap to the frontier with institute technology. Its share is ``entrant_size``
+    half their parent's log gap to best practice with institute technology. Its share is ``entrant_size``
     times its chain's mean share; it prices like its parent, installs
     ``K = (y / A') kappa^(1 - alpha)`` and hires ``L = (y / A') kappa^(-alpha)`` (no capital
     gap), holds the cash buffer and borrows at target leverage.
@@ -137,7 +137,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
     demand = share * model.chain_markets.demand[chain]
     # incubated start-ups bring institute technology: they close half their parent's gap to
     # the frontier; other entrants build on their parent's technology
-    gap = np.maximum(0.0, model.log_frontier()[chain] - np.log(f.A[parent]))
+    gap = np.maximum(0.0, model.best_practice[chain] - np.log(f.A[parent]))
     from_incubator = rng.random(k) < incubated
     tfp = f.A[parent] * np.exp(0.15 * rng.standard_normal(k) + 0.5 * gap * from_incubator)
     d, g, e, price = f.d[parent], f.g[parent], f.e[parent], f.p[parent]

@@ -10,12 +10,15 @@ Each quarter (``settle_accounts``):
 ``profit = p y - w L - RD - p_E E - p_C CO2 - tax VA - r D / 4 - delta K / 4 + s RD + support``
 
 with value added ``VA = p y - p_E E``; operating cash flow (profit plus depreciation) less
-dividends ``payout max(profit, 0)`` goes to cash. Credit (``credit_demand``, ``ration``): a
-firm borrows up to its target leverage and within the bank's loan-to-value limit, which carries
-the access wedges by size, ownership and status (Song, Storesletten and Zilibotti 2011);
-when requests exceed banks' lending capacity every request is cut in proportion. Liabilities
-fall due at ``finance.debt_repayment`` a quarter; cash above twice the buffer repays debt
-above the target or is paid out, so balance sheets stay near the target instead of hoarding.
+dividends ``payout max(profit, 0)`` goes to cash. Credit (:func:`financeable`, :func:`ration`): a
+firm borrows for investment up to its target leverage and within the bank's loan-to-value
+limit, which carries
+the access wedges by size, ownership and status (Song, Storesletten and Zilibotti 2011), so
+a firm can invest at most what :func:`financeable` gives; when requests exceed banks' lending
+capacity every request is cut in proportion. Liabilities
+fall due at ``finance.debt_repayment`` a quarter; cash above the buffer repays debt above the
+target, and cash above twice the buffer is paid out, so balance sheets stay near the target
+instead of hoarding.
 """
 
 from __future__ import annotations
@@ -41,13 +44,18 @@ def access(size, state_owned, specialized, little_giant, sme_access, soe_access,
     return a * (1.0 + spec_bonus * specialized)
 
 
-def credit_demand(debt, capital_next, cash_floor, target: float, ltv):
-    """New credit a firm asks for: up to its target leverage and the bank's limit,
-    ``B* = max(0, min(lambda* (K' + M_min), ltv_i K') - D)`` with ``K'`` capital after the
-    planned investment.
+def financeable(funds, debt, capital_kept, cash_floor, target: float, ltv) -> np.ndarray:
+    """Largest investment a firm can finance with its own funds ``F`` and new credit that keeps
+    it within its target leverage and the bank's loan-to-value limit:
+
+    ``I_max = min((F + lambda* (K' + M_min) - D) / (1 - lambda*), (F + ltv_i K' - D) / (1 - ltv_i))``
+
+    with ``K'`` the capital kept after depreciation (from ``D + B <= lambda* (K' + I + M_min)``,
+    ``D + B <= ltv_i (K' + I)`` and ``I = F + B``).
     """
-    ceiling = np.minimum(target * (capital_next + cash_floor), ltv * capital_next)
-    return np.maximum(0.0, ceiling - debt)
+    by_target = (funds + target * (capital_kept + cash_floor) - debt) / (1.0 - target)
+    by_bank = (funds + ltv * capital_kept - debt) / np.maximum(1.0 - ltv, 1e-9)
+    return np.maximum(0.0, np.minimum(by_target, np.where(ltv >= 1.0, np.inf, by_bank)))
 
 
 def ration(requests, capacity: float) -> tuple[np.ndarray, float]:
@@ -67,15 +75,16 @@ def repay(cash, debt, rate: float) -> np.ndarray:
 
 
 def excess_cash(cash, debt, assets, floor, target: float) -> tuple[np.ndarray, np.ndarray]:
-    """Cash above ``2 M_min``: first repays debt above ``lambda* (K + M)``, the rest is paid out.
+    """Cash above the buffer ``M_min`` first repays debt above ``lambda* (K + M)``; what is
+    left above ``2 M_min`` is paid out.
 
     Returns:
         (debt repaid, extra payout)
     """
-    spare = np.maximum(0.0, cash - 2.0 * floor)
     over = np.maximum(0.0, debt - target * assets)
-    repaid = np.minimum(spare, over)
-    return repaid, spare - repaid
+    repaid = np.minimum(np.maximum(0.0, cash - floor), over)
+    payout = np.maximum(0.0, cash - repaid - 2.0 * floor)
+    return repaid, payout
 
 
 def leverage(debt, capital, cash) -> float:

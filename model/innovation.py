@@ -2,16 +2,18 @@
 of the rivals' frontier and own innovation.
 
 Distance to the frontier (Acemoglu, Aghion and Zilibotti 2006): each firm's log gap
-``D_i = max(0, ln F_c(t) - ln A_i)`` to its chain rivals' productivity frontier sets the return
-to imitation, ``d ln A = zeta D_i`` on a success; innovation's return, ``ln(1 + x)`` with
-``x ~ Exp(mu)``, does not depend on the gap. Far from the frontier imitation (and embodied
-renovation, :mod:`model.investment`) carry most of TFP growth; as the gap closes their returns
-fall and growth has to come from own R&D. Both searches draw once per firm per quarter
-(K+S-style hazards):
+``D_i = max(0, ln T_c - ln A_i)`` to its chain's best practice (the rivals' productivity
+frontier, or Chongqing's own leading edge once it has passed it: :func:`best_practice`) sets
+the return to imitation, ``d ln A = zeta D_i`` on a success; innovation's return,
+``ln(1 + x)`` with ``x ~ Exp(mu)``, does not depend on the gap. Firms split their R&D effort
+between the two in proportion to expected returns (:func:`imitation_effort_share`), so far
+from the frontier imitation (and embodied renovation, :mod:`model.investment`) carry much of
+TFP growth, and as the gap closes search shifts to innovation. Both searches draw once per
+firm per quarter (K+S-style hazards):
 
-- imitation: ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park))``;
-- innovation: ``p_n = 1 - exp(-lambda_n effort_i a_i)``, ``effort_i = (H_i / y_i) / h0`` the
-  firm's R&D staff per unit of output relative to industry's at the start.
+- imitation: ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i effort_i))``;
+- innovation: ``p_n = 1 - exp(-lambda_n a_i (1 - phi_i) effort_i)``, ``effort_i = (H_i / y_i)
+  / h0`` the firm's R&D staff per unit of output relative to industry's at the start.
 
 Absorptive capacity ``a_i`` rises with own knowledge and digital level (Cohen and Levinthal
 1990), so R&D also speeds imitation.
@@ -130,18 +132,52 @@ def set_rd_budgets(model) -> None:
     model.ledger.add("capital", "enterprise", "institute", contracts)
 
 
+def best_practice(log_frontier, log_tfp, chain, n_chains: int) -> np.ndarray:
+    """Each chain's best-practice technology, the target of imitation and renovation:
+    ``ln T_c = max(ln F_c(t), m_c + 1.64 s_c)``, the rivals' frontier or, once Chongqing's
+    leaders have passed it, its own leading edge (``m_c``, ``s_c`` mean and standard deviation of
+    the chain's log TFP; 1.64 s.d. is the 95th percentile of a normal).
+    """
+    count = np.bincount(chain, minlength=n_chains)
+    inv = np.divide(1.0, count, out=np.zeros(n_chains), where=count > 0)
+    mean = group_sum(log_tfp, chain, n_chains) * inv
+    var = np.maximum(group_sum(log_tfp * log_tfp, chain, n_chains) * inv - mean**2, 0.0)
+    return np.maximum(log_frontier, mean + 1.64 * np.sqrt(var))
+
+
+def imitation_effort_share(gap, imitation_hazard: float, imitation_step: float,
+                           innovation_hazard: float, innovation_step: float) -> np.ndarray:
+    """Share of R&D effort a firm puts into imitation, in proportion to expected returns:
+    ``phi_i = r_m / (r_m + r_n)`` with ``r_m = lambda_m zeta D_i`` (imitation pays with the gap)
+    and ``r_n = lambda_n mu`` (innovation does not depend on it). As the gap closes, search
+    shifts to innovation (Acemoglu, Aghion and Zilibotti 2006).
+    """
+    r_m = imitation_hazard * imitation_step * gap
+    r_n = innovation_hazard * innovation_step
+    total = r_m + r_n
+    return np.divide(r_m, total, out=np.zeros_like(gap), where=total > 0)
+
+
 def search_phase(model) -> None:
-    """Phase 6: knowledge stocks, imitation of the frontier and own innovation."""
+    """Phase 6: knowledge stocks, imitation of best practice and own innovation.
+
+    ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i e_i))`` (imitation needs no R&D
+    but R&D directed at it helps), ``p_n = 1 - exp(-lambda_n a_i (1 - phi_i) e_i)``.
+    """
     f, tech = model.firms, model.config.technology
     f.know *= 1.0 - tech.knowledge_depreciation / 4.0
     f.know += f.rd
     ab = model.absorptive
-    gap = frontier_gap(model.log_frontier()[f.chain], np.log(f.A))
+    log_a = np.log(f.A)
+    model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains)
+    gap = frontier_gap(model.best_practice[f.chain], log_a)
+    phi = imitation_effort_share(gap, tech.imitation_hazard, tech.imitation_step,
+                                 tech.innovation_hazard, tech.innovation_step)
     spill = 1.0 + tech.park_spillover * np.append(model.parks.service, 0.0)[f.park]
-    p_imitate = -np.expm1(-tech.imitation_hazard * ab * spill)
     staff = np.divide(f.H, f.y, out=np.zeros_like(f.H), where=f.y > 0)
     effort = staff / model.staff_per_output
-    p_innovate = -np.expm1(-tech.innovation_hazard * effort * ab)
+    p_imitate = -np.expm1(-tech.imitation_hazard * ab * spill * (1.0 + phi * effort))
+    p_innovate = -np.expm1(-tech.innovation_hazard * ab * (1.0 - phi) * effort)
     imitation, innovation = search(
         model.streams["innovation"], p_imitate, p_innovate, gap, tech.imitation_step,
         tech.innovation_step, tech.radical_probability, tech.radical_step,

@@ -8,13 +8,13 @@ that makes its expected output at least cost at today's wage and its user cost o
 ``u_i = (r + delta) (1 - omega Kp_i / K_i)``,
 
 and invests ``I* = max(0, theta (K* - K) + delta K / 4)``: it expands only while the marginal
-return on capital exceeds ``u_i`` (``K < K*``). ``y^e`` is its orders a year ahead at the
-market's expected growth (:func:`model.markets.planned_output`). Diminishing returns to capital are in the technology
+return on capital exceeds ``u_i`` (``K < K*``). ``y^e`` is its orders a year ahead
+(:func:`model.markets.planned_output`). Diminishing returns to capital are in the technology
 (``alpha < 1``). Promoted projects are investment that government part-finances (share
 ``omega``, the user-cost wedge of promoted capital ``Kp``); they add capacity, not demand.
 
 Technical change embodied in new capital: technical renovation (a share of investment)
-installs frontier-vintage equipment, ``d ln A = phi_R (R / K) max(0, ln F_c - ln A)``; it
+installs best-practice equipment, ``d ln A = phi_R (R / K) max(0, ln T_c - ln A)``; it
 moves a firm toward technology that exists already and gives nothing at the frontier, so more
 investment alone cannot sustain TFP growth. The clean share of new capacity is chosen on
 levelised energy-plus-carbon cost, so the green transition runs at the speed of capital
@@ -128,28 +128,30 @@ def invest(model) -> None:
         f.size, f.soe, f.specialized, f.little_giant, pol.sme_credit_access,
         fin.soe_credit_access, fin.specialized_credit_bonus,
     )
-    planned = f.K * (1.0 - dq) + desired
-    requests = finance.credit_demand(f.D, planned, floor, fin.target_leverage, ltv)
+    kept_k = f.K * (1.0 - dq)
+    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
+    unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
+    most = finance.financeable(funds / unit, f.D, kept_k, floor, fin.target_leverage, ltv)
+    requests = np.maximum(0.0, np.minimum(desired, most) * unit - funds)
     capacity = pol.credit_supply * fin.lending_capacity * float(f.K.sum())
     granted, model.credit_granted = finance.ration(requests, capacity)
-    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
-    inv = np.minimum(desired, (funds + granted) / (1.0 + extra_cost))
+    inv = np.minimum(desired, np.minimum(most, (funds + granted) / unit))
     f.D += granted
-    f.M += granted - inv * (1.0 + extra_cost * (1.0 - pol.green_subsidy))
+    f.M += granted - inv * unit
     green_refund = float((inv * extra_cost * pol.green_subsidy).sum())
 
     projects = promoted_projects(model)
     grant = fin.promoted_grant * projects
     f.D += projects - grant  # the rest is lent by policy banks, outside the rationing
     total = inv + projects
-    gap = np.maximum(0.0, model.log_frontier()[f.chain] - np.log(f.A))
+    gap = np.maximum(0.0, model.best_practice[f.chain] - np.log(f.A))
     gain = renovation_gain(total, f.K, fin.renovation_share, fin.renovation_catchup, gap)
     f.A *= np.exp(gain)
     f.gain_renovation += gain
 
-    kept_k = f.K * (1.0 - dq)
     f.K = kept_k + total
     f.g = np.divide(f.g * kept_k + x * total, f.K, out=f.g.copy(), where=f.K > 0)
+    f.e *= 1.0 - tech.efficiency_gain / 4.0  # autonomous efficiency gain (an exogenous path)
     f.Kp = f.Kp * (1.0 - dq) + projects
     f.u = user_cost(fin.interest_rate + fin.depreciation, fin.promoted_grant, f.Kp, f.K)
     f.inv = total

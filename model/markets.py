@@ -122,11 +122,19 @@ def orders(share, target, speed: float) -> np.ndarray:
 
 
 def planned_output(model) -> np.ndarray:
-    """The output each firm plans capacity for, a year ahead: ``y^e_i = y^D_i (1 + g^e_c)``,
-    this quarter's orders at the market's expected growth (an accelerator on orders).
+    """The output each firm plans capacity for, a year ahead:
+
+    ``y^e_i = s_i [S_c + (1 - (1 - theta)^4) (S*_c - S_c)] M_c(t) (1 + g^e_c)``,
+
+    its share of the orders Chongqing can expect in four quarters as customers keep moving
+    toward the share its competitiveness warrants, at the market's expected growth. Firms
+    anticipate the order flow instead of chasing it a quarter at a time.
     """
-    f = model.firms
-    return f.yd * (1.0 + model.chain_markets.expected_growth[f.chain])
+    f, cm = model.firms, model.chain_markets
+    ahead = 1.0 - (1.0 - model.config.markets.share_adjustment) ** 4
+    share = cm.share + ahead * np.maximum(cm.target - cm.share, -cm.share)
+    planned = share * cm.market(model.years) * (1.0 + cm.expected_growth)
+    return f.share * planned[f.chain]
 
 
 def clear_goods_markets(model) -> None:

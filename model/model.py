@@ -124,6 +124,9 @@ class TransitionModel(Model):
         self._init_institutes()
         self._initial_selection()
         self.competitiveness = pricing.competitiveness(self.firms.p, self.firms.q)
+        self.best_practice = innovation.best_practice(
+            self.log_frontier(), np.log(self.firms.A), self.firms.chain, self.n_chains
+        )
 
         self.park_agents = [IndustrialPark(self, slot) for slot in self.parks.slot]
         self.enterprise_by_slot: list[Enterprise | None] = [

@@ -185,7 +185,7 @@ class Chain(Section):
 class Markets(Section):
     """How shares of the chains' markets move."""
 
-    share_adjustment: float = param(0.25, 0.0, 1.0, "1/quarter", "theta: share of the gap to the logit market share closed each quarter")
+    share_adjustment: float = param(0.15, 0.0, 1.0, "1/quarter", "theta: share of the gap to the logit market share closed each quarter")
     replicator_speed: float = param(0.03, 0.0, 1.0, "1/quarter", "chi: firms' share response to their log competitiveness against the chain's")
     demand_noise: float = param(0.08, 0.0, 0.3, "1", "Std. dev. of idiosyncratic quarterly order shocks (log; normal scale mixture)")
     expectation_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Weight of the market's latest growth in firms' expected market growth")
@@ -200,7 +200,7 @@ class Technology(Section):
     innovation_step: float = param(0.015, 0.0, 0.08, "1", "Mean TFP gain of an incremental innovation")
     radical_probability: float = param(0.01, 0.0, 0.1, "0-1", "Share of successful innovations that are radical")
     radical_step: float = param(0.15, 0.0, 0.5, "1", "Mean TFP gain of a radical innovation")
-    imitation_hazard: float = param(0.05, 0.0, 1.0, "1/quarter", "lambda_m in p = 1 - exp(-lambda_m absorptive (1 + park spillover)) for imitation")
+    imitation_hazard: float = param(0.04, 0.0, 1.0, "1/quarter", "lambda_m in p = 1 - exp(-lambda_m absorptive (1 + park spillover)) for imitation")
     imitation_step: float = param(0.04, 0.0, 0.5, "0-1", "Share of the log gap to the rivals' frontier closed by one imitation")
     park_spillover: float = param(0.5, 0.0, 2.0, "1", "Extra imitation for firms inside a park, times park service level")
     institute_productivity: float = param(0.25, 0.0, 2.0, "knowledge/100m yuan", "Knowledge an institute makes per unit of funding")
@@ -212,7 +212,7 @@ class Technology(Section):
     design_decay: float = param(0.08, 0.01, 0.5, "1/quarter", "Obsolescence of design quality")
     rd_adaptation: float = param(0.2, 0.0, 1.0, "1/year", "Speed at which a firm's R&D propensity moves toward that of its chain's more profitable firms")
     rd_mutation: float = param(0.1, 0.0, 0.5, "log points/year", "Std. dev. of the yearly random change of a firm's R&D propensity")
-    efficiency_gain: float = param(0.0, 0.0, 0.05, "1/year", "Autonomous energy-efficiency improvement (an exogenous path)")
+    efficiency_gain: float = param(0.015, 0.0, 0.05, "1/year", "Autonomous energy-efficiency improvement (an exogenous path)")
     green_energy_saving: float = param(0.15, 0.0, 0.6, "0-1", "Energy saved by fully green capacity")
     digital_energy_saving: float = param(0.05, 0.0, 0.3, "0-1", "Energy saved by a fully digital firm")
 
@@ -235,13 +235,13 @@ class Finance(Section):
     depreciation: float = param(0.07, 0.03, 0.2, "1/year", "Depreciation of physical capital")
     tax_share: float = param(0.15, 0.0, 0.4, "0-1", "Taxes on production and profit, as a share of value added")
     payout: float = param(0.3, 0.0, 0.9, "0-1", "Share of positive profit paid out")
-    target_leverage: float = param(0.61, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
+    target_leverage: float = param(0.58, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
     loan_to_value: float = param(0.75, 0.3, 1.0, "0-1", "Largest debt over capital banks accept from a large private firm at normal credit supply")
     lending_capacity: float = param(0.06, 0.005, 0.1, "1/quarter", "New lending banks can make in a quarter, as a share of industry's capital, at normal credit supply")
     debt_repayment: float = param(0.05, 0.01, 0.2, "1/quarter", "Share of liabilities falling due each quarter")
     cash_buffer: float = param(0.3, 0.0, 2.0, "quarters", "Cash firms keep, in quarters of operating costs; cash above twice it is paid out or repays debt")
     investment_speed: float = param(0.25, 0.05, 1.0, "1/quarter", "Share of the gap to desired capital closed per quarter")
-    capital_gap: float = param(0.3, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
+    capital_gap: float = param(0.5, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
     renovation_share: float = param(0.34, 0.0, 0.8, "0-1", "Technical renovation share of investment")
     renovation_catchup: float = param(0.1, 0.0, 1.0, "1", "Share of the log gap to the frontier closed per unit of capital renewed by renovation (embodied technology)")
     contract_share: float = param(0.12, 0.0, 0.5, "0-1", "Share of enterprise R&D contracted out to institutes")
