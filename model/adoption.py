@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import finance
 from model.groups import group_sum
 
 
@@ -76,6 +77,7 @@ def adopt_digital(model) -> None:
     before = np.log1p(bonus * f.d[rows])
     cost = ad.digital_cost * dd * f.K[rows]
     f.M[rows] -= (1.0 - pol.digital_support) * cost
+    finance.cover_overdraft(f)
     f.d[rows] += dd
     f.gain_digital[rows] += np.log1p(bonus * f.d[rows]) - before
 

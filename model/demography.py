@@ -16,6 +16,9 @@ from model.groups import group_sum
 from model.production import effective_tfp, factor_ratio
 from model.setup import neighbourhood
 
+EXIT_BY_SIZE = np.array([0.1, 0.5, 1.0, 1.0])
+"""Random exit hazard of large, medium, small and micro firms relative to ``exit_hazard``."""
+
 MAX_INCUBATION = 3.0
 """Largest incubator capacity relative to the start that raises entry (new centres add
 incubators; entry does not compound with them beyond this)."""
@@ -88,7 +91,7 @@ def exit_and_enter(model) -> None:
     """Phase 10: exits (losses, negative net worth, random) then entry."""
     f, s = model.firms, model.config
     fin = s.finance
-    hazard = fin.exit_hazard * np.where(f.size >= 2, 3.0, 1.0)
+    hazard = fin.exit_hazard * EXIT_BY_SIZE[f.size]
     gone = exits(model.streams["exit"], f.K + f.M - f.D, f.losses, fin.exit_losses, hazard)
     model.exits = int(np.count_nonzero(gone))
     chain_share = np.ones(model.n_chains)
@@ -143,7 +146,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
     d, g, e, price = f.d[parent], f.g[parent], f.e[parent], f.p[parent]
     a_eff = effective_tfp(tfp, d, tech.digital_bonus)
     u = fin.interest_rate + fin.depreciation
-    kappa = factor_ratio(model.wage * 1e-4, u / 4.0, alpha)
+    kappa = factor_ratio(model.planning_wage * 1e-4, u / 4.0, alpha)
     capital = demand / a_eff * kappa ** (1.0 - alpha)
     workers = demand / a_eff * kappa ** (-alpha)
     rho = f.rho[parent] * np.exp(0.5 * rng.standard_normal(k) - 0.125)
@@ -159,7 +162,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
             "chain": chain, "park": park, "hood": neighbourhood(park, chain, n_parks),
             "size": 3, "K": capital, "L": workers, "A": tfp, "d": d, "g": g, "e": e,
             "share": share, "y": demand, "yd": demand, "p": price, "c": cost, "u": u,
-            "z": 1.0, "rd": rd, "rho": rho, "H": (1.0 - fin.contract_share) * rd * 1e4 / model.rd_wage, "know": 20.0 * rd,
+            "z": 1.0, "rd": rd, "rho": rho, "H": (1.0 - fin.contract_share) * rd * 1e4 / model.rd_wage, "know": rd / (tech.knowledge_depreciation / 4.0),
             "M": cash, "D": fin.target_leverage * (capital + cash) * 0.7,
             "va": price * demand, "vol": markets.yearly_volatility(rng, k),
         },

@@ -15,9 +15,10 @@ firm borrows for investment up to its target leverage and within the bank's loan
 limit, which carries
 the access wedges by size, ownership and status (Song, Storesletten and Zilibotti 2011), so
 a firm can invest at most what :func:`financeable` gives; when requests exceed banks' lending
-capacity every request is cut in proportion. Liabilities
-fall due at ``finance.debt_repayment`` a quarter; cash above the buffer repays debt above the
-target, and cash above twice the buffer is paid out, so balance sheets stay near the target
+capacity every request is cut in proportion. Debt within a
+firm's ceiling is rolled over; a share ``finance.debt_repayment`` of debt above it is called in
+each quarter; cash above the buffer repays debt above the target, and cash above twice the buffer is paid out by firms whose investment was not held
+back by finance (the others keep it to invest), so balance sheets stay near the target
 instead of hoarding.
 """
 
@@ -69,9 +70,12 @@ def ration(requests, capacity: float) -> tuple[np.ndarray, float]:
     return requests * granted, granted
 
 
-def repay(cash, debt, rate: float) -> np.ndarray:
-    """Liabilities falling due and paid from cash: ``min(r_D D, max(M, 0))``."""
-    return np.minimum(rate * debt, np.maximum(cash, 0.0))
+def repay(cash, debt, ceiling, rate: float) -> np.ndarray:
+    """Liabilities repaid this quarter: a share ``r_D`` of the debt above the firm's ceiling
+    ``min(lambda* (K + M), ltv_i K)``, paid from cash, ``min(r_D max(D - ceiling, 0), max(M, 0))``.
+    Debt within the ceiling is rolled over when it falls due.
+    """
+    return np.minimum(rate * np.maximum(debt - ceiling, 0.0), np.maximum(cash, 0.0))
 
 
 def excess_cash(cash, debt, assets, floor, target: float) -> tuple[np.ndarray, np.ndarray]:
@@ -85,6 +89,13 @@ def excess_cash(cash, debt, assets, floor, target: float) -> tuple[np.ndarray, n
     repaid = np.minimum(np.maximum(0.0, cash - floor), over)
     payout = np.maximum(0.0, cash - repaid - 2.0 * floor)
     return repaid, payout
+
+
+def cover_overdraft(firms) -> None:
+    """A cash shortfall is covered by short-term liabilities: ``D += max(-M, 0)``, ``M >= 0``."""
+    short = np.minimum(firms.M, 0.0)
+    firms.D -= short
+    firms.M -= short
 
 
 def leverage(debt, capital, cash) -> float:
@@ -113,9 +124,7 @@ def settle_accounts(model) -> None:
     f.profit_year += f.profit
     f.losses = (f.losses + 1) * (f.profit < 0)
     f.M += f.profit + depreciation - fin.payout * np.maximum(f.profit, 0.0)
-    overdraft = np.minimum(f.M, 0.0)  # a cash shortfall is covered by short-term liabilities
-    f.D -= overdraft
-    f.M -= overdraft
+    cover_overdraft(f)
     f.c = pricing.unit_cost(
         wage_bill, f.u / 4.0 * f.z * f.K, f.rd - refund, energy_bill + carbon, f.y, f.c
     )

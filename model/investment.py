@@ -27,7 +27,7 @@ import numpy as np
 
 from model import finance, markets
 from model.groups import group_sum
-from model.production import effective_tfp, factor_ratio
+from model.production import effective_tfp, kappa_power
 
 
 def user_cost(base: float, grant: float, promoted, capital) -> np.ndarray:
@@ -37,7 +37,9 @@ def user_cost(base: float, grant: float, promoted, capital) -> np.ndarray:
 
 
 def capital_target(expected, tfp_eff, kappa, alpha: float) -> np.ndarray:
-    """Cost-minimising capital for expected output, ``K* = (y^e / A') kappa^(1 - alpha)``."""
+    """Cost-minimising capital for expected output, ``K* = (y^e / A') kappa^(1 - alpha)``
+    (the phase forms the same with :func:`model.production.kappa_power`).
+    """
     return np.divide(expected, tfp_eff, out=np.zeros_like(expected), where=tfp_eff > 0) * (
         kappa ** (1.0 - alpha)
     )
@@ -99,14 +101,14 @@ def invest(model) -> None:
     fin, tech, ad, en = s.finance, s.technology, s.adoption, s.energy
     alpha, dq = tech.capital_elasticity, fin.depreciation / 4.0
     a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
-    kappa = factor_ratio(model.wage * 1e-4, f.u / 4.0, alpha)
+    base = (fin.interest_rate + fin.depreciation) / 4.0
+    k_pow = kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, 1.0 - alpha)
+    per_output = np.divide(k_pow, a_eff, out=np.zeros_like(a_eff), where=a_eff > 0)
     expected = markets.planned_output(model)
-    desired = desired_investment(
-        capital_target(expected, a_eff, kappa, alpha), f.K, fin.investment_speed, dq
-    )
+    desired = desired_investment(expected * per_output, f.K, fin.investment_speed, dq)
 
     # clean or dirty: levelised cost per unit of output at full use
-    capital_cost = f.u / 4.0 * kappa ** (1.0 - alpha) / a_eff
+    capital_cost = f.u / 4.0 * per_output
     kept = model.park_kept()[f.park]
     base_e = f.e * (1.0 - tech.digital_energy_saving * f.d)
     carbon = pol.carbon_price * 1e-4 * model.emission_factor() * kept
@@ -119,15 +121,16 @@ def invest(model) -> None:
                     ad.green_choice_spread)
 
     # finance: repayments, internal funds, credit up to target leverage, rationing
-    due = finance.repay(f.M, f.D, fin.debt_repayment)
-    f.M -= due
-    f.D -= due
-    floor = fin.cash_buffer * f.c * f.y
-    funds = np.maximum(0.0, f.M - floor)
     ltv = fin.loan_to_value * finance.access(
         f.size, f.soe, f.specialized, f.little_giant, pol.sme_credit_access,
         fin.soe_credit_access, fin.specialized_credit_bonus,
     )
+    ceiling = np.minimum(fin.target_leverage * (f.K + f.M), ltv * f.K)
+    due = finance.repay(f.M, f.D, ceiling, fin.debt_repayment)
+    f.M -= due
+    f.D -= due
+    floor = fin.cash_buffer * f.c * f.y
+    funds = np.maximum(0.0, f.M - floor)
     kept_k = f.K * (1.0 - dq)
     extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
     unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
@@ -157,6 +160,7 @@ def invest(model) -> None:
     f.inv = total
 
     repaid, payout = finance.excess_cash(f.M, f.D, f.K + f.M, floor, fin.target_leverage)
+    payout *= inv >= desired  # a firm short of funds for its investment keeps its cash
     f.D -= repaid
     f.M -= repaid + payout
 

@@ -4,7 +4,9 @@ Workers: firms hire what their output needs at last quarter's wage (phase 3); th
 clears against an upward labour supply, ``w = w0 (L^d / Lbar(t))^(1/epsilon)``, with
 ``Lbar(t) = Lbar_0 (1 + n)^t`` the supply at the start wage (migration and demography, an
 exogenous path). It is paid this quarter and enters next quarter's unit cost, so there is no
-fixed point within the quarter.
+fixed point within the quarter. Firms plan their factor mix on an adaptive expectation of
+the wage, ``w^e' = w^e + lambda_w (w - w^e)``: planning on last quarter's wage alone makes
+employment and the wage chase each other (a cobweb) when labour supply is inelastic.
 
 R&D staff: every firm's R&D budget not contracted out to institutes is spent on R&D staff,
 ``H_i = (1 - c) RD_i / w_R``; the R&D wage clears demand ``(1 - c) sum RD / w_R`` against the supply ``Hbar (w_R / w_R0)^epsilon_R``:
@@ -59,6 +61,7 @@ def clear_labour_markets(model) -> None:
     model.wage = clearing_wage(
         lab.wage, float(f.L.sum()), model.labour_supply(), lab.labour_supply_elasticity
     )
+    model.planning_wage += lab.wage_expectation * (model.wage - model.planning_wage)
     inflow = (pol.graduates + pol.talent_introduction) / 4.0
     model.talent = talent_stock(model.talent, model.talent_attrition, 4.0 * inflow)
     budget = 1e4 * (1.0 - model.config.finance.contract_share) * f.rd  # staff part, 10k yuan

@@ -112,6 +112,7 @@ class TransitionModel(Model):
         self._quota_carry = {"seedling": 0.0, "giant": 0.0, "design": 0.0, "innovation": 0.0}
 
         self.wage, self.rd_wage = s.labour.wage, s.labour.rd_wage
+        self.planning_wage = self.wage  # the wage firms plan their factor mix on
         self._labour_supply0 = start.labour_supply
         self.talent = start.talent
         reference = Policy()

@@ -30,6 +30,18 @@ def factor_ratio(wage: float, user_cost, alpha: float) -> np.ndarray:
     return (alpha / (1.0 - alpha)) * wage / user_cost
 
 
+def kappa_power(wage: float, user_cost, base_cost: float, alpha: float, power: float):
+    """``kappa_i^power`` for every firm: ``kappa_0^power (u_0 / u_i)^power`` with ``kappa_0`` at
+    the base user cost; the per-firm power is taken only where a firm's user cost differs
+    (promoted capital), which keeps this one scalar power for most firms.
+    """
+    out = np.full(user_cost.shape[0], float(factor_ratio(wage, base_cost, alpha)) ** power)
+    rows = np.flatnonzero(user_cost != base_cost)
+    if rows.size:
+        out[rows] *= (base_cost / user_cost[rows]) ** power
+    return out
+
+
 def capacity(tfp_eff, capital, kappa, alpha: float) -> np.ndarray:
     """Normal capacity: output at full utilisation with the cost-minimising labour,
     ``ybar = A' K kappa^(alpha - 1)``.
@@ -42,17 +54,32 @@ def produce(demand, tfp_eff, capital, labour, kappa, alpha: float, hiring_limit:
 
     ``y = min(y^D, ybar, A' kappa^alpha (1 + h) L_prev)``, ``L = (y / A') kappa^-alpha``,
     ``z = y / ybar``: capital services and labour in the cost-minimising ratio at every level
-    of use; a firm can raise its workforce by at most ``h`` a quarter.
+    of use; a firm can raise its workforce by at most ``h`` a quarter. (The phase computes
+    the same with the powers of ``kappa`` formed once, :func:`production_phase`.)
 
     Returns:
         (output, workers, utilisation)
     """
-    ybar = capacity(tfp_eff, capital, kappa, alpha)
-    per_worker = tfp_eff * kappa**alpha  # output per worker at the cost-minimising ratio
-    y = np.minimum(np.minimum(demand, ybar), (1.0 + hiring_limit) * labour * per_worker)
-    workers = np.divide(y, per_worker, out=np.zeros_like(y), where=per_worker > 0)
-    z = np.divide(y, ybar, out=np.zeros_like(y), where=ybar > 0)
-    return y, workers, z
+    per_worker = tfp_eff * kappa**alpha
+    ybar = per_worker * capital / kappa
+    return employ(np.minimum(demand, ceiling(ybar, per_worker, labour, hiring_limit)),
+                  per_worker, ybar)
+
+
+def ceiling(ybar, per_worker, labour, hiring_limit: float) -> np.ndarray:
+    """Most a firm can make this quarter: ``min(ybar, (1 + h) L_prev A' kappa^alpha)``."""
+    return np.minimum(ybar, (1.0 + hiring_limit) * labour * per_worker)
+
+
+def employ(output, per_worker, ybar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Workers ``L = y / (A' kappa^alpha)`` and utilisation ``z = y / ybar`` for ``output``.
+
+    Returns:
+        (output, workers, utilisation)
+    """
+    workers = np.divide(output, per_worker, out=np.zeros_like(output), where=per_worker > 0)
+    z = np.divide(output, ybar, out=np.zeros_like(output), where=ybar > 0)
+    return output, workers, z
 
 
 def serve_overflow(demand, output, ceiling, chain, n_chains: int) -> np.ndarray:
@@ -103,26 +130,25 @@ def park_kept(park_green: np.ndarray, park_cut: float) -> np.ndarray:
 
 
 def production_phase(model) -> None:
-    """Phase 3: firms produce for their demand (rationed in an energy shortage); energy, CO2."""
+    """Phase 3: firms produce for their orders (overflow served in the chain, rationed in an
+    energy shortage); employment, utilisation, energy and CO2; the realised market shares.
+    """
     f, s = model.firms, model.config
-    tech, en = s.technology, s.energy
+    tech, en, fin = s.technology, s.energy, s.finance
     alpha = tech.capital_elasticity
     a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
-    kappa = factor_ratio(model.wage * 1e-4, f.u / 4.0, alpha)
-    y, _, _ = produce(f.yd, a_eff, f.K, f.L, kappa, alpha, s.labour.hiring_limit)
-    ceiling, _, _ = produce(np.full_like(y, np.inf), a_eff, f.K, f.L, kappa, alpha,
-                            s.labour.hiring_limit)
-    y = serve_overflow(f.yd, y, ceiling, f.chain, model.n_chains)
-    y, workers, z = produce(y, a_eff, f.K, f.L, kappa, alpha, s.labour.hiring_limit)
+    base = (fin.interest_rate + fin.depreciation) / 4.0
+    per_worker = a_eff * kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, alpha)
+    ybar = a_eff * f.K * kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, alpha - 1.0)
+    most = ceiling(ybar, per_worker, f.L, s.labour.hiring_limit)
+    y = serve_overflow(f.yd, np.minimum(f.yd, most), most, f.chain, model.n_chains)
     cut = model.energy_cut()
-    if cut > 0:  # what firms can make with the energy they get: produced as if demanded
-        y, workers, z = produce(
-            ration_energy(y, cut), a_eff, f.K, f.L, kappa, alpha, s.labour.hiring_limit
-        )
-    f.y, f.L, f.z = y, workers, z
+    if cut > 0:
+        y = ration_energy(y, cut)
+    f.y, f.L, f.z = employ(y, per_worker, ybar)
     markets.record_sales(model)
     f.energy = energy_use(
-        y, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving
+        f.y, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving
     )
     f.co2 = emissions(
         f.energy,

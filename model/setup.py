@@ -312,7 +312,7 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartStat
         {
             "chain": chain, "park": park, "hood": neighbourhood(park, chain, len(parks)),
             "size": size, "soe": soe, "K": capital, "L": workers, "H": staff, "A": tfp,
-            "know": 20.0 * rd, "d": digital, "g": green, "share": share, "y": y, "yd": demand,
+            "know": rd / (tech.knowledge_depreciation / 4.0), "d": digital, "g": green, "share": share, "y": y, "yd": demand,
             "p": price, "c": cost, "u": u, "z": 1.0, "rd": rd, "rho": rho, "e": energy_int,
             "M": cash, "D": debt, "va": va, "age": rng.integers(4, 120, n),
         },

@@ -590,6 +590,7 @@ def render(d: dict[str, Any], header: str = "", comments: bool = True) -> str:
     """
     lines = [f"# {header}"] if header else []
     top = {k: d[k] for k in ("extends", "name", "description") if k in d}
+    top.update({k: [] for k in ("events", "targets") if d.get(k) == []})  # drop inherited
     lines += _lines(top, None, False)
     for table in TABLE_ORDER:
         if table == "chains":
@@ -649,18 +650,23 @@ def difference(child: Scenario, parent: Scenario) -> dict[str, Any]:
     and ``extends`` are always given, so the result written out loads back as ``child``.
     """
     c, p = to_toml_dict(child), to_toml_dict(parent)
-    events = _added(c.pop("events", []), p.pop("events", []))
-    targets = _added(c.pop("targets", []), p.pop("targets", []))
-    out = diff(c, p)
+    events = _added(c.get("events", []), p.get("events", []))
+    targets = _added(c.get("targets", []), p.get("targets", []))
+    out = diff({k: v for k, v in c.items() if k not in ("events", "targets")},
+               {k: v for k, v in p.items() if k not in ("events", "targets")})
     out.pop("extends", None)
     head = {"name": child.name}
     if child.extends:
         head = {"extends": child.extends, **head}
     out = {**head, **out}
-    if events:
-        out["events"] = events
-    if targets:
-        out["targets"] = targets
+    for key, added, child_items, parent_items in (
+        ("events", events, c.get("events"), p.get("events")),
+        ("targets", targets, c.get("targets"), p.get("targets")),
+    ):
+        if added:
+            out[key] = added
+        elif parent_items and not child_items:
+            out[key] = []  # the child drops what it inherits
     return out
 
 

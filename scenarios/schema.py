@@ -226,6 +226,7 @@ class Labour(Section):
     rd_wage: float = param(5.0, 1.0, 20.0, "10k yuan/person/quarter", "Cost of one R&D person at start")
     rd_supply_elasticity: float = param(1.0, 0.2, 10.0, "1", "epsilon_R in w_R = w_R0 (H / Hbar)^(1/epsilon_R)")
     hiring_limit: float = param(0.25, 0.05, 1.0, "1/quarter", "Largest rise in a firm's workforce in one quarter")
+    wage_expectation: float = param(0.25, 0.05, 1.0, "1/quarter", "Weight of the latest wage in the wage firms plan their factor mix on (adaptive expectation)")
 
 
 class Finance(Section):
@@ -236,9 +237,9 @@ class Finance(Section):
     tax_share: float = param(0.15, 0.0, 0.4, "0-1", "Taxes on production and profit, as a share of value added")
     payout: float = param(0.3, 0.0, 0.9, "0-1", "Share of positive profit paid out")
     target_leverage: float = param(0.58, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
-    loan_to_value: float = param(0.75, 0.3, 1.0, "0-1", "Largest debt over capital banks accept from a large private firm at normal credit supply")
+    loan_to_value: float = param(0.9, 0.3, 1.0, "0-1", "Largest debt over capital banks accept from a large private firm at normal credit supply")
     lending_capacity: float = param(0.06, 0.005, 0.1, "1/quarter", "New lending banks can make in a quarter, as a share of industry's capital, at normal credit supply")
-    debt_repayment: float = param(0.05, 0.01, 0.2, "1/quarter", "Share of liabilities falling due each quarter")
+    debt_repayment: float = param(0.1, 0.01, 0.5, "1/quarter", "Share of a firm's debt above its ceiling (target leverage or loan-to-value) that banks call in each quarter; debt within it is rolled over")
     cash_buffer: float = param(0.3, 0.0, 2.0, "quarters", "Cash firms keep, in quarters of operating costs; cash above twice it is paid out or repays debt")
     investment_speed: float = param(0.25, 0.05, 1.0, "1/quarter", "Share of the gap to desired capital closed per quarter")
     capital_gap: float = param(0.5, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
@@ -252,7 +253,7 @@ class Finance(Section):
     promoted_grant: float = param(0.2, 0.0, 0.5, "0-1", "Share of a promoted project's cost paid by government guidance funds: the user-cost wedge of promoted capital")
     infrastructure_cost: float = param(30.0, 0.0, 200.0, "100m yuan per park and unit level", "Cost of raising a park's infrastructure or service level")
     exit_losses: int = param(8, 2, 40, "quarters", "Consecutive loss quarters after which a firm exits")
-    exit_hazard: float = param(0.003, 0.0, 0.01, "1/quarter", "Random exit probability of a large or medium firm (small and micro firms: three times it)")
+    exit_hazard: float = param(0.009, 0.0, 0.03, "1/quarter", "Random exit probability of a small or micro firm (medium firms half of it, large firms a tenth)")
     entry_rate: float = param(0.012, 0.0, 0.03, "1/quarter", "Entries per quarter as a share of the starting number of enterprises, before incubation effects")
     entrant_size: float = param(0.15, 0.01, 2.0, "1", "Entrant size relative to the mean firm of its chain")
 

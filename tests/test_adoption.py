@@ -4,15 +4,14 @@ import pytest
 from model.adoption import (
     adopt,
     adoption_hazard,
+    clean_premium,
     digital_economics,
-    green_economics,
     infrastructure,
+    neighbourhood_mean,
 )
 
 
 def test_hazard_and_economics():
-    m = green_economics(200.0, np.array([2.0]), 0.1, np.array([0.5]), 0.8, 4.0, 1.0)
-    assert m[0] == pytest.approx(1 + 0.8 * 2 * 2 + 0.4 + 0.5)
     assert digital_economics(0.1, np.array([0.0]), 4.0, 1.0)[0] == pytest.approx(1.4)
     h = adoption_hazard(0.03, 0.4, np.array([0.5]), np.array([2.0]))
     assert h[0] == pytest.approx((0.03 + 0.2) * 2)
@@ -47,6 +46,18 @@ def test_bass_adoption_gives_s_curve():
     peak = int(np.argmax(gains))
     assert 5 < peak < 110  # slow start, fastest in the middle, saturation
     assert gains[:3].mean() < gains[peak] and gains[-3:].mean() < gains[peak]
+
+
+def test_clean_premium_falls_with_green_neighbours_and_park_infrastructure():
+    p = clean_premium(0.2, 0.5, np.array([0.0, 0.4, 0.4]), 0.5, np.array([0.0, 0.0, 1.0]))
+    assert p.tolist() == pytest.approx([0.2, 0.2 * 0.8, 0.2 * 0.8 * 0.5])
+    assert clean_premium(0.2, 0.0, np.array([1.0]), 0.0, np.array([1.0]))[0] == 0.2
+
+
+def test_neighbourhood_mean():
+    m = neighbourhood_mean(np.array([0.2, 0.6, 0.5]), np.array([1.0, 3.0, 0.0]),
+                           np.array([0, 0, 1]), 3)
+    assert m.tolist() == pytest.approx([0.5, 0.0, 0.0])
 
 
 def test_infrastructure_approaches_one():

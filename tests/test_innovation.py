@@ -1,21 +1,17 @@
 import numpy as np
 import pytest
 
-from model.innovation import absorptive_capacity, innovate, rd_effort, success_probability
-
-
-def test_success_probability_formula():
-    p = success_probability(np.array([1.0, 0.0]), np.array([0.5, 1.0]), 2.0)
-    assert p.tolist() == pytest.approx([1 - np.exp(-1.0), 0.0])
-
-
-def test_effort_is_intensity_over_three_percent_cut_by_missing_staff():
-    e = rd_effort(
-        np.array([0.03, 0.03, 0.03]),
-        np.array([10.0, 25.0, 5.0]),
-        np.array([10.0, 100.0, 0.0]),
-    )
-    assert e.tolist() == pytest.approx([1.0, 0.5, 0.0])  # no budget, no staff wanted: no effort
+from model.innovation import (
+    RHO_MAX,
+    absorptive_capacity,
+    adapt_propensity,
+    best_practice,
+    frontier_gap,
+    imitation_effort_share,
+    rd_budget,
+    rd_propensity,
+    search,
+)
 
 
 def test_absorptive_capacity():
@@ -23,40 +19,68 @@ def test_absorptive_capacity():
     assert a[0] == pytest.approx((0.3 + 0.4 + 0.3) * 1.2)
 
 
-def test_innovate_success_rate_and_mean_gain():
+def test_rd_propensity_responds_to_subsidy_and_status_and_is_capped():
+    rho = rd_propensity(np.array([0.02, 0.02, 0.02, 0.5]), 0.1, 1.2, 0.3,
+                        np.array([False, True, True, False]), np.array([False, False, True, False]))
+    assert rho.tolist() == pytest.approx([0.02 * 1.12, 0.02 * 1.12 * 1.3, 0.02 * 1.12 * 1.6,
+                                          RHO_MAX])
+
+
+def test_rd_budget_cannot_exceed_the_operating_surplus():
+    rd = rd_budget(np.array([0.05, 0.05, 0.05]), np.array([100.0] * 3), np.array([10.0, 2.0, -1.0]))
+    assert rd.tolist() == pytest.approx([5.0, 2.0, 0.0])
+
+
+def test_best_practice_is_the_frontier_or_the_chains_own_leading_edge():
+    log_a = np.array([0.0, 0.2, 1.0, 1.4])
+    chain = np.array([0, 0, 1, 1])
+    t = best_practice(np.array([0.5, 0.5]), log_a, chain, 2)
+    # chain 0: mean 0.1, sd 0.1: 0.264 < 0.5; chain 1: mean 1.2, sd 0.2: 1.528
+    assert t.tolist() == pytest.approx([0.5, 1.2 + 1.64 * 0.2])
+    assert frontier_gap(t[chain], log_a).tolist() == pytest.approx([0.5, 0.3, 0.528, 0.128])
+
+
+def test_search_shifts_to_innovation_as_the_gap_closes():
+    phi = imitation_effort_share(np.array([0.5, 0.1, 0.0]), 0.04, 0.05, 0.12, 0.015)
+    r_n = 0.12 * 0.015
+    assert phi[0] == pytest.approx(0.001 / (0.001 + r_n))
+    assert phi[0] > phi[1] > phi[2] == 0.0
+
+
+def test_search_gains():
     rng = np.random.default_rng(7)
     n = 200_000
-    rows, gains = innovate(rng, np.full(n, 0.25), step=0.01, radical_prob=0.0, radical_step=0.5)
-    assert rows.size / n == pytest.approx(0.25, abs=0.005)
-    assert np.all(gains >= 0) and np.all(np.isfinite(gains))
-    assert gains.mean() == pytest.approx(0.01, rel=0.03)
-    assert gains.std() == pytest.approx(0.01, rel=0.03)  # exponential: sd = mean
-
-
-def test_innovate_gains_are_independent_of_the_success_probability():
-    rng = np.random.default_rng(3)
-    n = 400_000
-    p = np.where(np.arange(n) % 2 == 0, 0.1, 0.9)
-    rows, gains = innovate(rng, p, step=0.01, radical_prob=0.0, radical_step=0.5)
-    low = p[rows] == 0.1
-    assert (low.sum() / (n / 2)) == pytest.approx(0.1, abs=0.005)
-    assert gains[low].mean() == pytest.approx(gains[~low].mean(), rel=0.04)
+    gap = np.full(n, 0.4)
+    imitation, innovation = search(rng, np.full(n, 0.1), np.full(n, 0.25), gap, 0.05,
+                                   0.01, 0.0, 0.5)
+    hit = imitation > 0
+    assert hit.mean() == pytest.approx(0.1, abs=0.003)
+    assert imitation[hit] == pytest.approx(np.full(hit.sum(), 0.02))  # zeta D
+    won = innovation > 0
+    assert won.mean() == pytest.approx(0.25, abs=0.004)
+    x = np.expm1(innovation[won])
+    assert x.mean() == pytest.approx(0.01, rel=0.03) and x.std() == pytest.approx(0.01, rel=0.03)
 
 
 def test_radical_innovations_are_larger():
     rng = np.random.default_rng(8)
     n = 100_000
-    rows, gains = innovate(rng, np.ones(n), step=0.01, radical_prob=0.1, radical_step=0.2)
-    assert rows.size == n
-    big = gains > 0.1
-    assert 0.05 < big.mean() < 0.07  # P(radical) * P(Exp(0.2) > 0.1) = 0.1 * e^-0.5 = 0.061
-    # the mixture's mean: 0.9 * 0.01 + 0.1 * 0.2 = 0.029
-    assert gains.mean() == pytest.approx(0.029, rel=0.04)
+    _, innovation = search(rng, np.zeros(n), np.ones(n), np.zeros(n), 0.05, 0.01, 0.1, 0.2)
+    x = np.expm1(innovation)
+    assert 0.05 < (x > 0.1).mean() < 0.07  # P(radical) P(Exp(0.2) > 0.1) = 0.1 e^-0.5
+    assert x.mean() == pytest.approx(0.9 * 0.01 + 0.1 * 0.2, rel=0.04)
 
 
-def test_innovate_handles_certain_radical_and_no_success():
-    rng = np.random.default_rng(1)
-    rows, gains = innovate(rng, np.full(1000, 0.5), 0.01, radical_prob=1.0, radical_step=0.2)
-    assert np.all(np.isfinite(gains)) and gains.mean() == pytest.approx(0.2, rel=0.2)
-    rows, gains = innovate(rng, np.zeros(1000), 0.01, 0.1, 0.2)
-    assert rows.size == 0 and gains.size == 0
+def test_propensities_move_toward_more_profitable_peers():
+    rng = np.random.default_rng(0)
+    rho = np.array([0.01, 0.05, 0.03, 0.02])
+    rate = np.array([0.01, 0.10, 0.02, 0.05])
+    weight = np.ones(4)
+    chain = np.array([0, 0, 1, 1])
+    out = adapt_propensity(rng, rho, rate, weight, chain, 2, speed=0.5, mutation=0.0)
+    # chain 0: firm 1 is above the mean rate; firm 0 moves half way to 0.05
+    # chain 1: firm 3 is above; firm 2 moves half way to 0.02
+    assert out.tolist() == pytest.approx([0.03, 0.05, 0.025, 0.02])
+    noisy = adapt_propensity(rng, np.full(10_000, 0.2), np.zeros(10_000), np.ones(10_000),
+                             np.zeros(10_000, dtype=int), 1, 0.5, 0.3)
+    assert noisy.max() <= RHO_MAX and noisy.min() >= 0.0

@@ -1,32 +1,46 @@
 import numpy as np
 import pytest
 
-from model.talent import hire, mobility, staff_wanted
+from model.labour import clearing_wage, rd_wage, staff_moved, talent_stock
 
 
-def test_staff_wanted_units():
-    # 1 (100m yuan) a quarter, 60% personnel, 5 (10k yuan) per person -> 1,200 persons
-    assert staff_wanted(np.array([1.0]), 5.0)[0] == pytest.approx(1200.0)
+def test_wage_clears_against_the_labour_supply():
+    w = clearing_wage(3.0, demand=110.0, supply=100.0, elasticity=0.5)
+    assert w == pytest.approx(3.0 * 1.1**2)
+    # supply at that wage, Lbar (w / w0)^eps, equals demand
+    assert 100.0 * (w / 3.0) ** 0.5 == pytest.approx(110.0)
+    assert clearing_wage(3.0, 0.0, 100.0, 0.5) == 3.0
 
 
-def test_hire_pro_rata_when_pool_is_short():
-    staff = np.array([10.0, 0.0, 30.0])
-    wanted = np.array([20.0, 30.0, 10.0])
-    new, hired, released = hire(staff, wanted, pool=20.0)
-    # vacancies 10 and 30 (total 40), pool 20 -> half filled
-    assert new.tolist() == pytest.approx([15.0, 15.0, 10.0])
-    assert hired == pytest.approx(20.0) and released == pytest.approx(20.0)
+def test_rd_wage_clears_the_rd_staff_market():
+    budget, w0, stock, eps = 600.0, 5.0, 100.0, 1.0
+    w = rd_wage(budget, w0, stock, eps)
+    assert w == pytest.approx((600.0 * 5.0 / 100.0) ** 0.5)
+    assert budget / w == pytest.approx(stock * (w / w0) ** eps)  # demand = supply
 
 
-def test_hire_fills_all_when_pool_is_large():
-    new, hired, _ = hire(np.array([1.0]), np.array([3.0]), pool=100.0)
-    assert new[0] == pytest.approx(3.0) and hired == pytest.approx(2.0)
+def test_a_budget_rise_splits_between_the_rd_wage_and_rd_staff():
+    eps = 1.5
+    w1 = rd_wage(100.0, 5.0, 20.0, eps)
+    w2 = rd_wage(110.0, 5.0, 20.0, eps)
+    wage_part = np.log(w2 / w1) / np.log(1.1)
+    staff_part = np.log((110.0 / w2) / (100.0 / w1)) / np.log(1.1)
+    assert wage_part == pytest.approx(1 / (1 + eps))
+    assert staff_part == pytest.approx(eps / (1 + eps))
 
 
-def test_mobility_conserves_staff_and_moves_up():
-    staff = np.array([100.0, 100.0, 100.0])
-    gap = np.array([0.5, 0.0, -0.5])  # first below the chain mean, last above
-    new, moved = mobility(staff, gap, rate=0.1)
-    assert new.sum() == pytest.approx(300.0)
-    assert moved == pytest.approx(5.0)
-    assert new.tolist() == pytest.approx([95.0, 100.0, 105.0])
+def test_rd_wage_without_budget_or_talent_stays_at_the_start_wage():
+    assert rd_wage(0.0, 5.0, 10.0, 1.0) == 5.0
+    assert rd_wage(10.0, 5.0, 0.0, 1.0) == 5.0
+
+
+def test_talent_stock_is_stationary_when_inflow_equals_attrition():
+    assert talent_stock(1000.0, 0.2, 200.0) == pytest.approx(1000.0)
+    assert talent_stock(1000.0, 0.2, 400.0) == pytest.approx(1000.0 - 50.0 + 100.0)
+
+
+def test_staff_moved_counts_rises_not_filled_by_new_talent():
+    before = np.array([10.0, 10.0, 10.0])
+    after = np.array([14.0, 8.0, 11.0])
+    assert staff_moved(before, after, inflow=2.0) == pytest.approx(3.0)
+    assert staff_moved(before, after, inflow=9.0) == 0.0

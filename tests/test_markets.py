@@ -1,34 +1,34 @@
 import numpy as np
 import pytest
 
-from model.demand import (
-    chain_demand,
-    competitiveness,
-    log_quality,
+from model.markets import (
+    adjust_share,
+    expect,
     order_shocks,
+    orders,
     replicator_shares,
     yearly_volatility,
 )
 
 
-def test_chain_demand_trend_and_pass_through():
-    d = chain_demand(np.array([100.0]), np.array([0.0816]), np.array([1.02]), np.array([1.0]))
-    # (1.0816)^(1/4) = 1.01980..., times 1.02
-    assert d[0] == pytest.approx(100 * 1.0816**0.25 * 1.02)
+def test_partial_adjustment_toward_the_logit_share():
+    s = adjust_share(np.array([0.1]), np.array([0.2]), 0.25)
+    assert s[0] == pytest.approx(0.125)
+    assert orders(np.array([0.1]), np.array([0.2]), 1.0)[0] == pytest.approx(0.2)
+    # stays inside (0, 1) for theta in [0, 1] when share and target are
+    assert 0 < adjust_share(np.array([0.9]), np.array([0.999]), 1.0)[0] < 1
 
 
-def test_competitiveness():
-    q = log_quality(np.log(np.array([np.e])), np.array([np.e - 1]))  # ln A = 1, ln(1 + q) = 1
-    assert q[0] == pytest.approx(2.0)
-    assert competitiveness(q, np.array([0.1]))[0] == pytest.approx(1.9)
+def test_adaptive_expectation():
+    assert expect(np.array([0.04]), np.array([0.0]), 0.25)[0] == pytest.approx(0.03)
 
 
-def test_replicator_moves_share_to_above_average_firms():
+def test_replicator_moves_share_to_more_competitive_firms():
     share = np.array([0.5, 0.5, 1.0])
     comp = np.array([1.0, 0.0, 5.0])
     chain = np.array([0, 0, 1])
-    out = replicator_shares(share, comp, chain, 2, speed=1.0, noise=np.zeros(3))
-    # chain 0: mean 0.5; raw = 0.5 e^0.5, 0.5 e^-0.5
+    centre = np.array([0.5, 5.0])
+    out = replicator_shares(share, comp, chain, 2, speed=1.0, noise=np.zeros(3), centre=centre)
     a, b = 0.5 * np.exp(0.5), 0.5 * np.exp(-0.5)
     assert out[0] == pytest.approx(a / (a + b))
     assert out[1] == pytest.approx(b / (a + b))
@@ -39,9 +39,9 @@ def test_replicator_centre_cancels_in_the_normalisation():
     share = np.array([0.5, 0.5, 1.0])
     comp = np.array([1.0, 0.0, 5.0])
     chain = np.array([0, 0, 1])
-    own = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3))
-    given = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3), centre=np.array([3.0, -2.0]))
-    assert np.allclose(own, given, rtol=1e-14)
+    one = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3), np.array([0.0, 0.0]))
+    other = replicator_shares(share, comp, chain, 2, 1.0, np.zeros(3), np.array([3.0, -2.0]))
+    assert np.allclose(one, other, rtol=1e-14)
 
 
 def test_replicator_shares_sum_to_one_per_chain():
@@ -49,7 +49,8 @@ def test_replicator_shares_sum_to_one_per_chain():
     chain = rng.integers(0, 4, 200)
     share = rng.random(200)
     share /= np.bincount(chain, weights=share)[chain]
-    out = replicator_shares(share, rng.normal(size=200), chain, 4, 0.3, 0.05 * rng.normal(size=200))
+    out = replicator_shares(share, rng.normal(size=200), chain, 4, 0.3,
+                            0.05 * rng.normal(size=200), np.zeros(4))
     assert np.allclose(np.bincount(chain, weights=out), 1.0)
 
 

@@ -3,34 +3,66 @@ import pytest
 
 from model.production import (
     capacity,
+    ceiling,
+    effective_tfp,
     emissions,
+    employ,
     energy_use,
-    labour_needed,
+    factor_ratio,
+    kappa_power,
     park_kept,
     produce,
     ration_energy,
+    serve_overflow,
 )
 
 
-def test_capacity_cobb_douglas():
-    y = capacity(np.array([2.0]), np.array([16.0]), np.array([81.0]), np.array([0.5]), 0.5, 0.2)
-    assert y[0] == pytest.approx(2.0 * 4.0 * 9.0 * 1.1)
+def test_factor_ratio_is_the_cost_minimising_mix():
+    # alpha 0.5: kappa = w / u
+    assert factor_ratio(3.0, np.array([1.5]), 0.5)[0] == pytest.approx(2.0)
 
 
-def test_labour_needed_inverts_capacity():
-    rng = np.random.default_rng(0)
-    a, k, d = rng.uniform(0.5, 2, 50), rng.uniform(1, 100, 50), rng.uniform(0, 1, 50)
-    y = rng.uniform(1, 10, 50)
-    lab = labour_needed(y, a, k, d, 0.45, 0.12)
-    assert np.allclose(capacity(a, k, lab, d, 0.45, 0.12), y)
+def test_kappa_power_equals_the_direct_power():
+    u = np.array([0.03, 0.03, 0.02, 0.025])
+    direct = factor_ratio(3e-4, u, 0.45) ** -0.55
+    assert kappa_power(3e-4, u, 0.03, 0.45, -0.55) == pytest.approx(direct)
 
 
-def test_produce_respects_hiring_limit():
-    a, k, d = np.array([1.0, 1.0]), np.array([1.0, 1.0]), np.zeros(2)
-    # alpha = 0.5: output = sqrt(L); demand 2 needs L = 4; hiring limit from L = 1 -> 1.5
-    va, workers = produce(np.array([2.0, 0.5]), a, k, np.array([1.0, 1.0]), d, 0.5, 0.0, 0.5)
-    assert workers[0] == pytest.approx(1.5) and va[0] == pytest.approx(np.sqrt(1.5))
-    assert workers[1] == pytest.approx(0.25) and va[1] == pytest.approx(0.5)
+def test_capacity_uses_capital_at_the_cost_minimising_labour():
+    # A' = 2, K = 16, kappa = 4, alpha = 0.5: L = K / kappa = 4, Y = 2 sqrt(16) sqrt(4) = 16
+    assert capacity(np.array([2.0]), np.array([16.0]), np.array([4.0]), 0.5)[0] == \
+        pytest.approx(16.0)
+
+
+def test_produce_meets_demand_below_capacity_and_caps_it_above():
+    a, k, kappa = np.full(3, 2.0), np.full(3, 16.0), np.full(3, 4.0)
+    labour = np.array([4.0, 4.0, 1.0])
+    y, workers, z = produce(np.array([8.0, 20.0, 20.0]), a, k, labour, kappa, 0.5, 0.5)
+    # output per worker at the cost-minimising mix: 2 * 4^0.5 = 4; capacity 16
+    assert y.tolist() == pytest.approx([8.0, 16.0, 6.0])  # hiring limit: 1.5 workers * 4
+    assert workers.tolist() == pytest.approx([2.0, 4.0, 1.5])
+    assert z.tolist() == pytest.approx([0.5, 1.0, 6.0 / 16.0])
+
+
+def test_ceiling_and_employ():
+    assert ceiling(np.array([10.0]), np.array([2.0]), np.array([3.0]), 0.25)[0] == 7.5
+    y, workers, z = employ(np.array([6.0, 0.0]), np.array([2.0, 0.0]), np.array([12.0, 0.0]))
+    assert workers.tolist() == [3.0, 0.0] and z.tolist() == [0.5, 0.0]
+
+
+def test_unserved_orders_go_to_firms_with_spare_capacity_in_the_chain():
+    demand = np.array([10.0, 2.0, 2.0, 5.0])
+    most = np.array([6.0, 4.0, 6.0, 3.0])
+    chain = np.array([0, 0, 0, 1])
+    y = serve_overflow(demand, np.minimum(demand, most), most, chain, 2)
+    # chain 0: 4 unserved, spare 2 + 4 = 6: each spare firm runs 2/3 of its spare capacity
+    assert y.tolist() == pytest.approx([6.0, 2.0 + 4 / 3, 2.0 + 8 / 3, 3.0])
+    assert y[:3].sum() == pytest.approx(demand[:3].sum())  # nothing lost in chain 0
+    assert y[3] == 3.0  # chain 1 has no spare capacity: 2 lost to rivals
+
+
+def test_effective_tfp():
+    assert effective_tfp(np.array([2.0]), np.array([0.5]), 0.1)[0] == pytest.approx(2.1)
 
 
 def test_energy_and_emissions():

@@ -4,8 +4,6 @@ import pytest
 from model.technology import (
     coupling_index,
     focus_on,
-    imitation_gain,
-    imitation_speed,
     transfer_gain,
     usable_knowledge,
 )
@@ -44,13 +42,6 @@ def test_transfer_gain_is_zero_where_no_firm_absorbs():
     chain, ab = np.array([0, 1]), np.ones(2)
     gain = transfer_gain(np.array([4.0, 2.0]), chain, ab, np.array([0.0, 8.0]), 1.0)
     assert gain.tolist() == [0.0, 0.25]
-
-
-def test_imitation_only_below_frontier():
-    speed = imitation_speed(0.1, 2.0, np.array([0.5]))  # park with services 0.5, then outside
-    assert speed.tolist() == pytest.approx([0.1 * 2.0, 0.1])
-    g = imitation_gain(np.array([0.0, 1.0]), np.array([0.5, 0.5]), speed, np.array([1.0, 1.0]))
-    assert g.tolist() == pytest.approx([0.1 * 2 * 0.5, 0.0])
 
 
 def test_coupling_index():
