@@ -68,7 +68,7 @@ class FreeParameter:
     """A parameter being fitted.
 
     Attributes:
-        key: dotted key (``technology.innovation_hazard``, ``chains.nev.demand_growth``).
+        key: dotted key (``technology.innovation_hazard``, ``chains.nev.market_growth``).
         start: its value in the base scenario.
         lo, hi: the search range.
         unit, help: from the schema.

@@ -73,7 +73,7 @@ def apply_overrides(base: Scenario | dict[str, Any], overrides: dict[str, Any]) 
 
     Args:
         base: a Scenario or its ``model_dump()``.
-        overrides: ``{"policy.coupling": 1.0, "chains.nev.demand_growth": 0.2, ...}``.
+        overrides: ``{"policy.coupling": 1.0, "chains.nev.market_growth": 0.2, ...}``.
 
     Raises:
         ScenarioError: when a key is unknown or the result fails validation (one line).

@@ -18,7 +18,7 @@ A spec names a scenario, a design and the parameters it varies::
     "policy.carbon_price" = { low = 0, high = 300 }  # range (sampled designs)
 
 Keys are the scenario schema's dotted keys (``scenarios.schema.parameters()``) or chain
-parameters (``chains.automobile.demand_growth``). Every value is checked against the schema's
+parameters (``chains.automobile.market_growth``). Every value is checked against the schema's
 bounds before anything runs; each problem raises :class:`ScenarioError` with one line naming
 the file, the key, the value and what is allowed.
 """
@@ -163,7 +163,7 @@ class _Checker:
                             "sweeps vary int and float parameters")
         raise self.fail(f'{table}."{key}"', value, "unknown parameter"
                         f"{_hint(key, self.known)}; keys look like policy.coupling or "
-                        "chains.automobile.demand_growth (listed in docs/PARAMETERS.md)")
+                        "chains.automobile.market_growth (listed in docs/PARAMETERS.md)")
 
     def number(self, table: str, key: str, info: dict[str, Any], value: Any, shown: Any) -> float:
         """Check one number against the parameter's type and bounds."""

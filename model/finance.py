@@ -14,7 +14,8 @@ dividends ``payout max(profit, 0)`` goes to cash. Credit (:func:`financeable`, :
 firm borrows for investment up to its target leverage and within the bank's loan-to-value
 limit, which carries
 the access wedges by size, ownership and status (Song, Storesletten and Zilibotti 2011), so
-a firm can invest at most what :func:`financeable` gives; when requests exceed banks' lending
+a firm can invest at most what :func:`financeable` gives, plus what new equity
+(:func:`new_equity`) lets it lever; when requests exceed banks' lending
 capacity every request is cut in proportion. Debt within a
 firm's ceiling is rolled over; a share ``finance.debt_repayment`` of debt above it is called in
 each quarter; cash above the buffer repays debt above the target, and cash above twice the buffer is paid out by firms whose investment was not held
@@ -57,6 +58,14 @@ def financeable(funds, debt, capital_kept, cash_floor, target: float, ltv) -> np
     by_target = (funds + target * (capital_kept + cash_floor) - debt) / (1.0 - target)
     by_bank = (funds + ltv * capital_kept - debt) / np.maximum(1.0 - ltv, 1e-9)
     return np.maximum(0.0, np.minimum(by_target, np.where(ltv >= 1.0, np.inf, by_bank)))
+
+
+def new_equity(shortfall, unit, share: float, target: float) -> np.ndarray:
+    """New equity raised for investment finance holds back: enough to finance the share
+    ``psi`` of the shortfall at target leverage, ``E = psi (1 - lambda*) max(I* - I_max, 0) c_I``
+    (``c_I`` the cash cost of a unit of capacity).
+    """
+    return share * (1.0 - target) * np.maximum(shortfall, 0.0) * unit
 
 
 def ration(requests, capacity: float) -> tuple[np.ndarray, float]:
@@ -113,8 +122,8 @@ def settle_accounts(model) -> None:
     f.va = revenue - energy_bill
     carbon = pol.carbon_price * 1e-4 * f.co2
     wage_bill = model.wage * 1e-4 * f.L
-    refund = pol.rd_subsidy * f.rd
-    support = refund + (pol.seedling_support / 4.0) * f.va * f.specialized
+    refund = pol.rd_subsidy * (f.rd - model.seedling_grant)  # the firm's own R&D spending
+    support = refund + model.seedling_grant  # the seedling grant pays for R&D (phase 4)
     depreciation = fin.depreciation / 4.0 * f.K
     interest = fin.interest_rate / 4.0 * f.D
     f.profit = profit(

@@ -12,13 +12,15 @@ TFP growth, and as the gap closes search shifts to innovation. Both searches dra
 firm per quarter (K+S-style hazards):
 
 - imitation: ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i effort_i))``;
-- innovation: ``p_n = 1 - exp(-lambda_n a_i (1 - phi_i) effort_i)``, ``effort_i = (H_i / y_i)
+- innovation: ``p_n = 1 - exp(-lambda_n a_i (1 + sp S_park) (1 - phi_i) effort_i)``,
+  ``effort_i = (H_i / y_i)
   / h0`` the firm's R&D staff per unit of output relative to industry's at the start.
 
 Absorptive capacity ``a_i`` rises with own knowledge and digital level (Cohen and Levinthal
 1990), so R&D also speeds imitation.
 
-The R&D budget is ``RD_i = min(rho_eff p y, max(0, GOS))``: the propensity
+The R&D budget is ``RD_i = min(rho_eff p y, max(0, GOS)) + g [specialized] p y / 4``: the
+seedling grant ``g`` (earmarked for R&D) plus the propensity
 ``rho_eff = min(0.15, rho_i (1 + r_s s) (1 + b [specialized] (1 + [little giant])))`` of sales,
 bounded by the quarter's gross operating surplus before R&D (finance). Each year a firm whose
 profit rate is below its chain's moves its ``rho`` toward the propensity of the chain's more
@@ -127,7 +129,10 @@ def set_rd_budgets(model) -> None:
     )
     rho = rd_propensity(f.rho, pol.rd_subsidy, pol.rd_subsidy_response,
                         fin.specialized_rd_bonus, f.specialized, f.little_giant)
-    f.rd = rd_budget(rho, sales, surplus)
+    # the seedling grant is earmarked for R&D: it adds to the budget of specialized firms
+    grant = (pol.seedling_support / 4.0) * (sales * f.specialized)
+    f.rd = rd_budget(rho, sales, surplus) + grant
+    model.seedling_grant = grant
     contracts = fin.contract_share * float(f.rd.sum())
     model.ledger.add("capital", "enterprise", "institute", contracts)
 
@@ -162,7 +167,8 @@ def search_phase(model) -> None:
     """Phase 6: knowledge stocks, imitation of best practice and own innovation.
 
     ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i e_i))`` (imitation needs no R&D
-    but R&D directed at it helps), ``p_n = 1 - exp(-lambda_n a_i (1 - phi_i) e_i)``.
+    but R&D directed at it helps), ``p_n = 1 - exp(-lambda_n a_i (1 + sp S_park) (1 - phi_i)
+    e_i)``: a park's services (shared labs, testing, the neighbours) speed both searches.
     """
     f, tech = model.firms, model.config.technology
     f.know *= 1.0 - tech.knowledge_depreciation / 4.0
@@ -177,7 +183,7 @@ def search_phase(model) -> None:
     staff = np.divide(f.H, f.y, out=np.zeros_like(f.H), where=f.y > 0)
     effort = staff / model.staff_per_output
     p_imitate = -np.expm1(-tech.imitation_hazard * ab * spill * (1.0 + phi * effort))
-    p_innovate = -np.expm1(-tech.innovation_hazard * ab * (1.0 - phi) * effort)
+    p_innovate = -np.expm1(-tech.innovation_hazard * ab * spill * (1.0 - phi) * effort)
     imitation, innovation = search(
         model.streams["innovation"], p_imitate, p_innovate, gap, tech.imitation_step,
         tech.innovation_step, tech.radical_probability, tech.radical_step,

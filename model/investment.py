@@ -135,6 +135,11 @@ def invest(model) -> None:
     extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
     unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
     most = finance.financeable(funds / unit, f.D, kept_k, floor, fin.target_leverage, ltv)
+    # owners and investors put in new equity for part of the investment finance holds back
+    equity = finance.new_equity(desired - most, unit, fin.equity_issuance, fin.target_leverage)
+    f.M += equity
+    funds += equity
+    most = finance.financeable(funds / unit, f.D, kept_k, floor, fin.target_leverage, ltv)
     requests = np.maximum(0.0, np.minimum(desired, most) * unit - funds)
     capacity = pol.credit_supply * fin.lending_capacity * float(f.K.sum())
     granted, model.credit_granted = finance.ration(requests, capacity)
@@ -165,6 +170,7 @@ def invest(model) -> None:
     f.M -= repaid + payout
 
     led = model.ledger
-    led.add("capital", "finance", "enterprise", float(granted.sum() + (projects - grant).sum()))
+    led.add("capital", "finance", "enterprise",
+            float(granted.sum() + (projects - grant).sum() + equity.sum()))
     led.add("capital", "enterprise", "finance", float(due.sum() + repaid.sum()))
     led.add("capital", "government", "enterprise", float(grant.sum()) + green_refund)

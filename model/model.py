@@ -121,6 +121,7 @@ class TransitionModel(Model):
         self.talent_attrition = min(1.0, inflow / self.talent) if self.talent > 0 else 0.2
         self.staff_per_output = start.staff_per_output
         self.credit_granted = 1.0
+        self.seedling_grant = np.zeros(len(self.firms))
         self.entries = self.exits = 0
         self._init_institutes()
         self._initial_selection()

@@ -65,7 +65,7 @@ size = -0.17
 - `python run.py show NAME` prints a scenario fully resolved (with help and units);
   `python run.py show NAME --diff` prints only what it changes in what it extends.
 - `--set KEY=VALUE` overrides one parameter on the command line, e.g.
-  `python run.py run baseline --set policy.coupling=1 --set chains.automobile.demand_growth=0`.
+  `python run.py run baseline --set policy.coupling=1 --set chains.automobile.market_growth=0`.
 - Merging: tables merge key by key, chains by name, events add to the inherited ones, and a
   target replaces an inherited one for the same indicator and year.
 - Units: `1` is dimensionless, `0-1` a share; money is in 100m yuan (亿元) at start-year prices.

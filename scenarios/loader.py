@@ -537,7 +537,7 @@ def with_overrides(
     base: Scenario | dict[str, Any], overrides: dict[str, Any], source: str = "--set"
 ) -> Scenario:
     """A validated scenario: ``base`` (a Scenario or its ``model_dump()``) with dotted-key
-    overrides such as ``{"policy.coupling": 1.0, "chains.nev.demand_growth": 0.2}``.
+    overrides such as ``{"policy.coupling": 1.0, "chains.nev.market_growth": 0.2}``.
 
     Raises:
         ScenarioError: when a key is unknown or a value is not allowed (one line).

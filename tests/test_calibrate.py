@@ -122,7 +122,7 @@ def test_default_range_is_half_to_double_within_the_schema(tiny_base):
 
 
 def test_negative_and_zero_values_and_explicit_ranges(tiny_base):
-    p = free_parameter("chains.automobile.demand_growth", tiny_base)
+    p = free_parameter("chains.automobile.market_growth", tiny_base)
     assert (p.lo, p.hi) == (pytest.approx(-0.03), pytest.approx(-0.0075))
     p = free_parameter("technology.efficiency_gain", tiny_base)  # 0 by default
     assert (p.lo, p.hi) == (0.0, 0.2)
@@ -135,7 +135,7 @@ def test_negative_and_zero_values_and_explicit_ranges(tiny_base):
     ("finance.exit_losses", "allowed: parameters of type float"),
     ("technology.innovation_hazard=0.3:0.1", "allowed: 0 <= lo < hi <= 50"),
     ("technology.innovation_hazard=a:b", "range does not parse"),
-    ("chains.trucks.demand_growth", "unknown chain parameter"),
+    ("chains.trucks.market_growth", "unknown chain parameter"),
     ("energy.other_rd_share,energy.other_rd_share", "given twice"),
 ])
 def test_bad_free_parameters_are_one_line_errors(tiny_base, spec, words):

@@ -71,11 +71,11 @@ def test_a_shipped_chain_of_three():
 
 def test_chains_merge_by_name_onto_the_default_chains(tmp_path):
     path = write(tmp_path, "c.toml", 'extends = "baseline"\n[chains.automobile]\n'
-                 'demand_growth = 0.1\nva_share = 0.16\n[chains.nev]\nva_share = 0.055\n')
+                 'market_growth = 0.1\nva_share = 0.16\n[chains.nev]\nva_share = 0.055\n')
     s = load_scenario(path)
     by_name = {c.name: c for c in s.chains}
     assert [c.name for c in s.chains] == [c.name for c in default_chains()]
-    assert by_name["automobile"].demand_growth == 0.1 and by_name["automobile"].va_share == 0.16
+    assert by_name["automobile"].market_growth == 0.1 and by_name["automobile"].va_share == 0.16
     assert by_name["nev"].va_share == 0.055
     assert by_name["electronics"] == {c.name: c for c in default_chains()}["electronics"]
 
@@ -161,10 +161,10 @@ def test_parse_overrides_rejects(item, problem):
 
 def test_overrides_apply_after_inheritance():
     s = load_scenario("coupling_off", overrides={"policy.coupling": 0.3,
-                                                 "chains.automobile.demand_growth": 0.02,
+                                                 "chains.automobile.market_growth": 0.02,
                                                  "population.enterprises": 500})
     assert s.policy.coupling == 0.3 and s.population.enterprises == 500
-    assert s.chains[s.chain_names.index("automobile")].demand_growth == 0.02
+    assert s.chains[s.chain_names.index("automobile")].market_growth == 0.02
 
 
 @pytest.mark.parametrize("overrides, parts", [
@@ -209,7 +209,7 @@ def test_an_event_left_outside_a_shortened_horizon_names_its_file():
                                        "allowed: float from 0.0 to 1.0"]),
     ("[policy]\ncoupling = 1.5\n", ["policy.coupling = 1.5: out of range"]),
     ("[policy]\ncoupling = nan\n", ["policy.coupling = nan: must be a finite number"]),
-    ("[finance]\nwage = inf\n", ["finance.wage = inf: must be a finite number"]),
+    ("[labour]\nwage = inf\n", ["labour.wage = inf: must be a finite number"]),
     ("[policy]\nleading_per_chain = 2.5\n", ["policy.leading_per_chain = 2.5: not a whole number"]),
     ("[policy]\nleading_per_chain = true\n", ["leading_per_chain = true: must be a number"]),
     ("policy = 3\n", ["policy = 3: not a table; allowed: a [policy] table"]),
@@ -249,7 +249,7 @@ def test_an_inherited_event_is_named_by_its_own_file_and_block(tmp_path):
 
 def test_missing_files_directories_and_binaries(tmp_path):
     assert "no such scenario file or name (did you mean 'baseline'?)" in error_of("baselin")
-    assert "allowed: a .toml path or one of auto_shock, baseline" in error_of("nosuch")
+    assert "allowed: a .toml path or one of auto_shock, balanced_start, baseline" in error_of("nosuch")
     (tmp_path / "d.toml").mkdir()
     assert error_of(tmp_path / "d.toml") == f"{tmp_path / 'd.toml'}: is a directory; " \
         "allowed: a scenario file (.toml)"

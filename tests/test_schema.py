@@ -203,7 +203,7 @@ def test_unknown_target_indicator_suggests_the_closest():
         Target(indicator="value_add_growth", year=2022, value=6.0)
     text = message(err)
     assert "unknown indicator (did you mean 'value_added_growth'?)" in text
-    assert "allowed: value_added, value_added_growth" in text
+    assert "allowed: value_added, value_added_nominal, value_added_growth" in text
 
 
 def test_target_year_inside_horizon():

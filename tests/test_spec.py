@@ -53,8 +53,8 @@ def test_scenario_path_is_relative_to_the_spec(tmp_path):
 
 
 def test_chain_parameters_can_be_varied(tmp_path):
-    text = GOOD.replace('"policy.rd_subsidy"', '"chains.nev.demand_growth"')
-    assert load_spec(write(tmp_path, text)).keys[0] == "chains.nev.demand_growth"
+    text = GOOD.replace('"policy.rd_subsidy"', '"chains.nev.market_growth"')
+    assert load_spec(write(tmp_path, text)).keys[0] == "chains.nev.market_growth"
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
@@ -62,9 +62,9 @@ def test_chain_parameters_can_be_varied(tmp_path):
      "parameters.\"policy.rd_subsidi\" = [0.0, 0.1, 0.2]: unknown parameter (did you mean "
      "'policy.rd_subsidy'?)"),
     (("[0.0, 0.1, 0.2]", "[0.0, 0.9]"),
-     "0.9 is above the maximum; allowed: float from 0.0 to 0.8 (0-1)"),
+     "0.9 is above the maximum; allowed: float from 0.0 to 0.5 (0-1)"),
     (("high = 300,", "high = 3000,"),
-     "3000 is above the maximum; allowed: float from 0.0 to 2000.0 (yuan/t CO2)"),
+     "3000 is above the maximum; allowed: float from 0.0 to 1000.0 (yuan/t CO2)"),
     (('design = "grid"', 'design = "gird"'),
      "sweep.design = \"gird\": unknown design (did you mean 'grid'?); allowed: grid, lhs, "
      "sobol, morris"),
