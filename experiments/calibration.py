@@ -37,20 +37,23 @@ from scenarios.loader import ScenarioError
 from scenarios.schema import Chain, Scenario, bounds, parameters
 
 DEFAULT_FREE = (
+    "finance.capital_gap",
     "technology.innovation_hazard",
-    "technology.transfer_efficiency",
-    "policy.promoted_investment",
     "energy.other_rd_share",
-    "finance.rd_wage",
+    "labour.rd_wage",
+    "technology.efficiency_gain",
     "population.park_membership_small",
-    "technology.green_energy_saving",
+    "finance.target_leverage",
+    "finance.investment_speed",
 )
-"""Parameters fitted by default, each moving at least one moment (screened one at a time at
-x0.5 and x2): value-added growth (innovation hazard, transfer efficiency, promoted
-investment), R&D intensity (other R&D share), the high-tech count (R&D staff wage: staff per
-yuan of R&D decides who meets the staff criterion), the park share (park membership of small
-firms) and energy intensity (green energy saving). ``population.value_added_start`` is left
-out: it sets the level of value added, which the observed 2020 level pins down."""
+"""Parameters fitted by default, none of them a policy lever, each moving at least one moment
+(screened one at a time at x0.5 and x2): value-added growth (the capital shortfall at the start
+and the innovation hazard), R&D intensity (other R&D share), the high-tech count (R&D staff
+wage: staff per yuan of R&D decides who meets the staff criterion), energy intensity (the
+efficiency path), the park share (park membership of small firms), leverage (the target firms
+borrow to) and investment growth (the speed of closing the capital gap).
+``population.value_added_start`` is left out: it sets the level of value added, which the
+observed 2020 level pins down."""
 
 BOUND_FACTORS = (0.5, 2.0)
 """Default search range: the parameter's current value times these factors, within its

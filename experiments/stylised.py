@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from model.accounting import Snapshot, melitz_polanec
+
 
 # -- size distributions -----------------------------------------------------------------------
 def top_share(x: np.ndarray, fraction: float = 0.01) -> float:
@@ -101,73 +103,40 @@ def log_trend(years: np.ndarray, values: np.ndarray) -> float:
 # -- productivity decomposition ---------------------------------------------------------------
 DECOMPOSITION = ("within", "between", "entry", "exit")
 """Melitz-Polanec components: survivors' unweighted mean, their share-productivity covariance,
-entrants and exits."""
-
-
-def melitz_polanec(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, float]:
-    """Dynamic Olley-Pakes decomposition of aggregate productivity growth (Melitz-Polanec 2015).
-
-    Args:
-        before: one row per firm at the first date, indexed by a firm identifier that
-            persists between the dates, with columns ``weight`` (e.g. value added) and
-            ``phi`` (log TFP).
-        after: the same at the second date.
-
-    Aggregate productivity is ``Phi = sum_i s_i phi_i`` with shares ``s_i`` of the weight.
-    With S survivors, E entrants (only in ``after``) and X exits (only in ``before``)::
-
-        Phi_1 - Phi_0 = [mean(phi_S1) - mean(phi_S0)]            within
-                      + [cov_S1 - cov_S0]                         between (reallocation)
-                      + s_E1 (Phi_E1 - Phi_S1)                    entry
-                      + s_X0 (Phi_S0 - Phi_X0)                    exit
-
-    where ``Phi_G`` is group G's share-weighted productivity, ``s_G`` its share of the total
-    weight, and ``cov_S = Phi_S - mean(phi_S)`` the Olley-Pakes covariance term.
-
-    Returns:
-        dict with ``within``, ``between``, ``entry``, ``exit`` and ``total``.
-    """
-    s0 = before["weight"] / before["weight"].sum()
-    s1 = after["weight"] / after["weight"].sum()
-    surv = before.index.intersection(after.index)
-    exits = before.index.difference(after.index)
-    entrants = after.index.difference(before.index)
-
-    def group(shares: pd.Series, phi: pd.Series, ids) -> tuple[float, float]:
-        weight = float(shares[ids].sum())
-        level = float((shares[ids] * phi[ids]).sum() / weight) if weight > 0 else 0.0
-        return weight, level
-
-    _, phi_s0 = group(s0, before["phi"], surv)
-    _, phi_s1 = group(s1, after["phi"], surv)
-    w_x0, phi_x0 = group(s0, before["phi"], exits)
-    w_e1, phi_e1 = group(s1, after["phi"], entrants)
-    mean0 = float(before["phi"][surv].mean())
-    mean1 = float(after["phi"][surv].mean())
-    out = {
-        "within": mean1 - mean0,
-        "between": (phi_s1 - mean1) - (phi_s0 - mean0),
-        "entry": w_e1 * (phi_e1 - phi_s1),
-        "exit": w_x0 * (phi_s0 - phi_x0),
-    }
-    out["total"] = float((s1 * after["phi"]).sum() - (s0 * before["phi"]).sum())
-    return out
+entrants and exits (:func:`decompose_by_group`)."""
 
 
 def decompose_by_group(before: pd.DataFrame, after: pd.DataFrame, group: str = "chain"):
-    """Melitz-Polanec within each group (chain), summed with the groups' initial weight shares.
+    """Melitz-Polanec decomposition within each group (chain), aggregated over groups
+    (:func:`model.accounting.melitz_polanec`), in log points (not percentage points).
+
+    Args:
+        before: one row per firm at the first date, indexed by a firm identifier that
+            persists between the dates, with columns ``weight`` (e.g. value added), ``phi``
+            (log TFP) and ``group``.
+        after: the same at the second date.
+        group: the column naming each firm's group (its chain).
 
     Firms of different chains have TFP in different units, so productivity is aggregated within
-    chains first; moving value added between chains is not counted as reallocation.
+    chains first; moving value added between chains is not counted as reallocation (the
+    composition term is left out of ``total``).
+
+    Returns:
+        dict with ``within``, ``between`` (reallocation among survivors), ``entry``, ``exit``
+        and ``total``.
     """
-    shares = before.groupby(group)["weight"].sum()
-    shares = shares / shares.sum()
-    out = dict.fromkeys((*DECOMPOSITION, "total"), 0.0)
-    for g, w in shares.items():
-        parts = melitz_polanec(before[before[group] == g], after[after[group] == g])
-        for k, v in parts.items():
-            out[k] += w * v
-    return out
+    ids, _ = pd.factorize(pd.Index(before.index).append(pd.Index(after.index)))
+    n = int(max(before[group].max(), after[group].max())) + 1 if len(before) + len(after) else 0
+
+    def snapshot(frame: pd.DataFrame, rows: np.ndarray) -> Snapshot:
+        return Snapshot(rows, frame[group].to_numpy(), frame["phi"].to_numpy(),
+                        frame["weight"].to_numpy())
+
+    parts = melitz_polanec(snapshot(before, ids[: len(before)]),
+                           snapshot(after, ids[len(before):]), n)
+    out = {"within": parts["within"], "between": parts["reallocation"], "entry": parts["entry"],
+           "exit": parts["exit"], "total": parts["total"] - parts["composition"]}
+    return {k: v / 100.0 for k, v in out.items()}
 
 
 def selection_share(parts: dict[str, float]) -> float:

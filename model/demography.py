@@ -122,8 +122,8 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
 
     An entrant's TFP is its parent's times ``exp(0.15 eps)``, and for the share ``incubated``
     of entrants that come from institutes' incubators also ``exp(D_parent / 2)``: they close
-    half their parent's log gap to best practice with institute technology. Its share is ``entrant_size``
-    times its chain's mean share; it prices like its parent, installs
+    half their parent's log gap to best practice with institute technology. Its share is
+    ``entrant_size`` times its chain's mean share; it prices like its parent, installs
     ``K = (y / A') kappa^(1 - alpha)`` and hires ``L = (y / A') kappa^(-alpha)`` (no capital
     gap), holds the cash buffer and borrows at target leverage.
 
@@ -162,7 +162,9 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
             "chain": chain, "park": park, "hood": neighbourhood(park, chain, n_parks),
             "size": 3, "K": capital, "L": workers, "A": tfp, "d": d, "g": g, "e": e,
             "share": share, "y": demand, "yd": demand, "p": price, "c": cost, "u": u,
-            "z": 1.0, "rd": rd, "rho": rho, "H": (1.0 - fin.contract_share) * rd * 1e4 / model.rd_wage, "know": rd / (tech.knowledge_depreciation / 4.0),
+            "z": 1.0, "rd": rd, "rho": rho,
+            "H": (1.0 - fin.contract_share) * rd * 1e4 / model.rd_wage,
+            "know": rd / (tech.knowledge_depreciation / 4.0),
             "M": cash, "D": fin.target_leverage * (capital + cash) * 0.7,
             "va": price * demand, "vol": markets.yearly_volatility(rng, k),
         },

@@ -15,12 +15,12 @@ firm borrows for investment up to its target leverage and within the bank's loan
 limit, which carries
 the access wedges by size, ownership and status (Song, Storesletten and Zilibotti 2011), so
 a firm can invest at most what :func:`financeable` gives, plus what new equity
-(:func:`new_equity`) lets it lever; when requests exceed banks' lending
-capacity every request is cut in proportion. Debt within a
-firm's ceiling is rolled over; a share ``finance.debt_repayment`` of debt above it is called in
-each quarter; cash above the buffer repays debt above the target, and cash above twice the buffer is paid out by firms whose investment was not held
-back by finance (the others keep it to invest), so balance sheets stay near the target
-instead of hoarding.
+(:func:`new_equity`) lets it lever; when requests exceed banks' lending capacity every request
+is cut in proportion. Debt within a firm's ceiling is rolled over; a share
+``finance.debt_repayment`` of debt above it is called in each quarter; cash above the buffer
+repays debt above the target, and cash above twice the buffer is paid out by firms whose
+investment was not held back by finance (the others keep it to invest), so balance sheets stay
+near the target instead of hoarding.
 """
 
 from __future__ import annotations
@@ -47,10 +47,11 @@ def access(size, state_owned, specialized, little_giant, sme_access, soe_access,
 
 
 def financeable(funds, debt, capital_kept, cash_floor, target: float, ltv) -> np.ndarray:
-    """Largest investment a firm can finance with its own funds ``F`` and new credit that keeps
-    it within its target leverage and the bank's loan-to-value limit:
+    """Largest investment a firm can finance with own funds ``F`` and credit within its limits.
 
-    ``I_max = min((F + lambda* (K' + M_min) - D) / (1 - lambda*), (F + ltv_i K' - D) / (1 - ltv_i))``
+    ``I_max = min((F + lambda* (K' + M_min) - D) / (1 - lambda*),
+    (F + ltv_i K' - D) / (1 - ltv_i))``: new credit keeps the firm within its target leverage and
+    the bank's loan-to-value limit
 
     with ``K'`` the capital kept after depreciation (from ``D + B <= lambda* (K' + I + M_min)``,
     ``D + B <= ltv_i (K' + I)`` and ``I = F + B``).

@@ -9,7 +9,8 @@ the wage, ``w^e' = w^e + lambda_w (w - w^e)``: planning on last quarter's wage a
 employment and the wage chase each other (a cobweb) when labour supply is inelastic.
 
 R&D staff: every firm's R&D budget not contracted out to institutes is spent on R&D staff,
-``H_i = (1 - c) RD_i / w_R``; the R&D wage clears demand ``(1 - c) sum RD / w_R`` against the supply ``Hbar (w_R / w_R0)^epsilon_R``:
+``H_i = (1 - c) RD_i / w_R``; the R&D wage clears demand ``(1 - c) sum RD / w_R`` against the
+supply ``Hbar (w_R / w_R0)^epsilon_R``:
 
 ``w_R = ((1 - c) sum RD w_R0^epsilon_R / Hbar)^(1 / (1 + epsilon_R))``,
 
@@ -65,7 +66,8 @@ def clear_labour_markets(model) -> None:
     inflow = (pol.graduates + pol.talent_introduction) / 4.0
     model.talent = talent_stock(model.talent, model.talent_attrition, 4.0 * inflow)
     budget = 1e4 * (1.0 - model.config.finance.contract_share) * f.rd  # staff part, 10k yuan
-    model.rd_wage = rd_wage(float(budget.sum()), lab.rd_wage, model.talent, lab.rd_supply_elasticity)
+    model.rd_wage = rd_wage(float(budget.sum()), lab.rd_wage, model.talent,
+                            lab.rd_supply_elasticity)
     before = f.H
     f.H = budget / model.rd_wage
     led = model.ledger
@@ -73,5 +75,6 @@ def clear_labour_markets(model) -> None:
     hired = min(max(new, 0.0), inflow)
     if hired > 0:  # new talent by source, in proportion to the inflow
         led.add("talent", "institute", "enterprise", hired * pol.graduates / 4.0 / inflow)
-        led.add("talent", "government", "enterprise", hired * pol.talent_introduction / 4.0 / inflow)
+        led.add("talent", "government", "enterprise",
+                hired * pol.talent_introduction / 4.0 / inflow)
     led.add("talent", "enterprise", "enterprise", staff_moved(before, f.H, hired))

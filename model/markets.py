@@ -4,9 +4,9 @@ shares inside a chain.
 Chongqing's chains sell on national and world markets of size ``M_c(t) = M_c0 (1 + m_c)^t``
 (an exogenous path; ``m_c = 0`` holds it flat) against rivals whose quality-adjusted price
 follows its own path (:func:`model.pricing.rivals_competitiveness`). Chongqing's share moves
-by partial adjustment from what it sold toward a logit of relative competitiveness; inside a chain firms' shares
-follow the same logit rule as replicator dynamics on log competitiveness, with idiosyncratic
-order shocks. This selection, not any calendar trend, is what moves output between firms and
+by partial adjustment from what it sold toward a logit of relative competitiveness; inside a
+chain firms' shares follow the same logit rule as replicator dynamics on log competitiveness,
+with idiosyncratic order shocks. This selection, not any calendar trend, is what moves output between firms and
 chains.
 """
 
@@ -122,7 +122,7 @@ def orders(share, target, speed: float) -> np.ndarray:
 
 
 def planned_output(model) -> np.ndarray:
-    """The output each firm plans capacity for, a year ahead:
+    """The output each firm plans capacity for, a year ahead.
 
     ``y^e_i = s_i [S_c + (1 - (1 - theta)^4) (S*_c - S_c)] M_c(t) (1 + g^e_c)``,
 

@@ -6,8 +6,9 @@ Technology is Cobb-Douglas in capital services and labour,
 ``L = z K / kappa``, ``kappa = alpha w / ((1 - alpha) u)`` at last quarter's wage, so its
 capacity is ``ybar = A' K kappa^(alpha - 1)``; output is the lesser of demand and capacity
 (and of what the hiring limit allows), ``y = min(y^D, ybar)``. Orders a firm cannot serve go to
-firms of its chain with spare capacity; what the chain cannot serve is lost to rivals: a firm short of capital has a marginal return on capital far above its user cost, and
-that return is what drives factor-input growth until capacity catches up with demand.
+firms of its chain with spare capacity; what the chain cannot serve is lost to rivals: a firm
+short of capital has a marginal return on capital far above its user cost, and that return is
+what drives factor-input growth until capacity catches up with demand.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def employ(output, per_worker, ybar) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     workers = np.divide(output, per_worker, out=np.zeros_like(output), where=per_worker > 0)
     z = np.divide(output, ybar, out=np.zeros_like(output), where=ybar > 0)
-    return output, workers, z
+    return output, workers, np.minimum(z, 1.0)  # 1 up to rounding
 
 
 def serve_overflow(demand, output, ceiling, chain, n_chains: int) -> np.ndarray:
@@ -87,7 +88,8 @@ def serve_overflow(demand, output, ceiling, chain, n_chains: int) -> np.ndarray:
     proportion to their spare capacity; only what the chain cannot serve is lost to rivals.
 
     With unmet orders ``U_c = sum max(y^D - y, 0)`` and spare capacity
-    ``R_c = sum (ybar - y)`` of the firms below it: ``y_i' = y_i + min(1, U_c / R_c) (ybar_i - y_i)``.
+    ``R_c = sum (ybar - y)`` of the firms below it:
+    ``y_i' = y_i + min(1, U_c / R_c) (ybar_i - y_i)``.
     ``ceiling`` is each firm's largest output (capacity within its hiring limit).
     """
     unmet = group_sum(np.maximum(demand - output, 0.0), chain, n_chains)
@@ -138,8 +140,9 @@ def production_phase(model) -> None:
     alpha = tech.capital_elasticity
     a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
     base = (fin.interest_rate + fin.depreciation) / 4.0
-    per_worker = a_eff * kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, alpha)
-    ybar = a_eff * f.K * kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, alpha - 1.0)
+    wage = model.planning_wage * 1e-4
+    per_worker = a_eff * kappa_power(wage, f.u / 4.0, base, alpha, alpha)
+    ybar = a_eff * f.K * kappa_power(wage, f.u / 4.0, base, alpha, alpha - 1.0)
     most = ceiling(ybar, per_worker, f.L, s.labour.hiring_limit)
     y = serve_overflow(f.yd, np.minimum(f.yd, most), most, f.chain, model.n_chains)
     cut = model.energy_cut()

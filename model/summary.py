@@ -88,8 +88,8 @@ def outcomes(indicators: pd.DataFrame) -> dict[str, float]:
 
     ``innovation_year``: first year from which the innovation share (of the last up to five
     years, :mod:`model.indicators`) stays above 50% (NaN if never; a year where it is
-    undefined does not count as above). ``emission_peak_year``: year of the highest yearly CO2 (the last year if
-    emissions still grow at the end).
+    undefined does not count as above). ``emission_peak_year``: year of the highest yearly CO2
+    (the last year if emissions still grow at the end).
     """
     y = annual(indicators)
     full = y[y["quarters"] == 4]

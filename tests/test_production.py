@@ -46,7 +46,7 @@ def test_produce_meets_demand_below_capacity_and_caps_it_above():
 
 def test_ceiling_and_employ():
     assert ceiling(np.array([10.0]), np.array([2.0]), np.array([3.0]), 0.25)[0] == 7.5
-    y, workers, z = employ(np.array([6.0, 0.0]), np.array([2.0, 0.0]), np.array([12.0, 0.0]))
+    _, workers, z = employ(np.array([6.0, 0.0]), np.array([2.0, 0.0]), np.array([12.0, 0.0]))
     assert workers.tolist() == [3.0, 0.0] and z.tolist() == [0.5, 0.0]
 
 

@@ -15,7 +15,6 @@ from experiments.stylised import (
     log_trend,
     logistic,
     logistic_vs_linear,
-    melitz_polanec,
     selection_share,
     top_share,
 )
@@ -86,18 +85,18 @@ def test_melitz_polanec_by_hand():
     # shares before .2 .6 .2, Phi0 = 0.4; after .4 .4 .2, Phi1 = 1.0
     # within: mean phi of survivors 0.75 - 0.5; between: cov 0 - 0.25 (Phi_S 0.75 both times)
     # entry: 0.2 (2 - 0.75); exit: 0.2 (0.75 - (-1))
-    parts = melitz_polanec(BEFORE, AFTER)
+    parts = decompose_by_group(BEFORE, AFTER)
     assert parts == pytest.approx({"within": 0.25, "between": -0.25, "entry": 0.25,
                                    "exit": 0.35, "total": 0.6})
     assert selection_share(parts) == pytest.approx((-0.25 + 0.25 + 0.35) / 0.6)
 
 
-def test_decomposition_by_chain_weights_chains_by_their_initial_value_added():
+def test_decomposition_by_chain_weights_chains_by_their_value_added():
     other_before = _firms([("x", 1, 5.0, 0.0)])
     other_after = _firms([("x", 1, 5.0, 0.3)])  # chain 1: pure within growth 0.3
     parts = decompose_by_group(pd.concat([BEFORE, other_before]),
                                pd.concat([AFTER, other_after]))
-    # chain 0 has weight 5 of 10 before, chain 1 the other 5
+    # chain 0 has weight 5 of 10 before and after, chain 1 the other 5
     assert parts["within"] == pytest.approx(0.5 * 0.25 + 0.5 * 0.3)
     assert parts["exit"] == pytest.approx(0.5 * 0.35)
     assert parts["total"] == pytest.approx(0.5 * 0.6 + 0.5 * 0.3)

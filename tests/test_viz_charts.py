@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.summary import annual
 from viz import charts
 from viz.workshop import RunSettings, WorkshopModel
 
@@ -74,15 +75,20 @@ def test_what_if_adds_a_dashed_reference_line_in_the_same_colour():
     assert opt["title"]["subtext"].endswith("dashed: reference")
 
 
-def test_accounting_bars_add_up_to_log_growth():
+def test_accounting_bars_add_up_to_the_yearly_growth_of_real_value_added():
     run, _ = frames()
     opt = charts.accounting_chart(run)
     bars = [s for s in opt["series"] if s["type"] == "bar"]
-    assert [b["name"] for b in bars] == ["Capital", "Labour", "TFP (innovation)"]
+    assert [b["name"] for b in bars] == ["Capital", "Labour", "R&D staff", "TFP (innovation)"]
     assert {b["stack"] for b in bars} == {"growth"}
-    total = np.sum([b["data"] for b in bars], axis=0)
-    log_growth = 100 * np.log1p(run["value_added_growth"].to_numpy() / 100)
-    np.testing.assert_allclose(total, log_growth, rtol=1e-3, atol=1e-3)
+    assert all(b["data"][q] is None for b in bars for q in range(3))  # no year before yet
+    total = np.sum([[np.nan if v is None else v for v in b["data"]] for b in bars], axis=0)
+    # the four quarters ending in each fourth quarter against the four before: the
+    # chain-linked Tornqvist growth of the calendar year's real value added
+    y = annual(run).set_index("year")
+    q4 = [i for i, q in enumerate(run["quarter"]) if q == 4][1:]
+    growth = 100 * np.log(y["value_added"].to_numpy()[1:] / y["value_added"].to_numpy()[:-1])
+    np.testing.assert_allclose(total[q4], growth, atol=0.05)
 
 
 def test_accounting_shows_the_innovation_share_and_its_50_percent_line():

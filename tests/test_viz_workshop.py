@@ -4,9 +4,9 @@ import pytest
 import solara
 from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
 
+from model.indicators import MAYBE_NAN
 from scenarios.loader import ScenarioError
 from scenarios.schema import Policy, bounds
-from viz import workshop
 from viz.levers import extreme_settings
 from viz.workshop import RunSettings, WorkshopModel, rebuild
 
@@ -98,29 +98,18 @@ def test_mesa_reset_rebuilds_with_the_levers_on_screen_and_the_chosen_seed():
     assert reset.policy.coupling == 0.8 and reset.config.population.enterprises == SMALL
 
 
-def test_a_runaway_population_stops_the_run(monkeypatch):
-    monkeypatch.setattr(workshop, "RUNAWAY_FACTOR", 2)
-    m = WorkshopModel(small(levers=extreme_settings("hi")), rng=0)
-    m.replay(60)
-    assert not m.running and not m.finished
-    assert "enterprises" in m.stopped_reason
-    assert len(m.firms) > 2 * SMALL
-    t = m.t
-    m.step()
-    assert m.t == t
-
-
 def finite(frame: pd.DataFrame) -> bool:
-    return bool(np.isfinite(frame.select_dtypes("number").to_numpy()).all())
+    """Every indicator that is defined in every quarter is finite (``MAYBE_NAN`` are not)."""
+    defined = frame.drop(columns=[c for c in MAYBE_NAN if c in frame])
+    return bool(np.isfinite(defined.select_dtypes("number").to_numpy()).all())
 
 
 @pytest.mark.parametrize("which", ["lo", "hi"])
 def test_every_lever_at_its_slider_extreme_steps_without_error(which):
-    """To the horizon, or until the runaway guard stops a run whose entry outgrows exit."""
+    """To the horizon: the schema's ranges keep the model sane, so no run needs stopping."""
     m = WorkshopModel(small(levers=extreme_settings(which), reference="baseline"), rng=0)
     m.replay(m.horizon)
-    assert m.finished or m.stopped_reason
-    assert m.t >= 8
+    assert m.finished
     assert len(m.indicator_frame()) == m.t
     assert finite(m.indicator_frame()) and finite(m.reference_frame())
 
@@ -132,5 +121,5 @@ def test_every_lever_at_its_schema_extreme_steps(which):
         if (field.json_schema_extra or {}).get("capability"):
             levers[name] = bounds(field)[which]
     m = WorkshopModel(small(levers=levers), rng=0).replay(8)
-    assert m.t == 8 or (m.t >= 4 and m.stopped_reason)
+    assert m.t == 8
     assert finite(m.indicator_frame())

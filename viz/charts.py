@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from model.indicators import ACCOUNTING
 from model.summary import annual
 from viz.i18n import quarter_label, tr
 from viz.memo import per_frame
@@ -21,6 +22,7 @@ COLORS = {
     "value_added_growth": "#2b6cb0",
     "capital_contribution": "#a0785a",
     "labour_contribution": "#e0a526",
+    "rd_staff_contribution": "#3182ce",
     "tfp_contribution": "#2f855a",
     "innovation_share": "#6b46c1",
     "co2": "#4a5568",
@@ -146,12 +148,14 @@ def accounting_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
                      lang: str = "en") -> dict:
     """Growth accounting: stacked contributions, innovation share and its 50% line.
 
-    Capital, labour and TFP contributions (percentage points, stacked bars; negative ones stack
-    below zero) and the innovation share of growth (percent, right axis).
+    Capital, labour, R&D-staff and TFP contributions of the last four quarters against the
+    four before (percentage points, stacked bars; negative ones stack below zero; none in the
+    first three quarters) and the innovation share of growth over the last five years
+    (percent, right axis; none where growth is below 1% a year).
     """
     axis = time_axis(ind, ref)
     series = []
-    for c in ("capital_contribution", "labour_contribution", "tfp_contribution"):
+    for c in ACCOUNTING:
         series.append({
             "name": tr(f"ind.{c}", lang), "type": "bar", "stack": "growth",
             "data": column(ind, c, axis), "color": COLORS[c], "barCategoryGap": "20%",

@@ -70,7 +70,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.co2": ("10k t/quarter", "万吨/季度"),
     "unit.carbon_intensity": ("t/10k yuan", "吨/万元"),
     "unit.firms": ("firms", "家"),
-    "accounting_note": ("Contributions to growth, pp; innovation share (right axis)",
+    "accounting_note": ("Contributions to growth over the last four quarters, pp; innovation "
+                        "share of the last five years (right axis)",
                         "对增长的贡献（百分点）；创新驱动贡献率（右轴）"),
     "shares_note": ("Value-added weighted, %", "按增加值加权，%"),
     # capabilities (the plan's five)
@@ -85,6 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ind.investment_growth": ("Industrial investment growth", "工业投资增速"),
     "ind.capital_contribution": ("Capital", "资本"),
     "ind.labour_contribution": ("Labour", "劳动"),
+    "ind.rd_staff_contribution": ("R&D staff", "研发人员"),
     "ind.tfp_contribution": ("TFP (innovation)", "全要素生产率（创新）"),
     "ind.innovation_share": ("Innovation share of growth", "创新驱动贡献率"),
     "ind.rd_intensity": ("R&D intensity", "研发投入强度"),

@@ -224,8 +224,6 @@ def WhatIfPanel(model):
         title = tr("gap", lang) if ref is not None else tr("run", lang)
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{title}</b> · {tr('quarter_now', lang)} "
                     f"{reached(model, lang)}")
-        if model.stopped_reason:
-            solara.Warning(model.stopped_reason)
         if ref is None:
             solara.Text(tr("gap_off", lang), style={"color": "#4a5568", "font-size": "13px"})
         if len(run):

@@ -22,10 +22,6 @@ from model import TransitionModel
 from scenarios.loader import load_scenario
 from scenarios.schema import Scenario
 
-RUNAWAY_FACTOR = 10
-"""A run stops once enterprises exceed this multiple of the starting population: some lever
-combinations make entry outgrow exit without bound, and a workshop must not freeze."""
-
 
 @dataclass(frozen=True)
 class RunSettings:
@@ -95,7 +91,6 @@ class WorkshopModel(TransitionModel):
     Attributes:
         settings: the settings the run was built with.
         reference: the what-if reference run, or None.
-        stopped_reason: why the run stopped before its horizon, or "".
     """
 
     def __init__(self, settings: SettingsSource = None, rng: int | None = 0) -> None:
@@ -106,25 +101,14 @@ class WorkshopModel(TransitionModel):
         self.settings = settings
         ref = build_reference(settings)
         self.reference = TransitionModel(ref, rng=rng) if ref is not None else None
-        self.stopped_reason = ""
-        self._start_enterprises = len(self.firms)
         self._frames: dict[str, tuple[int, pd.DataFrame]] = {}
 
     def step(self) -> None:
         """One quarter of the run and of its reference."""
-        if self.stopped_reason:
-            self.running = False
-            return
         super().step()
         ref = self.reference
         if ref is not None and not ref.finished and ref.t < self.t:
             ref.step()
-        if len(self.firms) > RUNAWAY_FACTOR * self._start_enterprises:
-            self.stopped_reason = (
-                f"stopped at {self.year}Q{self.quarter}: {len(self.firms):,} enterprises, more "
-                f"than {RUNAWAY_FACTOR} times the start; entry outgrows exit at these levers"
-            )
-            self.running = False
 
     def replay(self, quarters: int) -> WorkshopModel:
         """Simulate ``quarters`` quarters (or until the run stops); returns self."""
