@@ -6,8 +6,8 @@ Chongqing's chains sell on national and world markets of size ``M_c(t) = M_c0 (1
 follows its own path (:func:`model.pricing.rivals_competitiveness`). Chongqing's share moves
 by partial adjustment from what it sold toward a logit of relative competitiveness; inside a
 chain firms' shares follow the same logit rule as replicator dynamics on log competitiveness,
-with idiosyncratic order shocks. This selection, not any calendar trend, is what moves output between firms and
-chains.
+with idiosyncratic order shocks. This selection, not any calendar trend, is what moves output
+between firms and chains.
 """
 
 from __future__ import annotations
