@@ -180,19 +180,18 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartStat
 
     The state is built under the policy in force at the start (the schema's policy defaults,
     with ``energy.reference_carbon_price``), so that a scenario's levers act from its first
-    quarter. Per firm: a Pareto size ``x_i`` gives its nominal value added, ``VA_i = VA_c x_i /
-    sum x``; relative TFP ``ln a_i = sigma (0.5 z_size + 0.87 z_i) - soe_gap [state-owned]``
-    (``z_size`` the firm's standardised log size); it runs its capital at full capacity with the
-    cost-minimising labour at the start wage and user cost; its unit cost ``c_i`` includes
-    labour, capital, R&D staff (net of the subsidy), energy and carbon; its price is
-    ``(1 + mu_c) c_i``. Each chain's TFP level is set so its share-weighted price is 1 (real
-    units are start prices), and real output is ``y_i = VA_i / (p_i - p_E e_i')``. Chongqing's
-    market share ``s_c0`` fixes the market size ``M_c0 = Y_c / s_c0`` and the markup. The
-    capital shortfall: the share Chongqing's competitiveness warrants is
-    ``s*_c0 = s_c0 e^gamma`` (``finance.capital_gap``), which fixes the rivals' competitiveness; orders exceed capacity accordingly, and the marginal return on
-    capital is above its user cost until capacity catches up; the rivals' frontier is
-    ``frontier_gap`` above the chain's mean log TFP. The labour and R&D-staff markets clear at
-    the start wages.
+    quarter. Per firm: a Pareto size ``x_i`` gives its nominal value added, ``VA_i = VA_c x_i / sum
+    x``; relative TFP ``ln a_i = sigma (0.5 z_size + 0.87 z_i) - soe_gap [state-owned]`` (``z_size``
+    the firm's standardised log size); it runs its capital at full capacity with the cost-minimising
+    labour at the start wage and user cost; its unit cost ``c_i`` includes labour, capital, R&D
+    staff (net of the subsidy), energy and carbon; its price is ``(1 + mu_c) c_i``. Each chain's TFP
+    level is set so its share-weighted price is 1 (real units are start prices), and real output is
+    ``y_i = VA_i / (p_i - p_E e_i')``. Chongqing's market share ``s_c0`` fixes the market size
+    ``M_c0 = Y_c / s_c0`` and the markup. The capital shortfall: the share Chongqing's
+    competitiveness warrants is ``s*_c0 = s_c0 e^gamma`` (``finance.capital_gap``), which fixes the
+    rivals' competitiveness; orders exceed capacity accordingly, and the marginal return on capital
+    is above its user cost until capacity catches up; the rivals' frontier is ``frontier_gap`` above
+    the chain's mean log TFP. The labour and R&D-staff markets clear at the start wages.
     """
     n = s.population.enterprises
     chains = s.chains
