@@ -26,10 +26,12 @@ from scenarios.schema import Scenario
 
 KEY_INDICATORS: dict[str, str] = {
     "value_added_growth": "value added growth, % on the year before",
-    "innovation_share": "innovation share of growth, %",
+    "innovation_share": "innovation share of growth (last five years), %",
+    "tfp_contribution": "TFP contribution to growth, percentage points",
     "rd_intensity": "R&D over GDP, %",
     "carbon_intensity": "CO2 per value added, t per 10k yuan",
-    "green_share": "green share of capacity, 0-1",
+    "green_share": "clean share of capital, 0-1",
+    "leverage": "liabilities over assets, %",
     "co2": "CO2, 10k t per year",
     "value_added": "value added, 100m yuan per year",
 }
