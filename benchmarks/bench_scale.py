@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import pstats
 import resource
 import time
+from contextlib import contextmanager, nullcontext
 
 from model import TransitionModel
 from scenarios import load_scenario
@@ -25,37 +27,51 @@ def peak_rss_mb() -> float:
 
 
 PHASES = (
-    "demand_phase",
-    "production_phase",
-    "capital_market",
-    "talent_market",
-    "technology_market",
-    "innovation_phase",
-    "investment_phase",
-    "adoption_phase",
-    "policy_selection",
-    "entry_and_exit",
+    ("prices", "pricing", "set_prices"),
+    ("goods markets", "markets", "clear_goods_markets"),
+    ("production", "production", "production_phase"),
+    ("R&D budgets", "innovation", "set_rd_budgets"),
+    ("labour markets", "labour", "clear_labour_markets"),
+    ("accounts", "finance", "settle_accounts"),
+    ("technology market", "technology", "transfer_knowledge"),
+    ("search", "innovation", "search_phase"),
+    ("investment", "investment", "invest"),
+    ("digital adoption", "adoption", "adopt_digital"),
+    ("policy selection", "selection", "select"),
+    ("R&D adaptation", "innovation", "adapt_rd"),
+    ("exit and entry", "demography", "exit_and_enter"),
 )
+"""Phases of ``TransitionModel._quarter``: (label, module of ``model``, function)."""
 
 
-def time_phases(model: TransitionModel) -> dict[str, float]:
-    """Wrap the model's phases and its recording with timers; returns the running totals (s)."""
-    totals = dict.fromkeys((*PHASES, "record"), 0.0)
+@contextmanager
+def time_phases(model: TransitionModel):
+    """Wrap the schedule's phase functions and the model's recording with timers while the
+    context is open; yields the running totals (s) by label.
+    """
+    totals = dict.fromkeys((*(label for label, _, _ in PHASES), "record"), 0.0)
 
-    def timed(name, method):
+    def timed(label, function):
         def run(*args, **kwargs):
             t0 = time.perf_counter()
-            out = method(*args, **kwargs)
-            totals[name] += time.perf_counter() - t0
+            out = function(*args, **kwargs)
+            totals[label] += time.perf_counter() - t0
             return out
 
         return run
 
-    for name in PHASES:
-        setattr(model, name, timed(name, getattr(model, name)))
+    saved = []
+    for label, module, name in PHASES:
+        mod = importlib.import_module(f"model.{module}")
+        saved.append((mod, name, getattr(mod, name)))
+        setattr(mod, name, timed(label, getattr(mod, name)))
     model.recorder.record = timed("record", model.recorder.record)
     model.datacollector.collect = timed("record", model.datacollector.collect)
-    return totals
+    try:
+        yield totals
+    finally:
+        for mod, name, function in saved:
+            setattr(mod, name, function)
 
 
 def measure(
@@ -67,14 +83,16 @@ def measure(
     scenario = load_scenario("baseline", overrides={"population.enterprises": enterprises})
     t0, c0 = time.perf_counter(), time.process_time()
     model = TransitionModel(scenario, rng=seed)
-    totals = time_phases(model) if phases else {}
     t1 = time.perf_counter()
-    model.run(steps=quarters)
+    with time_phases(model) if phases else nullcontext({}) as totals:
+        model.run(steps=quarters)
     t2, c2 = time.perf_counter(), time.process_time()
     model.indicators()
     model.flows()
     firms = model.indicators()["enterprises"].mean()
     per_phase = {f"{k} (ms/quarter)": 1000 * v / quarters for k, v in totals.items()}
+    if totals:
+        per_phase["phases and record (ms/quarter)"] = 1000 * sum(totals.values()) / quarters
     return per_phase | {
         "enterprises": enterprises,
         "quarters": quarters,

@@ -33,6 +33,7 @@ References:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,8 +56,12 @@ __all__ = [
 
 def _div(num: np.ndarray, den: np.ndarray, fill: float | np.ndarray = 0.0) -> np.ndarray:
     """``num / den`` where ``den != 0``, ``fill`` elsewhere (no warnings)."""
-    num, den = np.broadcast_arrays(np.asarray(num, float), np.asarray(den, float))
-    out = np.array(np.broadcast_to(fill, num.shape), dtype=float)
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    shape = num.shape if num.shape == den.shape else np.broadcast_shapes(num.shape, den.shape)
+    if np.ndim(fill) == 0:
+        out = np.full(shape, fill, dtype=float)
+    else:
+        out = np.array(np.broadcast_to(fill, shape), dtype=float)
     np.divide(num, den, out=out, where=den != 0)
     return out
 
@@ -119,7 +124,26 @@ def tornqvist_log_change(q0: np.ndarray, q1: np.ndarray, v0: np.ndarray, v1: np.
     arrs = [np.asarray(a, dtype=float) for a in (q0, q1, v0, v1)]
     if any(a.ndim != 1 for a in arrs) or len({a.shape for a in arrs}) != 1:
         raise ValueError("q0, q1, v0 and v1 must be 1-D arrays of the same length")
-    return float(_tornqvist_rows(*(a[None, :] for a in arrs))[0])
+    return _tornqvist_pair(*arrs)
+
+
+def _tornqvist_pair(q0: np.ndarray, q1: np.ndarray, v0: np.ndarray, v1: np.ndarray) -> float:
+    """:func:`tornqvist_log_change` of 1-D float arrays of equal length (not checked): the
+    same operations as :func:`_tornqvist_rows` on one row, without its 2-D bookkeeping.
+    """
+    keep = (q0 > 0) & (q1 > 0)
+    v0k = np.where(keep, v0, 0.0)
+    v1k = np.where(keep, v1, 0.0)
+    tot0, tot1 = v0k.sum(), v1k.sum()
+    ok0, ok1 = tot0 > 0, tot1 > 0
+    if not (ok0 or ok1) or math.isnan(tot0) or math.isnan(tot1):
+        return math.nan
+    if ok0 and ok1:
+        sbar = 0.5 * (v0k / tot0 + v1k / tot1)
+    else:  # one date priced: that date's shares
+        sbar = v0k / tot0 if ok0 else v1k / tot1
+    dlog = np.log(np.where(keep, q1, 1.0) / np.where(keep, q0, 1.0))
+    return float((sbar * dlog).sum())
 
 
 def chained_levels(q: np.ndarray, v: np.ndarray, base: float) -> np.ndarray:
@@ -188,9 +212,23 @@ class Window:
             )
 
 
+def _total(x: float | np.ndarray) -> float:
+    """A window's quantity or cost as one number (arrays, e.g. one entry per chain, summed)."""
+    return x if type(x) is float else float(np.sum(x))
+
+
+def _log_ratio(x1: float, x0: float) -> float:
+    """``ln(x1 / x0)`` as numpy computes it (NaN for a negative ratio, no warnings)."""
+    r = x1 / x0
+    if r > 0 and r != math.inf:
+        return math.log(r)  # the C library's log, as np.log
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.log(np.float64(r)))
+
+
 def _cost_shares(costs: dict[str, float | np.ndarray], names: list[str]) -> dict[str, float]:
     """Cost shares ``cost_j / sum_k cost_k``; all zero when the total cost is zero."""
-    c = {j: float(np.sum(costs[j])) for j in names}
+    c = {j: _total(costs[j]) for j in names}
     total = sum(c.values())
     if total == 0:
         return dict.fromkeys(names, 0.0)
@@ -242,15 +280,12 @@ def growth_accounting(prev: Window, now: Window) -> dict[str, float]:
     out: dict[str, float] = {"growth": float(growth)}
     total = 0.0
     for j in names:  # a handful of inputs, not firms
-        x0 = float(np.sum(prev.inputs[j]))
-        x1 = float(np.sum(now.inputs[j]))
+        x0 = _total(prev.inputs[j])
+        x1 = _total(now.inputs[j])
         if x0 == 0 or x1 == 0:
             contribution = 0.0
         else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                contribution = float(
-                    100.0 * 0.5 * (s_prev[j] + s_now[j]) * np.log(np.float64(x1) / x0)
-                )
+            contribution = 100.0 * 0.5 * (s_prev[j] + s_now[j]) * _log_ratio(x1, x0)
         out[f"{j}_contribution"] = contribution
         total += contribution
     out["tfp_contribution"] = float(growth - total)
@@ -340,6 +375,54 @@ def _sorted_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return s, order
 
 
+DENSE_IDS = 4
+"""Ids are matched through a lookup table when the largest is below this many times the
+number of firms (model slots are: they count the firms ever created)."""
+
+
+def _match_ids(ids0: np.ndarray, ids1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each id of ``ids1`` is in ``ids0``.
+
+    Small non-negative ids (model slots) go through a lookup table, ``O(n)``; others are sorted
+    once per snapshot (a no-op when already increasing) and searched with ``np.searchsorted``.
+
+    Returns:
+        (found, index in ``ids0``) for each id of ``ids1``; the index is meaningless where the id
+        is not found.
+
+    Raises:
+        ValueError: If an id occurs twice within ``ids0`` or within ``ids1``.
+    """
+    n0, n1 = ids0.size, ids1.size
+    if n0 == 0 or n1 == 0:
+        for ids in (ids0, ids1):
+            _sorted_ids(ids)  # uniqueness
+        return np.zeros(n1, dtype=bool), np.zeros(n1, dtype=np.intp)
+    low = min(int(ids0.min()), int(ids1.min()))
+    top = max(int(ids0.max()), int(ids1.max())) + 1
+    if low >= 0 and top <= DENSE_IDS * (n0 + n1) + 1024:
+        row0 = np.full(top, -1, dtype=np.intp)
+        row0[ids0] = np.arange(n0)
+        if np.count_nonzero(row0 >= 0) != n0 or np.bincount(ids1, minlength=top).max() > 1:
+            raise ValueError("firm ids must be unique within a snapshot")
+        idx0 = row0[ids1]
+        return idx0 >= 0, idx0
+    sorted0, order0 = _sorted_ids(ids0)
+    sorted1, order1 = _sorted_ids(ids1)
+    # searching sorted ids in sorted ids keeps np.searchsorted cache-friendly; the matches are
+    # scattered back to ids1's order
+    pos = np.minimum(np.searchsorted(sorted0, sorted1), n0 - 1)
+    found = sorted0[pos] == sorted1
+    idx0 = pos if order0 is None else order0[pos]
+    if order1 is not None:
+        found_s, idx0_s = found, idx0
+        found = np.empty_like(found_s)
+        found[order1] = found_s
+        idx0 = np.empty_like(idx0_s)
+        idx0[order1] = idx0_s
+    return found, idx0
+
+
 def _check_snapshot(snap: Snapshot, n_chains: int, name: str) -> None:
     if snap.chain.size and (snap.chain.min() < 0 or snap.chain.max() >= n_chains):
         raise ValueError(f"{name}.chain must lie in 0..n_chains-1 = 0..{n_chains - 1}")
@@ -410,8 +493,9 @@ def melitz_polanec(
           sum), so ``total = composition = +-100 Phi`` of the other date, which depends on
           the normalisation of ``phi`` and should not be read as growth.
 
-    Implementation: ids are sorted once per snapshot (not at all when already increasing),
-    ``now`` is matched into ``prev`` with ``np.searchsorted``, and all group sums are
+    Implementation: ``now`` is matched into ``prev`` through a lookup table of ids when they are
+    small non-negative integers (model slots), else by sorting each snapshot's ids once (not at
+    all when already increasing) and ``np.searchsorted`` (:func:`_match_ids`); all group sums are
     ``np.bincount(..., minlength=n_chains)``; there is no Python loop over firms or chains.
 
     Args:
@@ -451,23 +535,12 @@ def melitz_polanec(
     n0 = prev.ids.size
 
     # ---- match now into prev: survivors keep their chain --------------------------------
-    # both sorted once (a no-op when already increasing); searching sorted ids in sorted ids
-    # keeps np.searchsorted cache-friendly, and the matches are scattered back to now's order
-    sorted0, order0 = _sorted_ids(prev.ids)
-    sorted1, order1 = _sorted_ids(now.ids)
     if n0:
-        pos = np.minimum(np.searchsorted(sorted0, sorted1), n0 - 1)
-        found = sorted0[pos] == sorted1
-        idx0 = pos if order0 is None else order0[pos]
-        if order1 is not None:
-            found_s, idx0_s = found, idx0
-            found = np.empty_like(found_s)
-            found[order1] = found_s
-            idx0 = np.empty_like(idx0_s)
-            idx0[order1] = idx0_s
+        found, idx0 = _match_ids(prev.ids, now.ids)
         surv1 = found & (c0[idx0] == c1)
         j0 = idx0[surv1]  # index in prev of each survivor, in now's order
     else:
+        _match_ids(prev.ids, now.ids)  # still checks that now's ids are unique
         surv1 = np.zeros(now.ids.size, dtype=bool)
         j0 = np.zeros(0, dtype=np.intp)
     surv0 = np.zeros(n0, dtype=bool)

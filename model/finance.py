@@ -30,20 +30,56 @@ import numpy as np
 from model import pricing
 
 
-def profit(revenue, wage_bill, rd, energy_bill, carbon, tax, interest, depreciation, support):
+def profit(revenue, wage_bill, rd, energy_bill, carbon, tax, interest, depreciation, support,
+           out=None):
     """Accounting profit of the quarter (all in 100m yuan); ``support`` holds subsidies."""
-    return revenue - wage_bill - rd - energy_bill - carbon - tax - interest - depreciation + support
+    if out is None:
+        return (revenue - wage_bill - rd - energy_bill - carbon - tax - interest - depreciation
+                + support)
+    np.subtract(revenue, wage_bill, out=out)
+    for cost in (rd, energy_bill, carbon, tax, interest, depreciation):
+        out -= cost
+    out += support
+    return out
 
 
 def access(size, state_owned, specialized, little_giant, sme_access, soe_access, spec_bonus):
     """Loan-to-value multiplier of each firm:
     ``a_i = [sme_access if small or micro and not a little giant, else 1]
     x [soe_access if state-owned] x (1 + spec_bonus [specialized])``.
+
+    The eight combinations of the three conditions are computed once and looked up.
     """
     small = (size >= 2) & ~little_giant
-    a = np.where(small, sme_access, 1.0)
-    a = a * np.where(state_owned, soe_access, 1.0)
-    return a * (1.0 + spec_bonus * specialized)
+    code = small.view(np.int8) * 4 + state_owned.view(np.int8) * 2 + specialized.view(np.int8)
+    bits = np.arange(8)
+    a = np.where(bits >= 4, sme_access, 1.0)
+    a = a * np.where(bits & 2, soe_access, 1.0)
+    return (a * (1.0 + spec_bonus * (bits & 1).astype(bool))).take(code)
+
+
+class CreditLimits:
+    """The largest investment firms can finance, for any own funds (:func:`financeable`).
+
+    The terms that do not depend on the funds are formed once, so investment can ask twice
+    (before and after new equity) at the cost of a few array operations.
+    """
+
+    def __init__(self, debt, capital_kept, cash_floor, target: float, ltv) -> None:
+        self.debt, self.target = debt, target
+        self.target_room = target * (capital_kept + cash_floor)
+        self.bank_room = ltv * capital_kept
+        self.bank_share = np.maximum(1.0 - ltv, 1e-9)
+        unlimited = ltv >= 1.0
+        self.unlimited = unlimited if unlimited.any() else None
+
+    def most(self, funds) -> np.ndarray:
+        """``I_max`` of :func:`financeable` for own funds ``F``."""
+        by_target = (funds + self.target_room - self.debt) / (1.0 - self.target)
+        by_bank = (funds + self.bank_room - self.debt) / self.bank_share
+        if self.unlimited is not None:
+            by_bank = np.where(self.unlimited, np.inf, by_bank)
+        return np.maximum(0.0, np.minimum(by_target, by_bank, out=by_target), out=by_target)
 
 
 def financeable(funds, debt, capital_kept, cash_floor, target: float, ltv) -> np.ndarray:
@@ -56,9 +92,7 @@ def financeable(funds, debt, capital_kept, cash_floor, target: float, ltv) -> np
     with ``K'`` the capital kept after depreciation (from ``D + B <= lambda* (K' + I + M_min)``,
     ``D + B <= ltv_i (K' + I)`` and ``I = F + B``).
     """
-    by_target = (funds + target * (capital_kept + cash_floor) - debt) / (1.0 - target)
-    by_bank = (funds + ltv * capital_kept - debt) / np.maximum(1.0 - ltv, 1e-9)
-    return np.maximum(0.0, np.minimum(by_target, np.where(ltv >= 1.0, np.inf, by_bank)))
+    return CreditLimits(debt, capital_kept, cash_floor, target, ltv).most(funds)
 
 
 def new_equity(shortfall, unit, share: float, target: float) -> np.ndarray:
@@ -103,9 +137,11 @@ def excess_cash(cash, debt, assets, floor, target: float) -> tuple[np.ndarray, n
 
 def cover_overdraft(firms) -> None:
     """A cash shortfall is covered by short-term liabilities: ``D += max(-M, 0)``, ``M >= 0``."""
-    short = np.minimum(firms.M, 0.0)
-    firms.D -= short
-    firms.M -= short
+    short = firms.M < 0.0
+    if short.any():  # most quarters no firm is overdrawn
+        rows = np.flatnonzero(short)
+        firms.D[rows] -= firms.M[rows]
+        firms.M[rows] = 0.0
 
 
 def leverage(debt, capital, cash) -> float:
@@ -116,28 +152,28 @@ def leverage(debt, capital, cash) -> float:
 
 def settle_accounts(model) -> None:
     """Phase 4b: revenue, costs, subsidies, profit, dividends, cash; next quarter's unit cost."""
-    f, s, pol = model.firms, model.config, model.policy
-    fin, en = s.finance, s.energy
-    revenue = f.p * f.y
-    energy_bill = en.energy_price * f.energy
-    f.va = revenue - energy_bill
-    carbon = pol.carbon_price * 1e-4 * f.co2
+    f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
+    fin = s.finance
+    revenue, energy_bill, carbon = qv.sales, qv.energy_bill, qv.carbon_bill  # phase 4
+    np.subtract(revenue, energy_bill, out=f.va)
     wage_bill = model.wage * 1e-4 * f.L
     refund = pol.rd_subsidy * (f.rd - model.seedling_grant)  # the firm's own R&D spending
     support = refund + model.seedling_grant  # the seedling grant pays for R&D (phase 4)
     depreciation = fin.depreciation / 4.0 * f.K
     interest = fin.interest_rate / 4.0 * f.D
-    f.profit = profit(
-        revenue, wage_bill, f.rd, energy_bill, carbon, fin.tax_share * f.va, interest,
-        depreciation, support,
-    )
+    profit(revenue, wage_bill, f.rd, energy_bill, carbon, fin.tax_share * f.va, interest,
+           depreciation, support, out=f.profit)
     f.profit_year += f.profit
-    f.losses = (f.losses + 1) * (f.profit < 0)
-    f.M += f.profit + depreciation - fin.payout * np.maximum(f.profit, 0.0)
+    f.losses += 1
+    f.losses *= f.profit < 0
+    cash_flow = f.profit + depreciation
+    cash_flow -= fin.payout * np.maximum(f.profit, 0.0)
+    f.M += cash_flow
     cover_overdraft(f)
-    f.c = pricing.unit_cost(
-        wage_bill, f.u / 4.0 * f.z * f.K, f.rd - refund, energy_bill + carbon, f.y, f.c
-    )
+    total = wage_bill + qv.user_costs.quarterly * f.z * f.K
+    total += f.rd - refund
+    total += energy_bill + carbon
+    pricing.unit_cost_from(total, f.y, out=f.c)
     led = model.ledger
     led.add("capital", "government", "enterprise", float(support.sum()))
     led.add("capital", "enterprise", "finance", float(interest.sum()))

@@ -15,11 +15,11 @@ the Solow residual sum to ``tfp_contribution``.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from model import accounting
-from model.finance import leverage
 from model.groups import group_sum
 from model.production import effective_tfp
 from model.setup import GAIN_SOURCES
@@ -161,41 +161,59 @@ SHARE_YEARS = 5
 """Length of the innovation-share window, years."""
 
 
+@dataclass(slots=True)
+class QuarterTotals:
+    """Aggregates of one simulated quarter kept as growth bases.
+
+    Attributes:
+        qv: real output and nominal value added by chain, shape (2, n_chains).
+        level: chained real value added.
+        inv: investment.
+        inputs: capital services, workers, R&D staff.
+        costs: their costs (user cost of the services, wage bill, R&D wage bill).
+    """
+
+    qv: np.ndarray
+    level: float
+    inv: float
+    inputs: tuple[float, float, float]
+    costs: tuple[float, float, float]
+
+
+INPUTS = ("capital", "labour", "rd_staff")
+"""Inputs of the growth accounting, in the order of :attr:`QuarterTotals.inputs`."""
+
+
 class Recorder:
     """Computes the indicator row of the current quarter from the model's columns."""
 
     def __init__(self, model) -> None:
         self.model = model
-        self.quarters: list[dict] = []  # aggregates of every simulated quarter
+        self.quarters: list[QuarterTotals] = []  # aggregates of every simulated quarter
         self.yearly: list[tuple[float, float]] = []  # (growth, tfp) of each quarter's window
         self.level = 0.0  # chained real value added
         self.snapshot: accounting.Snapshot | None = None
         self.base_phi: np.ndarray | None = None
         self.current: dict[str, float] = {}
 
-    def _aggregates(self) -> dict:
+    def _aggregates(self) -> QuarterTotals:
         m = self.model
         f, nc = m.firms, m.n_chains
-        q = group_sum(f.y, f.chain, nc)
-        v = group_sum(f.va, f.chain, nc)
-        prev = self.quarters[-1] if self.quarters else None
-        if prev is None:
-            self.level = float(v.sum())
+        qv = np.stack((group_sum(f.y, f.chain, nc), group_sum(f.va, f.chain, nc)))
+        if not self.quarters:
+            self.level = float(qv[1].sum())
         else:
-            link = accounting.tornqvist_log_change(prev["q"], q, prev["v"], v)
-            self.level *= math.exp(link) if math.isfinite(link) else (0.0 if not q.any() else 1.0)
+            prev = self.quarters[-1].qv
+            link = accounting.tornqvist_log_change(prev[0], qv[0], prev[1], qv[1])
+            self.level *= (math.exp(link) if math.isfinite(link)
+                           else (0.0 if not qv[0].any() else 1.0))
         services = f.z * f.K
-        return {
-            "q": q,
-            "v": v,
-            "level": self.level,
-            "inv": float(f.inv.sum()),
-            "inputs": {"capital": float(services.sum()), "labour": float(f.L.sum()),
-                       "rd_staff": float(f.H.sum())},
-            "costs": {"capital": float((f.u / 4.0 * services).sum()),
-                      "labour": m.wage * 1e-4 * float(f.L.sum()),
-                      "rd_staff": m.rd_wage * 1e-4 * float(f.H.sum())},
-        }
+        labour, staff = float(f.L.sum()), float(f.H.sum())
+        return QuarterTotals(
+            qv, self.level, float(f.inv.sum()), (float(services.sum()), labour, staff),
+            (float((f.u / 4.0 * services).sum()), m.wage * 1e-4 * labour,
+             m.rd_wage * 1e-4 * staff),
+        )
 
     def remember(self) -> None:
         """Keep the aggregates of an unrecorded (spin-up) quarter as growth bases."""
@@ -223,15 +241,15 @@ class Recorder:
             w = group_sum(f.va, f.chain, m.n_chains)
             self.base_phi = np.divide(group_sum(phi * f.va, f.chain, m.n_chains), w,
                                       out=np.zeros(m.n_chains), where=w > 0)
-        snap = accounting.Snapshot(f.slot.copy(), f.chain.copy(), phi - self.base_phi[f.chain],
-                                   f.va.copy())
+        phi -= self.base_phi[f.chain]
+        snap = accounting.Snapshot(f.slot.copy(), f.chain.copy(), phi, f.va.copy())
         out = {}
         if self.snapshot is not None:
             sources = {s: getattr(f, f"gain_{s}") for s in GAIN_SOURCES}
             out = accounting.melitz_polanec(self.snapshot, snap, m.n_chains, sources)
         self.snapshot = snap
         for s in GAIN_SOURCES:
-            setattr(f, f"gain_{s}", 0.0)
+            getattr(f, f"gain_{s}")[:] = 0.0
         return out
 
     def record(self) -> None:
@@ -250,9 +268,7 @@ class Recorder:
             growth, tfp = nan, nan
         self.yearly.append((growth, tfp))
         window = [w for w in self.yearly[::-4][:SHARE_YEARS] if math.isfinite(w[0])]
-        share = accounting.innovation_share(
-            np.array([w[1] for w in window]), np.array([w[0] for w in window])
-        )
+        share = _innovation_share([w[1] for w in window], [w[0] for w in window])
         decomposition = dict.fromkeys(DECOMPOSITION, nan)
         if m.quarter == 4:
             mp = self._decompose()
@@ -265,14 +281,15 @@ class Recorder:
                                             "composition"))
                 decomposition["tfp_gap"] = tfp - parts
 
-        def yoy(key: str) -> float:
+        def yoy(now: float, key: str) -> float:
             if len(self.quarters) < 5:
                 return nan
-            base = self.quarters[-5][key]
-            return 100.0 * (agg[key] / base - 1.0) if base > 0 else 0.0
+            base = getattr(self.quarters[-5], key)
+            return 100.0 * (now / base - 1.0) if base > 0 else 0.0
 
-        real = agg["level"]
-        nominal = float(agg["v"].sum())
+        real = agg.level
+        v = agg.qv[1]
+        nominal = float(v.sum())
         per_real = 1.0 / real if real > 0 else 0.0
         per_nominal = 1.0 / nominal if nominal > 0 else 0.0
         energy = float(f.energy.sum())
@@ -295,31 +312,33 @@ class Recorder:
         k1 = max(1, len(f) // 100)
         top = np.partition(f.va, len(f) - k1)[len(f) - k1 :].sum() if len(f) else 0.0
         capital = float(f.K.sum())
+        services, labour, staff = agg.inputs
         cm = m.chain_markets
         market = cm.market(m.years)
         gap = np.maximum(0.0, m.log_frontier()[f.chain] - np.log(f.A)) if len(f) else f.A
         step_flows = m.ledger.totals(m.t - 1)
+        assets = capital + float(f.M.sum())
         self.current = {
             "step": m.t - 1,
             "year": m.year,
             "quarter": m.quarter,
             "value_added": real,
             "value_added_nominal": nominal,
-            "value_added_growth": yoy("level"),
-            "investment": agg["inv"],
-            "investment_growth": yoy("inv"),
+            "value_added_growth": yoy(real, "level"),
+            "investment": agg.inv,
+            "investment_growth": yoy(agg.inv, "inv"),
             **growth_acc,
             "innovation_share": share,
             **decomposition,
             "rd_spending": rd_total,
             "rd_intensity": 100.0 * rd_total / (1.0 - en.other_rd_share) / gdp if gdp > 0 else 0.0,
-            "rd_staff": float(f.H.sum()),
+            "rd_staff": staff,
             "rd_wage": m.rd_wage,
             "wage": m.wage,
-            "employment": float(f.L.sum()),
-            "leverage": leverage(f.D, f.K, f.M),
+            "employment": labour,
+            "leverage": 100.0 * float(f.D.sum()) / assets if assets > 0 else 0.0,
             "credit_granted": 100.0 * m.credit_granted,
-            "utilisation": float((f.z * f.K).sum()) / capital if capital > 0 else 0.0,
+            "utilisation": services / capital if capital > 0 else 0.0,
             "frontier_gap": float((gap * f.va).sum()) * per_nominal,
             "market_share": 100.0 * float(cm.demand.sum()) / float(market.sum()),
             "enterprises": len(f),
@@ -328,7 +347,7 @@ class Recorder:
             "little_giants": np.count_nonzero(f.little_giant),
             "entries": m.entries,
             "exits": m.exits,
-            "strategic_emerging_share": 100.0 * float(agg["v"][m.chain_se].sum()) * per_nominal,
+            "strategic_emerging_share": 100.0 * float(v[m.chain_se].sum()) * per_nominal,
             "energy_use": energy,
             "energy_intensity": energy * per_real,
             "co2": co2,
@@ -344,11 +363,34 @@ class Recorder:
         }
 
 
-def _window(quarters: list[dict]) -> accounting.Window:
+def _window(quarters: list[QuarterTotals]) -> accounting.Window:
     """Four quarters' aggregates summed into one accounting window."""
+    q, v = np.add.reduce([x.qv for x in quarters])  # in order, as a running sum
     return accounting.Window(
-        q=sum(x["q"] for x in quarters),
-        v=sum(x["v"] for x in quarters),
-        inputs={k: sum(x["inputs"][k] for x in quarters) for k in quarters[0]["inputs"]},
-        costs={k: sum(x["costs"][k] for x in quarters) for k in quarters[0]["costs"]},
+        q=q,
+        v=v,
+        inputs={k: sum(x.inputs[i] for x in quarters) for i, k in enumerate(INPUTS)},
+        costs={k: sum(x.costs[i] for x in quarters) for i, k in enumerate(INPUTS)},
     )
+
+
+def _running_sum(values: list[float]) -> float:
+    """``x_1 + x_2 + ...`` left to right: numpy's sum of fewer than eight numbers (Python's
+    ``sum`` of floats compensates rounding since 3.12, so it can differ in the last digit).
+    """
+    total = 0.0
+    for x in values:
+        total += x
+    return total
+
+
+def _innovation_share(tfp: list[float], growth: list[float]) -> float:
+    """:func:`model.accounting.innovation_share` of the (at most five) yearly windows, in
+    Python floats.
+    """
+    if not growth or any(map(math.isnan, tfp)) or any(map(math.isnan, growth)):
+        return math.nan
+    g = _running_sum(growth)
+    if abs(g / len(growth)) < 1.0 or g == 0:
+        return math.nan
+    return 100.0 * _running_sum(tfp) / g

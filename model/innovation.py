@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import ratio_or_zero
 from model.groups import group_sum
 
 RHO_MAX = 0.15
@@ -46,14 +47,21 @@ def absorptive_capacity(digital, knowledge, sales, specialized) -> np.ndarray:
 
 
 def rd_propensity(rho, subsidy: float, response: float, bonus: float, specialized, giant):
-    """``rho_eff = min(0.15, rho (1 + r_s s) (1 + b [specialized] (1 + [little giant])))``."""
-    status = 1.0 + bonus * specialized * (1.0 + giant)
-    return np.minimum(RHO_MAX, rho * ((1.0 + response * subsidy) * status))
+    """``rho_eff = min(0.15, rho (1 + r_s s) (1 + b [specialized] (1 + [little giant])))``.
+
+    The factor of each of the four statuses is computed once and looked up.
+    """
+    spec, big = np.array([0.0, 0.0, 1.0, 1.0]), np.array([0.0, 1.0, 0.0, 1.0])
+    factor = (1.0 + response * subsidy) * (1.0 + bonus * spec * (1.0 + big))
+    code = specialized.view(np.int8) * 2 + giant.view(np.int8)
+    out = np.multiply(rho, factor.take(code))
+    return np.minimum(RHO_MAX, out, out=out)
 
 
 def rd_budget(propensity, sales, surplus) -> np.ndarray:
     """``RD = min(rho_eff p y, max(0, GOS))``: R&D cannot exceed the operating surplus."""
-    return np.minimum(propensity * sales, np.maximum(surplus, 0.0))
+    out = propensity * sales
+    return np.minimum(out, np.maximum(surplus, 0.0), out=out)
 
 
 def frontier_gap(log_frontier, log_tfp) -> np.ndarray:
@@ -61,33 +69,45 @@ def frontier_gap(log_frontier, log_tfp) -> np.ndarray:
     return np.maximum(0.0, log_frontier - log_tfp)
 
 
-def search(rng, imitation_p, innovation_p, gap, zeta: float, step: float,
-           radical_p: float, radical_step: float) -> tuple[np.ndarray, np.ndarray]:
+def search(rng, imitation_h, innovation_h, gap, zeta: float, step: float,
+           radical_p: float, radical_step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One quarter of imitation and innovation; each firm draws two uniforms.
 
-    Imitation succeeds when ``u_1 < p_m`` and gains ``zeta D_i`` in log TFP. Innovation
-    succeeds when ``u_2 < p_n``; given success ``v = 1 - u_2 / p_n`` is uniform on (0, 1] and
-    independent of it: radical when ``v <= p_rad``, and the gain is exponential,
-    ``x = -mu ln w`` with ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or
-    ``w = (v - p_rad) / (1 - p_rad)`` (incremental, ``mu`` = ``step``); the log gain is
-    ``ln(1 + x)``. Every firm draws whether or not it searches, so paired runs stay on aligned
-    random streams (common random numbers).
+    With hazards ``h`` the success probabilities are ``p = 1 - exp(-h)``. Imitation succeeds
+    when ``u_1 < p_m`` and gains ``zeta D_i`` in log TFP. Innovation succeeds when
+    ``u_2 < p_n``; given success ``v = 1 - u_2 / p_n`` is uniform on (0, 1] and independent of
+    it: radical when ``v <= p_rad``, and the gain is exponential, ``x = -mu ln w`` with
+    ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or ``w = (v - p_rad) / (1 - p_rad)``
+    (incremental, ``mu`` = ``step``); the log gain is ``ln(1 + x)``. Every firm draws whether or
+    not it searches, so paired runs stay on aligned random streams (common random numbers).
+    Since ``p <= h``, ``p`` is formed only for the firms with ``u < h``.
 
     Returns:
-        (log gain from imitation, log gain from innovation), one entry per firm.
+        (rows of the successful imitators, their log gain, log gain from innovation of every
+        firm)
     """
     n = gap.shape[0]
     u = rng.random((2, n))
-    imitation = np.where(u[0] < imitation_p, zeta * gap, 0.0)
-    rows = np.flatnonzero(u[1] < innovation_p)
-    v = 1.0 - u[1, rows] / innovation_p[rows]
+    imitators = _successes(u[0], imitation_h)[0]
+    rows, p_innovate = _successes(u[1], innovation_h)
+    v = 1.0 - u[1, rows] / p_innovate
     radical = v <= radical_p
     x = np.empty(rows.size)
     x[radical] = -radical_step * np.log(v[radical] / radical_p)
     x[~radical] = -step * np.log((v[~radical] - radical_p) / (1.0 - radical_p))
     innovation = np.zeros(n)
     innovation[rows] = np.log1p(x)
-    return imitation, innovation
+    return imitators, zeta * gap[imitators], innovation
+
+
+def _successes(u: np.ndarray, hazard: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with ``u < p = 1 - exp(-h)`` and their ``p``; only the rows with ``u < h`` can
+    succeed (``p <= h``), so ``p`` is formed for those alone.
+    """
+    rows = np.flatnonzero(u < hazard)
+    p = -np.expm1(-hazard[rows])
+    hit = u[rows] < p
+    return rows[hit], p[hit]
 
 
 def adapt_propensity(rng, rho, profit_rate, weight, chain, n_chains: int, speed: float,
@@ -118,20 +138,23 @@ def adapt_propensity(rng, rho, profit_rate, weight, chain, n_chains: int, speed:
 
 
 def set_rd_budgets(model) -> None:
-    """Phase 4: each firm's R&D budget this quarter, from its propensity and its sales."""
-    f, pol, fin = model.firms, model.policy, model.config.finance
-    sales = f.p * f.y
-    surplus = (
-        sales * (1.0 - fin.tax_share)
-        - model.wage * 1e-4 * f.L
-        - model.config.energy.energy_price * f.energy
-        - pol.carbon_price * 1e-4 * f.co2
-    )
+    """Phase 4: each firm's R&D budget this quarter, from its propensity and its sales.
+
+    Keeps sales, the energy bill and the carbon bill for the accounts (phase 4b).
+    """
+    f, pol, fin, qv = model.firms, model.policy, model.config.finance, model.quarter_values
+    qv.sales = sales = f.p * f.y
+    qv.energy_bill = model.config.energy.energy_price * f.energy
+    qv.carbon_bill = pol.carbon_price * 1e-4 * f.co2
+    surplus = sales * (1.0 - fin.tax_share)
+    surplus -= model.wage * 1e-4 * f.L
+    surplus -= qv.energy_bill
+    surplus -= qv.carbon_bill
     rho = rd_propensity(f.rho, pol.rd_subsidy, pol.rd_subsidy_response,
                         fin.specialized_rd_bonus, f.specialized, f.little_giant)
     # the seedling grant is earmarked for R&D: it adds to the budget of specialized firms
     grant = (pol.seedling_support / 4.0) * (sales * f.specialized)
-    f.rd = rd_budget(rho, sales, surplus) + grant
+    np.add(rd_budget(rho, sales, surplus), grant, out=f.rd)
     model.seedling_grant = grant
     contracts = fin.contract_share * float(f.rd.sum())
     model.ledger.add("capital", "enterprise", "institute", contracts)
@@ -169,30 +192,39 @@ def search_phase(model) -> None:
     ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i e_i))`` (imitation needs no R&D
     but R&D directed at it helps), ``p_n = 1 - exp(-lambda_n a_i (1 + sp S_park) (1 - phi_i)
     e_i)``: a park's services (shared labs, testing, the neighbours) speed both searches.
+    Keeps ``ln A`` and the gap to best practice after the search for renovation (phase 7).
     """
-    f, tech = model.firms, model.config.technology
+    f, tech, qv = model.firms, model.config.technology, model.quarter_values
     f.know *= 1.0 - tech.knowledge_depreciation / 4.0
     f.know += f.rd
     ab = model.absorptive
     log_a = np.log(f.A)
     model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains)
-    gap = frontier_gap(model.best_practice[f.chain], log_a)
+    target = model.best_practice[f.chain]
+    gap = frontier_gap(target, log_a)
     phi = imitation_effort_share(gap, tech.imitation_hazard, tech.imitation_step,
                                  tech.innovation_hazard, tech.innovation_step)
-    spill = 1.0 + tech.park_spillover * np.append(model.parks.service, 0.0)[f.park]
-    staff = np.divide(f.H, f.y, out=np.zeros_like(f.H), where=f.y > 0)
-    effort = staff / model.staff_per_output
-    p_imitate = -np.expm1(-tech.imitation_hazard * ab * spill * (1.0 + phi * effort))
-    p_innovate = -np.expm1(-tech.innovation_hazard * ab * spill * (1.0 - phi) * effort)
-    imitation, innovation = search(
-        model.streams["innovation"], p_imitate, p_innovate, gap, tech.imitation_step,
+    spill = (1.0 + tech.park_spillover * np.append(model.parks.service, 0.0))[f.park]
+    effort = ratio_or_zero(f.H, f.y)
+    effort /= model.staff_per_output  # R&D staff per unit of output relative to the start
+    h_imitate = tech.imitation_hazard * ab * spill * (1.0 + phi * effort)
+    h_innovate = tech.innovation_hazard * ab * spill * (1.0 - phi) * effort
+    imitators, imitation, innovation = search(
+        model.streams["innovation"], h_imitate, h_innovate, gap, tech.imitation_step,
         tech.innovation_step, tech.radical_probability, tech.radical_step,
     )
-    f.A *= np.exp(imitation + innovation)
-    f.gain_imitation += imitation
+    change = innovation.copy()  # ln A gains of the quarter: imitation plus innovation
+    change[imitators] = imitation + innovation[imitators]
+    moved = np.flatnonzero(change)
+    f.A[moved] *= np.exp(change[moved])
+    f.gain_imitation[imitators] += imitation
     f.gain_rd += innovation
-    model.ledger.add("technology", "enterprise", "enterprise",
-                     float((np.expm1(imitation) * f.va).sum()))
+    log_a[moved] = np.log(f.A[moved])
+    gap[moved] = frontier_gap(target[moved], log_a[moved])
+    qv.log_tfp, qv.gap = log_a, gap
+    imitated = np.zeros(len(f))  # technology from imitation, summed as the whole column
+    imitated[imitators] = np.expm1(imitation) * f.va[imitators]
+    model.ledger.add("technology", "enterprise", "enterprise", float(imitated.sum()))
 
 
 def adapt_rd(model) -> None:

@@ -26,14 +26,19 @@ from __future__ import annotations
 import numpy as np
 
 from model import finance, markets
+from model.arrays import ratio_or_zero
 from model.groups import group_sum
-from model.production import effective_tfp, kappa_power
 
 
 def user_cost(base: float, grant: float, promoted, capital) -> np.ndarray:
-    """``u_i = (r + delta) (1 - omega Kp_i / K_i)`` per year."""
-    share = np.divide(promoted, capital, out=np.zeros_like(capital), where=capital > 0)
-    return base * (1.0 - grant * np.minimum(share, 1.0))
+    """``u_i = (r + delta) (1 - omega Kp_i / K_i)`` per year (formed only for the firms with
+    promoted capital; the others pay ``r + delta``).
+    """
+    out = np.full(capital.shape[0], base)
+    rows = np.flatnonzero(promoted)
+    share = ratio_or_zero(promoted[rows], capital[rows])
+    out[rows] = base * (1.0 - grant * np.minimum(share, 1.0))
+    return out
 
 
 def capital_target(expected, tfp_eff, kappa, alpha: float) -> np.ndarray:
@@ -60,14 +65,17 @@ def clean_share(capital_cost, dirty_energy_cost, clean_energy_cost, premium, spr
     """
     lc_dirty = capital_cost + dirty_energy_cost
     diff = capital_cost * premium + clean_energy_cost - dirty_energy_cost
-    scale = spread * np.maximum(lc_dirty, 1e-12)
-    return 1.0 / (1.0 + np.exp(np.clip(diff / scale, -50.0, 50.0)))
+    scale = spread * np.maximum(lc_dirty, 1e-12, out=lc_dirty)
+    x = np.clip(np.divide(diff, scale, out=diff), -50.0, 50.0, out=diff)
+    x = np.exp(x, out=x)
+    x += 1.0
+    return np.divide(1.0, x, out=x)
 
 
 def renovation_gain(investment, capital, share: float, catchup: float, gap) -> np.ndarray:
     """Log-TFP gain of renovation, ``phi_R (s_R I / K) max(0, ln F - ln A)`` (``gap`` given)."""
-    renewed = np.divide(share * investment, capital, out=np.zeros_like(capital), where=capital > 0)
-    return catchup * np.minimum(renewed, 1.0) * gap
+    renewed = ratio_or_zero(share * investment, capital)
+    return catchup * np.minimum(renewed, 1.0, out=renewed) * gap
 
 
 def promoted_projects(model) -> np.ndarray:
@@ -84,43 +92,38 @@ def promoted_projects(model) -> np.ndarray:
     amount = model.policy.promoted_investment / 4.0 * w / max(w.sum(), 1e-12)
     for c, value in model.project_events():
         amount[c] += value
+    out = np.zeros(len(f))
     if not amount.any():
-        return np.zeros(len(f))
-    receivers = f.leading | (f.size == 0)
-    weight = f.K * receivers
-    chain_weight = group_sum(weight, f.chain, nc)
-    weight = np.where(chain_weight[f.chain] > 0, weight, f.K)
-    chain_weight = group_sum(weight, f.chain, nc)
+        return out
+    rows = np.flatnonzero(f.leading | (f.size == 0))  # the receivers
+    chain_weight = group_sum(f.K[rows], f.chain[rows], nc)
+    if (chain_weight[f.chain] > 0).all():
+        weight, chain = f.K[rows], f.chain[rows]
+    else:  # a chain without leading or large firms: all its firms receive
+        weight = np.zeros(len(f))
+        weight[rows] = f.K[rows]
+        weight = np.where(chain_weight[f.chain] > 0, weight, f.K)
+        chain_weight = group_sum(weight, f.chain, nc)
+        rows, chain = slice(None), f.chain
     per = np.divide(amount, chain_weight, out=np.zeros(nc), where=chain_weight > 0)
-    return weight * per[f.chain]
+    out[rows] = weight * per[chain]
+    return out
 
 
-def invest(model) -> None:
-    """Phase 7: desired investment, clean share, credit, promoted projects, renovation, capital."""
-    f, s, pol = model.firms, model.config, model.policy
-    fin, tech, ad, en = s.finance, s.technology, s.adoption, s.energy
-    alpha, dq = tech.capital_elasticity, fin.depreciation / 4.0
-    a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
-    base = (fin.interest_rate + fin.depreciation) / 4.0
-    k_pow = kappa_power(model.planning_wage * 1e-4, f.u / 4.0, base, alpha, 1.0 - alpha)
-    per_output = np.divide(k_pow, a_eff, out=np.zeros_like(a_eff), where=a_eff > 0)
-    expected = markets.planned_output(model)
-    desired = desired_investment(expected * per_output, f.K, fin.investment_speed, dq)
+def finance_investment(model, desired, unit):
+    """Phase 7b: repayments, own funds, new equity and credit for the desired investment.
 
-    # clean or dirty: levelised cost per unit of output at full use
-    capital_cost = f.u / 4.0 * per_output
-    kept = model.park_kept()[f.park]
-    base_e = f.e * (1.0 - tech.digital_energy_saving * f.d)
-    carbon = pol.carbon_price * 1e-4 * model.emission_factor() * kept
-    dirty = base_e * (en.energy_price + carbon)
-    clean = base_e * (1.0 - tech.green_energy_saving) * (
-        en.energy_price + carbon * (1.0 - en.green_emission_cut)
-    )
-    premium = model.clean_premium()
-    x = clean_share(capital_cost, dirty, clean, premium * (1.0 - pol.green_subsidy),
-                    ad.green_choice_spread)
+    Debt above a firm's ceiling ``min(lambda* (K + M), ltv_i K)`` is partly called in
+    (:func:`model.finance.repay`); own funds above the cash buffer, new equity for part of
+    the investment finance holds back (:func:`model.finance.new_equity`) and credit within the
+    firm's limits (:func:`model.finance.financeable`), rationed when requests exceed banks'
+    lending capacity, pay for ``I = min(I*, I_max, (F + B) / c_I)`` at the cash cost ``c_I``
+    (``unit``) of a unit of capacity.
 
-    # finance: repayments, internal funds, credit up to target leverage, rationing
+    Returns:
+        (investment, cash buffer, debt called in, credit granted, new equity)
+    """
+    f, fin, pol = model.firms, model.config.finance, model.policy
     ltv = fin.loan_to_value * finance.access(
         f.size, f.soe, f.specialized, f.little_giant, pol.sme_credit_access,
         fin.soe_credit_access, fin.specialized_credit_bonus,
@@ -131,36 +134,72 @@ def invest(model) -> None:
     f.D -= due
     floor = fin.cash_buffer * f.c * f.y
     funds = np.maximum(0.0, f.M - floor)
-    kept_k = f.K * (1.0 - dq)
-    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
-    unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
-    most = finance.financeable(funds / unit, f.D, kept_k, floor, fin.target_leverage, ltv)
+    limits = finance.CreditLimits(f.D, f.K * (1.0 - fin.depreciation / 4.0), floor,
+                                  fin.target_leverage, ltv)
+    most = limits.most(funds / unit)
     # owners and investors put in new equity for part of the investment finance holds back
     equity = finance.new_equity(desired - most, unit, fin.equity_issuance, fin.target_leverage)
     f.M += equity
     funds += equity
-    most = finance.financeable(funds / unit, f.D, kept_k, floor, fin.target_leverage, ltv)
+    most = limits.most(funds / unit)
     requests = np.maximum(0.0, np.minimum(desired, most) * unit - funds)
     capacity = pol.credit_supply * fin.lending_capacity * float(f.K.sum())
     granted, model.credit_granted = finance.ration(requests, capacity)
     inv = np.minimum(desired, np.minimum(most, (funds + granted) / unit))
     f.D += granted
     f.M += granted - inv * unit
-    green_refund = float((inv * extra_cost * pol.green_subsidy).sum())
+    return inv, floor, due, granted, equity
+
+
+def invest(model) -> None:
+    """Phase 7: desired investment, clean share, credit, promoted projects, renovation, capital."""
+    f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
+    fin, tech, ad, en = s.finance, s.technology, s.adoption, s.energy
+    alpha, dq = tech.capital_elasticity, fin.depreciation / 4.0
+    a_eff = f.A * qv.digital_factor  # effective_tfp
+    costs = qv.user_costs
+    k_pow = costs.kappa_power(model.planning_wage * 1e-4, alpha, 1.0 - alpha)
+    per_output = ratio_or_zero(k_pow, a_eff)  # capital per unit of output, K* / y^e
+    expected = markets.planned_output(model)
+    desired = desired_investment(expected * per_output, f.K, fin.investment_speed, dq)
+
+    # clean or dirty: levelised cost per unit of output at full use
+    capital_cost = costs.quarterly * per_output
+    base_e = f.e * qv.digital_saving
+    carbon = pol.carbon_price * 1e-4 * model.emission_factor() * qv.park_kept
+    dirty = base_e * (en.energy_price + carbon)
+    clean = base_e * (1.0 - tech.green_energy_saving) * (
+        en.energy_price + carbon * (1.0 - en.green_emission_cut)
+    )
+    premium = model.clean_premium()
+    x = clean_share(capital_cost, dirty, clean, premium * (1.0 - pol.green_subsidy),
+                    ad.green_choice_spread)
+
+    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
+    unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
+    inv, floor, due, granted, equity = finance_investment(model, desired, unit)
+    green_refund = (float((inv * extra_cost * pol.green_subsidy).sum()) if pol.green_subsidy
+                    else 0.0)
 
     projects = promoted_projects(model)
     grant = fin.promoted_grant * projects
     f.D += projects - grant  # the rest is lent by policy banks, outside the rationing
     total = inv + projects
-    gap = np.maximum(0.0, model.best_practice[f.chain] - np.log(f.A))
-    gain = renovation_gain(total, f.K, fin.renovation_share, fin.renovation_catchup, gap)
+    gain = renovation_gain(total, f.K, fin.renovation_share, fin.renovation_catchup, qv.gap)
     f.A *= np.exp(gain)
     f.gain_renovation += gain
 
-    f.K = kept_k + total
-    f.g = np.divide(f.g * kept_k + x * total, f.K, out=f.g.copy(), where=f.K > 0)
+    kept_k = f.K * (1.0 - dq)
+    np.add(kept_k, total, out=f.K)
+    green = f.g * kept_k
+    green += x * total
+    if (f.K > 0).all():
+        np.divide(green, f.K, out=f.g)
+    else:  # a firm without capital keeps its clean share
+        np.divide(green, f.K, out=f.g, where=f.K > 0)
     f.e *= 1.0 - tech.efficiency_gain / 4.0  # autonomous efficiency gain (an exogenous path)
-    f.Kp = f.Kp * (1.0 - dq) + projects
+    f.Kp *= 1.0 - dq
+    f.Kp += projects
     f.u = user_cost(fin.interest_rate + fin.depreciation, fin.promoted_grant, f.Kp, f.K)
     f.inv = total
 

@@ -1,8 +1,9 @@
 """Phase 2 — the goods markets: Chongqing's share of each chain's outside market, and firms'
 shares inside a chain.
 
-Chongqing's chains sell on national and world markets of size ``M_c(t) = M_c0 (1 + m_c)^t``
-(an exogenous path; ``m_c = 0`` holds it flat) against rivals whose quality-adjusted price
+Chongqing's chains sell on national and world markets of size ``M_c(t)`` growing at ``m_c``
+a year at the start, a rate that halves every ``h_c`` years (an exogenous path; ``m_c = 0``
+holds it flat) against rivals whose quality-adjusted price
 follows its own path (:func:`model.pricing.rivals_competitiveness`). Chongqing's share moves
 by partial adjustment from what it sold toward a logit of relative competitiveness; inside a
 chain firms' shares follow the same logit rule as replicator dynamics on log competitiveness,
@@ -12,7 +13,7 @@ between firms and chains.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,7 +29,8 @@ class ChainMarkets:
         share: Chongqing's realised share ``S_c`` of the chain's market last quarter (sales).
         target: the logit share its competitiveness warrants this quarter.
         market0: market size at the initial state, real units per quarter.
-        growth: market growth path ``m_c`` per year.
+        growth: market growth ``m_c`` per year at the start.
+        maturity: half-life of that growth rate, years.
         eta: logit elasticity ``eta_c``.
         markup: ``mu_c`` (fixed at the start).
         rivals0: rivals' log competitiveness at the initial state.
@@ -43,6 +45,7 @@ class ChainMarkets:
     target: np.ndarray
     market0: np.ndarray
     growth: np.ndarray
+    maturity: np.ndarray
     eta: np.ndarray
     markup: np.ndarray
     rivals0: np.ndarray
@@ -51,10 +54,26 @@ class ChainMarkets:
     frontier_growth: np.ndarray
     expected_growth: np.ndarray
     demand: np.ndarray
+    _sizes: dict[float, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def market(self, years: float) -> np.ndarray:
-        """Market size ``M_c(t) = M_c0 (1 + m_c)^t`` after ``years`` years."""
-        return self.market0 * (1.0 + self.growth) ** years
+        """Market size after ``years`` years: its log growth rate ``ln(1 + m_c)`` halves every
+        ``h_c`` years (the market matures),
+        ``ln M_c(t) = ln M_c0 + ln(1 + m_c) (h_c / ln 2) (1 - 2^(-t / h_c))``; a very long
+        half-life keeps the rate, ``M_c0 (1 + m_c)^t``.
+
+        The paths are fixed after set-up, so each quarter's sizes are computed once (phases and
+        the recorder ask several times) and returned read-only.
+        """
+        size = self._sizes.get(years)
+        if size is None:
+            span = self.maturity / np.log(2.0) * -np.expm1(-np.log(2.0) * years / self.maturity)
+            size = self.market0 * np.exp(np.log1p(self.growth) * span)
+            size.flags.writeable = False
+            if len(self._sizes) > 8:
+                self._sizes.clear()
+            self._sizes[years] = size
+        return size
 
     def rivals(self, years: float) -> np.ndarray:
         """Rivals' log competitiveness after ``years`` years."""
@@ -93,10 +112,12 @@ def order_shocks(rng: np.random.Generator, volatility: np.ndarray, sigma: float)
     is gamma distributed, so a firm's yearly growth is a normal scale mixture: fat-tailed and
     tent-shaped (Stanley et al. 1996; Bottazzi and Secchi 2006).
     """
-    return sigma * volatility * rng.standard_normal(volatility.shape[0])
+    z = rng.standard_normal(volatility.shape[0])
+    return np.multiply(sigma * volatility, z, out=z)
 
 
-def replicator_shares(share, comp, chain, n_chains: int, speed: float, noise, centre):
+def replicator_shares(share, comp, chain, n_chains: int, speed: float, noise, centre,
+                      out=None):
     """Firms' shares inside each chain.
 
     ``s_i' = s_i exp(chi (e_i - ebar_c) + sigma eps_i) / sum_{j in c} (same)``
@@ -104,12 +125,16 @@ def replicator_shares(share, comp, chain, n_chains: int, speed: float, noise, ce
     with ``ebar_c`` the chain's share-weighted log competitiveness (given as ``centre``; it
     cancels in the normalisation and only keeps the exponent near zero) and ``sigma eps_i``
     the order shock (``noise``). It is the logit share rule written for an incumbent: a firm's
-    share moves with ``exp(chi (e_i - ebar))``.
+    share moves with ``exp(chi (e_i - ebar))``. ``out`` may be ``share`` itself.
     """
-    raw = share * np.exp(speed * (comp - centre[chain]) + noise)
+    raw = comp - centre[chain]
+    raw *= speed
+    raw += noise
+    raw = np.exp(raw, out=raw)
+    raw *= share
     total = group_sum(raw, chain, n_chains)
     inv = np.divide(1.0, total, out=np.zeros(n_chains), where=total > 0)
-    return raw * inv[chain]
+    return np.multiply(raw, inv[chain], out=out)
 
 
 def orders(share, target, speed: float) -> np.ndarray:
@@ -159,10 +184,9 @@ def clear_goods_markets(model) -> None:
     if model.t % 4 == 0:
         f.vol = yearly_volatility(rng, len(f))
     noise = order_shocks(rng, f.vol, mk.demand_noise)
-    f.share = replicator_shares(
-        f.share, comp, f.chain, nc, mk.replicator_speed, noise, e_chain
-    )
-    f.yd = f.share * cm.demand[f.chain]
+    replicator_shares(f.share, comp, f.chain, nc, mk.replicator_speed, noise, e_chain,
+                      out=f.share)
+    np.multiply(f.share, cm.demand[f.chain], out=f.yd)
 
 
 def record_sales(model) -> None:

@@ -31,6 +31,7 @@ from model import (
 from model.calendar import EventBook
 from model.indicators import INDICATORS, Recorder
 from model.ledger import FlowLedger
+from model.quarter import QuarterValues
 from model.setup import (
     REFERENCE_FIRMS,
     REFERENCE_INSTITUTES,
@@ -123,6 +124,7 @@ class TransitionModel(Model):
         self.credit_granted = 1.0
         self.seedling_grant = np.zeros(len(self.firms))
         self.entries = self.exits = 0
+        self.quarter_values = QuarterValues()
         self._init_institutes()
         self._initial_selection()
         self.competitiveness = pricing.competitiveness(self.firms.p, self.firms.q)
@@ -193,6 +195,7 @@ class TransitionModel(Model):
         zero output.
         """
         self.ledger.step = self.t
+        self.quarter_values = QuarterValues()  # values phases of this quarter share
         self.apply_policy_events()
         if len(self.firms):
             pricing.set_prices(self)  # 1 prices from last quarter's unit costs

@@ -27,10 +27,16 @@ def unit_cost(labour_cost, capital_cost, rd_cost, energy_cost, output, previous)
     unit of capital than is cost-minimising) has a higher unit cost. A firm with no output
     keeps its ``previous`` unit cost.
     """
-    total = labour_cost + capital_cost + rd_cost + energy_cost
-    out = previous.copy()
-    np.divide(total, output, out=out, where=output > 0)
-    return out
+    return unit_cost_from(labour_cost + capital_cost + rd_cost + energy_cost, output,
+                          out=previous.copy())
+
+
+def unit_cost_from(total, output, out) -> np.ndarray:
+    """``c_i = total_i / y_i`` into ``out``, which keeps its value where ``y_i = 0``."""
+    positive = output > 0
+    if positive.all():
+        return np.divide(total, output, out=out)
+    return np.divide(total, output, out=out, where=positive)
 
 
 def prices(unit_cost: np.ndarray, chain_markup: np.ndarray) -> np.ndarray:
@@ -40,7 +46,9 @@ def prices(unit_cost: np.ndarray, chain_markup: np.ndarray) -> np.ndarray:
 
 def competitiveness(price: np.ndarray, design: np.ndarray) -> np.ndarray:
     """Log competitiveness ``e_i = ln(1 + q_i) - ln p_i``: design quality per unit of price."""
-    return np.log1p(design) - np.log(price)
+    out = np.log1p(design)
+    out -= np.log(price)
+    return out
 
 
 def logit_share(e_chain: np.ndarray, e_rivals: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -61,5 +69,5 @@ def rivals_competitiveness(e_start: np.ndarray, price_growth: np.ndarray, years:
 def set_prices(model) -> None:
     """Phase 1: prices from last quarter's unit costs, and each firm's log competitiveness."""
     f = model.firms
-    f.p = prices(f.c, model.chain_markets.markup[f.chain])
+    np.multiply((1.0 + model.chain_markets.markup)[f.chain], f.c, out=f.p)  # prices()
     model.competitiveness = competitiveness(f.p, f.q)

@@ -13,9 +13,12 @@ what drives factor-input growth until capacity catches up with demand.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from model import markets
+from model.arrays import ratio_or_zero
 from model.groups import group_sum
 
 
@@ -36,11 +39,37 @@ def kappa_power(wage: float, user_cost, base_cost: float, alpha: float, power: f
     the base user cost; the per-firm power is taken only where a firm's user cost differs
     (promoted capital), which keeps this one scalar power for most firms.
     """
-    out = np.full(user_cost.shape[0], float(factor_ratio(wage, base_cost, alpha)) ** power)
-    rows = np.flatnonzero(user_cost != base_cost)
-    if rows.size:
-        out[rows] *= (base_cost / user_cost[rows]) ** power
-    return out
+    return UserCosts.of(user_cost, base_cost).kappa_power(wage, alpha, power)
+
+
+@dataclass
+class UserCosts:
+    """Firms' quarterly user cost of capital ``u_i / 4`` against the base ``(r + delta) / 4``.
+
+    Only firms with promoted capital (``Kp > 0``) have a user cost below the base; their rows
+    and ``base / (u_i / 4)`` are kept so that every power of ``kappa`` is one scalar power and a
+    correction on those rows (:meth:`kappa_power`).
+    """
+
+    quarterly: np.ndarray
+    base: float
+    rows: np.ndarray
+    ratio: np.ndarray
+
+    @classmethod
+    def of(cls, quarterly: np.ndarray, base: float) -> UserCosts:
+        """From the firms' quarterly user costs and the base user cost."""
+        rows = np.flatnonzero(quarterly != base)
+        return cls(quarterly, base, rows, base / quarterly[rows])
+
+    def kappa_power(self, wage: float, alpha: float, power: float) -> np.ndarray:
+        """``kappa_i^power`` for every firm: ``kappa_0^power (u_0 / u_i)^power`` with
+        ``kappa_0 = alpha w / ((1 - alpha) u_0)`` at the base user cost ``u_0``.
+        """
+        out = np.full(self.quarterly.shape[0], float(factor_ratio(wage, self.base, alpha)) ** power)
+        if self.rows.size:
+            out[self.rows] *= self.ratio**power
+        return out
 
 
 def capacity(tfp_eff, capital, kappa, alpha: float) -> np.ndarray:
@@ -78,9 +107,9 @@ def employ(output, per_worker, ybar) -> tuple[np.ndarray, np.ndarray, np.ndarray
     Returns:
         (output, workers, utilisation)
     """
-    workers = np.divide(output, per_worker, out=np.zeros_like(output), where=per_worker > 0)
-    z = np.divide(output, ybar, out=np.zeros_like(output), where=ybar > 0)
-    return output, workers, np.minimum(z, 1.0)  # 1 up to rounding
+    workers = ratio_or_zero(output, per_worker)
+    z = ratio_or_zero(output, ybar)
+    return output, workers, np.minimum(z, 1.0, out=z)  # 1 up to rounding
 
 
 def serve_overflow(demand, output, ceiling, chain, n_chains: int) -> np.ndarray:
@@ -134,15 +163,19 @@ def park_kept(park_green: np.ndarray, park_cut: float) -> np.ndarray:
 def production_phase(model) -> None:
     """Phase 3: firms produce for their orders (overflow served in the chain, rationed in an
     energy shortage); employment, utilisation, energy and CO2; the realised market shares.
+
+    Keeps for later phases of the quarter (:class:`model.quarter.QuarterValues`): the user
+    costs, ``1 + b d``, ``1 - s_d d`` and each firm's park's ``1 - c_p G_park``.
     """
-    f, s = model.firms, model.config
+    f, s, qv = model.firms, model.config, model.quarter_values
     tech, en, fin = s.technology, s.energy, s.finance
     alpha = tech.capital_elasticity
-    a_eff = effective_tfp(f.A, f.d, tech.digital_bonus)
-    base = (fin.interest_rate + fin.depreciation) / 4.0
+    qv.digital_factor = 1.0 + tech.digital_bonus * f.d
+    a_eff = f.A * qv.digital_factor  # effective_tfp
+    qv.user_costs = costs = UserCosts.of(f.u / 4.0, (fin.interest_rate + fin.depreciation) / 4.0)
     wage = model.planning_wage * 1e-4
-    per_worker = a_eff * kappa_power(wage, f.u / 4.0, base, alpha, alpha)
-    ybar = a_eff * f.K * kappa_power(wage, f.u / 4.0, base, alpha, alpha - 1.0)
+    per_worker = a_eff * costs.kappa_power(wage, alpha, alpha)
+    ybar = a_eff * f.K * costs.kappa_power(wage, alpha, alpha - 1.0)
     most = ceiling(ybar, per_worker, f.L, s.labour.hiring_limit)
     y = serve_overflow(f.yd, np.minimum(f.yd, most), most, f.chain, model.n_chains)
     cut = model.energy_cut()
@@ -150,13 +183,9 @@ def production_phase(model) -> None:
         y = ration_energy(y, cut)
     f.y, f.L, f.z = employ(y, per_worker, ybar)
     markets.record_sales(model)
-    f.energy = energy_use(
-        f.y, f.e, f.g, f.d, tech.green_energy_saving, tech.digital_energy_saving
-    )
-    f.co2 = emissions(
-        f.energy,
-        model.emission_factor(),
-        f.g,
-        en.green_emission_cut,
-        park_kept(model.parks.green, en.park_green_cut)[f.park],
-    )
+    qv.digital_saving = 1.0 - tech.digital_energy_saving * f.d
+    # energy_use, with its digital factor kept for investment
+    np.multiply(f.y * f.e * (1.0 - tech.green_energy_saving * f.g), qv.digital_saving,
+                out=f.energy)
+    qv.park_kept = park_kept(model.parks.green, en.park_green_cut)[f.park]
+    f.co2 = emissions(f.energy, model.emission_factor(), f.g, en.green_emission_cut, qv.park_kept)

@@ -296,6 +296,7 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartStat
         target=target,
         market0=y_chain / s0,
         growth=np.array([c.market_growth for c in chains]),
+        maturity=np.array([c.market_maturity for c in chains]),
         eta=eta,
         markup=mu,
         rivals0=e_chain - np.log(target / (1.0 - target)) / eta,

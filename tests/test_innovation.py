@@ -51,11 +51,12 @@ def test_search_gains():
     rng = np.random.default_rng(7)
     n = 200_000
     gap = np.full(n, 0.4)
-    imitation, innovation = search(rng, np.full(n, 0.1), np.full(n, 0.25), gap, 0.05,
-                                   0.01, 0.0, 0.5)
-    hit = imitation > 0
-    assert hit.mean() == pytest.approx(0.1, abs=0.003)
-    assert imitation[hit] == pytest.approx(np.full(hit.sum(), 0.02))  # zeta D
+    # hazards for success probabilities 0.1 and 0.25: p = 1 - exp(-h)
+    h_imitate, h_innovate = np.full(n, -np.log1p(-0.1)), np.full(n, -np.log1p(-0.25))
+    imitators, imitation, innovation = search(rng, h_imitate, h_innovate, gap, 0.05, 0.01,
+                                              0.0, 0.5)
+    assert imitators.size / n == pytest.approx(0.1, abs=0.003)
+    assert imitation == pytest.approx(np.full(imitators.size, 0.02))  # zeta D
     won = innovation > 0
     assert won.mean() == pytest.approx(0.25, abs=0.004)
     x = np.expm1(innovation[won])
@@ -65,7 +66,9 @@ def test_search_gains():
 def test_radical_innovations_are_larger():
     rng = np.random.default_rng(8)
     n = 100_000
-    _, innovation = search(rng, np.zeros(n), np.ones(n), np.zeros(n), 0.05, 0.01, 0.1, 0.2)
+    # no imitation; innovation hazard infinite: every firm succeeds
+    _, _, innovation = search(rng, np.zeros(n), np.full(n, np.inf), np.zeros(n), 0.05, 0.01,
+                              0.1, 0.2)
     x = np.expm1(innovation)
     assert 0.05 < (x > 0.1).mean() < 0.07  # P(radical) P(Exp(0.2) > 0.1) = 0.1 e^-0.5
     assert x.mean() == pytest.approx(0.9 * 0.01 + 0.1 * 0.2, rel=0.04)
