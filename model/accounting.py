@@ -538,14 +538,14 @@ def melitz_polanec(
     if n0:
         found, idx0 = _match_ids(prev.ids, now.ids)
         surv1 = found & (c0[idx0] == c1)
-        j0 = idx0[surv1]  # index in prev of each survivor, in now's order
     else:
         _match_ids(prev.ids, now.ids)  # still checks that now's ids are unique
-        surv1 = np.zeros(now.ids.size, dtype=bool)
-        j0 = np.zeros(0, dtype=np.intp)
+        surv1, idx0 = np.zeros(now.ids.size, dtype=bool), np.zeros(now.ids.size, dtype=np.intp)
+    s1 = np.flatnonzero(surv1)  # survivors' rows in now
+    j0 = idx0[s1]  # index in prev of each survivor, in now's order
     surv0 = np.zeros(n0, dtype=bool)
     surv0[j0] = True
-    ent1, exit0 = ~surv1, ~surv0
+    e1, x0 = np.flatnonzero(~surv1), np.flatnonzero(~surv0)  # entrants' and exiters' rows
 
     # ---- per-chain sums -------------------------------------------------------------------
     W0 = _gsum(c0, n, w0)
@@ -553,19 +553,19 @@ def melitz_polanec(
     P0 = _gsum(c0, n, w0 * phi0)
     P1 = _gsum(c1, n, w1 * phi1)
 
-    cs = c1[surv1]  # survivors' chain (the same at both dates)
-    phiS0, phiS1 = phi0[j0], phi1[surv1]
-    wS0, wS1 = w0[j0], w1[surv1]
+    cs = c1[s1]  # survivors' chain (the same at both dates)
+    phiS0, phiS1 = phi0[j0], phi1[s1]
+    wS0, wS1 = w0[j0], w1[s1]
     nS = _gsum(cs, n)
     WS0, WS1 = _gsum(cs, n, wS0), _gsum(cs, n, wS1)
     PS0, PS1 = _gsum(cs, n, wS0 * phiS0), _gsum(cs, n, wS1 * phiS1)
     mS0, mS1 = _div(_gsum(cs, n, phiS0), nS), _div(_gsum(cs, n, phiS1), nS)
     within_c = _div(_gsum(cs, n, phiS1 - phiS0), nS)
 
-    cE, wE = c1[ent1], w1[ent1]
-    WE, PE = _gsum(cE, n, wE), _gsum(cE, n, wE * phi1[ent1])
-    cX, wX = c0[exit0], w0[exit0]
-    WX, PX = _gsum(cX, n, wX), _gsum(cX, n, wX * phi0[exit0])
+    cE, wE = c1[e1], w1[e1]
+    WE, PE = _gsum(cE, n, wE), _gsum(cE, n, wE * phi1[e1])
+    cX, wX = c0[x0], w0[x0]
+    WX, PX = _gsum(cX, n, wX), _gsum(cX, n, wX * phi0[x0])
 
     present = (W0 > 0) & (W1 > 0)
     has_s = nS > 0
@@ -587,7 +587,7 @@ def melitz_polanec(
         "exit": np.where(present, sX * (PhiS0 - PhiX), zero),
     }
     src_c = {
-        name: np.where(present, _div(_gsum(cs, n, g[surv1]), nS), zero)
+        name: np.where(present, _div(_gsum(cs, n, g[s1]), nS), zero)
         for name, g in gains.items()
     }
 

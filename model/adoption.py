@@ -27,15 +27,19 @@ def digital_economics(subsidy, infrastructure, a_s, a_i):
     return 1.0 + a_s * subsidy + a_i * infrastructure
 
 
-def adopt(rng: np.random.Generator, level, hazard, step: float) -> tuple[np.ndarray, np.ndarray]:
+def adopt(rng: np.random.Generator, level, hazard, step: float, group=None):
     """One quarter of adoption: with probability ``1 - exp(-h / 4)`` the level rises by
     ``step`` (capped at 1). Every firm draws (common random numbers).
+
+    With ``group`` the hazard is given per group (neighbourhood), ``h_i = hazard[group_i]``, and
+    ``exp(-h / 4)`` is formed once per group.
 
     Returns:
         (rows of the firms that upgrade, the rise of each)
     """
     n = level.shape[0]
-    rows = np.flatnonzero(rng.random(n) > np.exp(hazard * -0.25))
+    stay = np.exp(hazard * -0.25)
+    rows = np.flatnonzero(rng.random(n) > (stay if group is None else stay[group]))
     return rows, np.minimum(step, 1.0 - level[rows])
 
 
@@ -54,9 +58,11 @@ def clean_premium(premium: float, learning: float, hood_green, park_response: fl
     return premium * (1.0 - learning * hood_green) * (1.0 - park_response * park_green)
 
 
-def neighbourhood_mean(values, weight, hood, n_hoods: int) -> np.ndarray:
-    """Weighted mean of ``values`` over each neighbourhood (0 where it has no weight)."""
-    den = group_sum(weight, hood, n_hoods)
+def neighbourhood_mean(values, weight, hood, n_hoods: int, den=None) -> np.ndarray:
+    """Weighted mean of ``values`` over each neighbourhood (0 where it has no weight);
+    ``den``, if given, is the weight summed by neighbourhood.
+    """
+    den = group_sum(weight, hood, n_hoods) if den is None else den
     return np.divide(group_sum(values * weight, hood, n_hoods), den, out=np.zeros(n_hoods),
                      where=den > 0)
 
@@ -67,12 +73,12 @@ def adopt_digital(model) -> None:
     ad = s.adoption
     n_parks = len(parks)
     n_hoods = n_parks + model.n_chains
-    peer_d = neighbourhood_mean(f.d, f.va, f.hood, n_hoods)
+    peer_d = neighbourhood_mean(f.d, f.va, f.hood, n_hoods, model.quarter_values.hood_va)
     bass_d = adoption_hazard(ad.digital_innovation, ad.digital_imitation, peer_d, 1.0)
     infra_d = np.concatenate((parks.digital, np.zeros(model.n_chains)))
     m_d = digital_economics(pol.digital_support, infra_d, ad.subsidy_response,
                             ad.infrastructure_response)
-    rows, dd = adopt(model.streams["adoption"], f.d, (bass_d * m_d)[f.hood], ad.upgrade_step)
+    rows, dd = adopt(model.streams["adoption"], f.d, bass_d * m_d, ad.upgrade_step, f.hood)
     bonus = s.technology.digital_bonus
     before = np.log1p(bonus * f.d[rows])
     cost = ad.digital_cost * dd * f.K[rows]

@@ -91,7 +91,7 @@ def exit_and_enter(model) -> None:
     """Phase 10: exits (losses, negative net worth, random) then entry."""
     f, s = model.firms, model.config
     fin = s.finance
-    hazard = fin.exit_hazard * EXIT_BY_SIZE[f.size]
+    hazard = (fin.exit_hazard * EXIT_BY_SIZE).take(f.size)
     gone = exits(model.streams["exit"], f.K + f.M - f.D, f.losses, fin.exit_losses, hazard)
     model.exits = int(np.count_nonzero(gone))
     chain_share = np.ones(model.n_chains)

@@ -42,8 +42,14 @@ def absorptive_capacity(digital, knowledge, sales, specialized) -> np.ndarray:
     """``a = (0.3 + 0.4 d + 0.3 min(1, k / (0.4 p y))) (1 + 0.2 [specialized])``, with ``k`` the
     firm's R&D knowledge stock and ``p y`` its quarterly sales.
     """
-    ratio = np.divide(knowledge, 0.4 * sales, out=np.zeros_like(sales), where=sales > 0)
-    return (0.3 + 0.4 * digital + 0.3 * np.minimum(1.0, ratio)) * (1.0 + 0.2 * specialized)
+    ratio = ratio_or_zero(knowledge, 0.4 * sales)
+    ratio = np.minimum(1.0, ratio, out=ratio)
+    ratio *= 0.3
+    out = 0.4 * digital
+    out += 0.3
+    out += ratio
+    out *= 1.0 + 0.2 * specialized
+    return out
 
 
 def rd_propensity(rho, subsidy: float, response: float, bonus: float, specialized, giant):

@@ -69,7 +69,7 @@ def clear_labour_markets(model) -> None:
     model.rd_wage = rd_wage(float(budget.sum()), lab.rd_wage, model.talent,
                             lab.rd_supply_elasticity)
     before = f.H
-    f.H = budget / model.rd_wage
+    np.divide(budget, model.rd_wage, out=f.H)
     led = model.ledger
     new = float(f.H.sum()) - float(before.sum()) * (1.0 - model.talent_attrition / 4.0)
     hired = min(max(new, 0.0), inflow)

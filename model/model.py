@@ -29,6 +29,7 @@ from model import (
     technology,
 )
 from model.calendar import EventBook
+from model.groups import group_sum
 from model.indicators import INDICATORS, Recorder
 from model.ledger import FlowLedger
 from model.quarter import QuarterValues
@@ -257,13 +258,19 @@ class TransitionModel(Model):
         return production.park_kept(self.parks.green, self.config.energy.park_green_cut)
 
     def clean_premium(self) -> np.ndarray:
-        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`)."""
-        f, ad = self.firms, self.config.adoption
+        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`).
+
+        A neighbourhood is a park or a chain's firms outside parks, so the premium is one value
+        per neighbourhood; it is formed per neighbourhood and spread with one gather. Keeps the
+        neighbourhoods' value added for adoption (phase 8).
+        """
+        f, ad, qv = self.firms, self.config.adoption, self.quarter_values
         n_hoods = len(self.parks) + self.n_chains
-        hood_green = adoption.neighbourhood_mean(f.g, f.va, f.hood, n_hoods)[f.hood]
-        park_green = np.append(self.parks.green, 0.0)[f.park]
+        qv.hood_va = group_sum(f.va, f.hood, n_hoods)
+        hood_green = adoption.neighbourhood_mean(f.g, f.va, f.hood, n_hoods, qv.hood_va)
+        park_green = np.concatenate((self.parks.green, np.zeros(self.n_chains)))
         return adoption.clean_premium(ad.clean_premium, ad.green_learning, hood_green,
-                                      ad.park_green_response, park_green)
+                                      ad.park_green_response, park_green)[f.hood]
 
     # -- population ---------------------------------------------------------------------------
     def remove_firms(self, rows: np.ndarray) -> None:

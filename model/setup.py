@@ -120,15 +120,15 @@ def apportion(total: int, shares) -> np.ndarray:
 def size_classes(va: np.ndarray) -> np.ndarray:
     """Size class by rank of value added: top 2% large, next 11% medium, next 57% small.
 
-    Thresholds are order statistics (a sort up to 131,072 firms, ``np.partition`` in linear
-    time above); ties at a threshold go to the larger class.
+    Thresholds are order statistics (``np.partition``, linear time); ties at a threshold go to
+    the larger class.
     """
     n = va.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int8)
     kth = np.clip(n - (np.array(SIZE_CUTS) * n).astype(int), 0, n - 1)
     # value of the smallest firm in each larger class: large, medium, small
-    cuts = np.sort(va)[kth] if n <= 1 << 17 else np.partition(va, kth)[kth]
+    cuts = np.partition(va, kth)[kth]
     # a firm's class is 3 minus the number of thresholds it reaches
     return (3 - np.searchsorted(cuts[::-1], va, side="right")).astype(np.int8)
 

@@ -111,7 +111,7 @@ def transfer_knowledge(model) -> None:
         + tech.institute_productivity * inst.funding
     )
     output = inst.know * inst.transfer
-    ab = absorptive_capacity(f.d, f.know, f.p * f.y, f.specialized)
+    ab = absorptive_capacity(f.d, f.know, model.quarter_values.sales, f.specialized)
     model.absorptive = ab
     va_c = group_sum(f.va, f.chain, nc)
     absorbing_va = group_sum(ab * f.va, f.chain, nc)
@@ -135,6 +135,7 @@ def transfer_knowledge(model) -> None:
     )
     f.q *= 1.0 - tech.design_decay
     f.q += dq_c[f.chain]
-    transfer = np.log1p(common[f.chain] + gain)
+    gain += common[f.chain]
+    transfer = np.log1p(gain, out=gain)
     f.A *= np.exp(transfer)
     f.gain_transfer += transfer
