@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.main import UsageError, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from cli.study import add_executor_options, connect, progress_bar
 from experiments.calibration import (
     DEFAULT_FREE,
     POPSIZE,
@@ -21,7 +21,8 @@ from experiments.calibration import (
     population_size,
 )
 from experiments.calibration_report import extends_for, scenario_text, write_report
-from experiments.console import add_executor_options, connect, progress_bar
+from experiments.folders import ResultsFolder
+from experiments.provenance import manifest, write_json
 from scenarios.loader import load_scenario, parse_overrides, to_toml_dict
 
 

@@ -8,10 +8,11 @@ import time
 from rich.console import Console
 
 from cli.main import UsageError, add_out_option, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from cli.study import add_executor_options, connect, progress_bar
 from experiments.brief import brief_markdown, milestone_years, trajectories_chart
 from experiments.compare import KEY_INDICATORS, paired
-from experiments.console import add_executor_options, connect, progress_bar
+from experiments.folders import ResultsFolder
+from experiments.provenance import manifest, write_json
 from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
 
 

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.main import UsageError, add_out_option, add_set_option, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from experiments.folders import ResultsFolder
+from experiments.provenance import manifest, write_json
 from model import TransitionModel
 from model.indicators import LOWER_IS_BETTER
 from model.summary import annual, outcomes

@@ -16,11 +16,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.columns import Column
 from experiments.design import MORRIS_LEVELS, problem, sample_matrix
 from experiments.spec import SweepSpec
 from scenarios.loader import ScenarioError
 
 METHODS = ("sobol", "morris")
+
+INDEX_COLUMNS: dict[str, Column] = {
+    "parameter": Column("", "the varied parameter (dotted key)"),
+    "S1": Column("share of variance", "Sobol' first-order index: the parameter's own share of "
+                 "the outcome's variance"),
+    "S1_conf": Column("share of variance", "half width of the 95% confidence interval of S1"),
+    "ST": Column("share of variance", "Sobol' total-order index: own share plus interactions"),
+    "ST_conf": Column("share of variance", "half width of the 95% confidence interval of ST"),
+    "mu_star": Column("unit of the outcome", "Morris mu*: mean absolute elementary effect"),
+    "mu_star_conf": Column("unit of the outcome", "half width of the 95% confidence interval "
+                           "of mu*"),
+    "sigma": Column("unit of the outcome", "Morris sigma: spread of the elementary effects "
+                    "(non-linearity and interactions)"),
+    "mu": Column("unit of the outcome", "Morris mu: mean elementary effect (signed)"),
+}
+"""Columns of ``sensitivity-<output>.csv``."""
 
 
 def outcome_names(spec: SweepSpec) -> list[str]:

@@ -116,7 +116,7 @@ def test_cli_runs_end_to_end(tmp_path, capsys, method, runs, columns):
     assert main(["sensitivity", "--resume", str(folder), "--output", "carbon_intensity_end",
                  "--quiet"]) == 0
     assert (folder / "sensitivity-carbon_intensity_end.csv").exists()
-    assert "0 ran" in capsys.readouterr().out
+    assert "nothing left to run" in capsys.readouterr().out
     assert main(["sensitivity", "--resume", str(folder), "--samples", "8"]) == 2
     assert "was sampled with 4" in capsys.readouterr().err
 
