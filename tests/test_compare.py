@@ -55,7 +55,8 @@ def test_common_random_numbers_narrow_the_intervals():
     other = unpaired(a, b, seeds=10, quarters=12, seed=3)
     assert same.seeds == other.seeds[:10]
     both = same.table.merge(other.table, on=["indicator", "year"], suffixes=("_p", "_u"))
-    assert len(both) == len(KEY_INDICATORS) * 3
+    assert len(both) == both["indicator"].nunique() * 3
+    assert set(KEY_INDICATORS) < set(both["indicator"])
     assert (both["n_p"] == 10).all()
     ratio = both["half_width_p"] / both["half_width_u"]
     assert ratio.median() < 0.7
@@ -76,7 +77,7 @@ def test_cli_writes_table_chart_and_brief(tmp_path, capsys):
     assert code == 0
     (folder,) = out.iterdir()
     table = pd.read_csv(folder / "differences.csv")
-    assert set(table["indicator"]) == set(KEY_INDICATORS)
+    assert set(KEY_INDICATORS) < set(table["indicator"])
     assert sorted(table["year"].unique()) == [2021, 2022]
     assert (table["n"] == 4).all()
     brief = (folder / "brief.md").read_text()

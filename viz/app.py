@@ -9,6 +9,8 @@ the sidebar adds the language switch, the scenario picker, what-if mode and the 
 
 from __future__ import annotations
 
+import warnings
+
 import solara
 from mesa.visualization import Slider, SolaraViz
 from solara.server import settings as server_settings
@@ -21,6 +23,11 @@ from viz.workshop import RunSettings, WorkshopModel
 # No usage reports from a server started with ``solara run viz/app.py`` either (``run.py viz``
 # turns them off before the server starts; see docs/DASHBOARD.md, "Offline").
 server_settings.telemetry.mixpanel_enable = False
+
+# Solara warns on each page load from a host other than "localhost" that a cross-site cookie
+# needs https; the dashboard is never embedded in another site, so its fallback is right.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                        category=UserWarning)
 
 PLAY_INTERVAL_MS = 150
 """Pause between quarters while playing: a 15-year run plays in about ten seconds."""
