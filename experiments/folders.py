@@ -42,7 +42,7 @@ class FolderBusy(FolderError):
 
 
 def _nearest_existing(path: Path) -> Path:
-    p = Path(os.path.abspath(path))
+    p = Path(path)
     while not p.exists() and p != p.parent:
         p = p.parent
     return p
