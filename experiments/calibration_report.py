@@ -13,9 +13,38 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration import Calibration
+from experiments.columns import Column, Dictionary, described, parameter
 from scenarios.loader import render
 
 COLOURS = {"start": "#9d9d9d", "fitted": "#e45756", "observed": "#4c78a8"}
+
+_ROW_UNIT = "see unit column"
+_STATS = {"mean": "mean over seeds", "sd": "standard deviation over seeds",
+          "min": "smallest over seeds", "max": "largest over seeds"}
+CALIBRATION_COLUMNS: dict[str, Column] = {
+    "moment": Column("", "moment name (scenarios/data/moments.csv)"),
+    "label": Column("", "what the moment measures"),
+    "unit": Column("", "unit of the moment's values in this row"),
+    "observed": Column(_ROW_UNIT, "observed Chongqing value"),
+    "tolerance": Column(_ROW_UNIT, "how far a simulated mean may be from the observed value"),
+    **{f"{tag}_{stat}": Column(_ROW_UNIT, f"simulated moment at the {tag} values, {text}")
+       for tag in ("start", "fitted") for stat, text in _STATS.items()},
+    "start_inside": Column("", "the mean at the start values is within the tolerance"),
+    "fitted_inside": Column("", "the mean at the fitted values is within the tolerance"),
+    "values": Column("", "start or fitted parameter values"),
+    "seed": Column("", "the run's random seed"),
+    "simulated": Column(_ROW_UNIT, "the moment in this run (unit as in moments.csv)"),
+    "parameter": Column("", "free parameter (dotted key)"),
+    "start": Column(_ROW_UNIT, "value before fitting"),
+    "lo": Column(_ROW_UNIT, "low end of the search range"),
+    "hi": Column(_ROW_UNIT, "high end of the search range"),
+    "fitted": Column(_ROW_UNIT, "fitted value (4 significant digits)"),
+    "evaluation": Column("", "evaluation number, in the optimiser's order"),
+    "generation": Column("", "generation of differential evolution (0: the initial population)"),
+    "distance": Column("1", "distance J of the candidate (1: moments on average at their "
+                       "tolerance)"),
+}
+"""Columns of the calibration's CSV files (history.csv adds one per free parameter)."""
 
 
 def _pyplot():
@@ -257,10 +286,13 @@ def write_report(cal: Calibration, folder: Path, base_name: str, extends: str,
     files = {"moments": folder / "moments.csv", "per_seed": folder / "moments_per_seed.csv",
              "parameters": folder / "parameters.csv", "history": folder / "history.csv",
              "report": folder / "report.md", "scenario": folder / "fitted.toml"}
-    cal.table().to_csv(files["moments"], index=False)
-    per_seed_table(cal).to_csv(files["per_seed"], index=False)
-    cal.parameter_table().to_csv(files["parameters"], index=False)
-    cal.history.to_csv(files["history"], index=False)
+    dictionary = Dictionary()
+    for role, frame in (("moments", cal.table()), ("per_seed", per_seed_table(cal)),
+                        ("parameters", cal.parameter_table()), ("history", cal.history)):
+        frame.to_csv(files[role], index=False)
+        dictionary.add(files[role].name,
+                       described(frame, lambda c: CALIBRATION_COLUMNS.get(c) or parameter(c)))
+    dictionary.write(folder)
     plots = []
     for j, m in enumerate(cal.moments):
         plots.append(moment_plot(cal, j, folder / f"moment-{m.name}.png").name)
