@@ -40,7 +40,6 @@ PLAY_INTERVAL_MS = 150
 """Pause between quarters while playing: a 15-year run plays in about ten seconds."""
 
 PAGE_CSS = style.FONT_CSS + """
-.cs-lever { margin-bottom: 14px; }
 .cs-lever-help { margin-top: 2px; }
 .cs-credit { font-size: 11px; color: #718096; margin: 8px 4px; }
 .cs-levers .v-expansion-panel-content__wrap { padding: 0 8px 8px 8px; }

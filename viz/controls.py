@@ -13,12 +13,18 @@ import solara
 from mesa.visualization.utils import force_update
 
 from scenarios.loader import ScenarioError, available, load_scenario
-from viz.i18n import LANGUAGES, lever_help, scenario_label, scenario_question, tr, value_text
+from viz.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    lever_help,
+    scenario_label,
+    scenario_question,
+    tr,
+    value_text,
+)
 from viz.levers import Lever, levers_by_capability
 from viz.panels import language
 from viz.workshop import RunSettings, rebuild
-
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 error = solara.reactive("")
 """The last settings error shown in the sidebar (one line), or ""."""
@@ -108,7 +114,8 @@ def LeverSlider(lever: Lever, value: float, scenario_value: float, model: solara
     """
     lang = language.value
     changed = abs(value - scenario_value) > 1e-12 * max(1.0, abs(scenario_value))
-    with solara.Column(gap="0px", classes=["cs-lever", f"cs-lever-{lever.name}"]):
+    with solara.Column(gap="0px", classes=["cs-lever", f"cs-lever-{lever.name}"],
+                       style={"padding-bottom": "12px"}):
         weight = "600" if changed else "400"
         mark = " •" if changed else ""
         solara.HTML(tag="div", unsafe_innerHTML=(

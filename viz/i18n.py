@@ -13,6 +13,9 @@ from __future__ import annotations
 LANGUAGES = ("en", "zh")
 """Language codes: English, Chinese."""
 
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+"""Each language in its own words (the language switch)."""
+
 TEXT: dict[str, tuple[str, str]] = {
     # page and sidebar
     "title": ("chainshift: industrial transition workshop", "chainshift 产业转型政策推演"),
@@ -52,7 +55,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "flows_from": ("sending", "流出"),
     "flows_to": ("receiving", "流入"),
     "flows_within": ("within {kind}", "{kind}内部"),
-    "flowunit.technology": ("of value added it makes possible", "可支撑的增加值"),
+    "flowunit.technology": ("of value added it enables", "可支撑的增加值"),
     "flowunit.data": ("of digitalised value added", "数字化增加值"),
     "gap": ("What-if gap", "情景差异"),
     "gap_off": ("Switch on What-if in the sidebar to compare two runs.",
@@ -378,7 +381,7 @@ def chinese_texts() -> list[str]:
     from scenarios.loader import available, load_scenario
     from scenarios.schema import parameters
 
-    out = [zh for _, zh in TEXT.values()]
+    out = [zh for _, zh in TEXT.values()] + list(LANGUAGE_NAMES.values())
     out += [*UNITS_ZH.values(), *LEVER_ZH.values(), *LEVER_HELP_ZH.values(), *MESA_TEXT.values()]
     out += [part for pair in SCENARIO_ZH.values() for part in pair]
     out += [p["zh"] for p in parameters() if p.get("zh")]

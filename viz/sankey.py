@@ -126,26 +126,23 @@ def sankey_chart(flows: pd.DataFrame, factor: str, lang: str = "en",
     total = float(agg["amount"].sum())
     subtitle = f"{tr(f'factor.{factor}', lang)}{colon}{tr('total', lang)} " \
                f"{amount_text(factor, total, lang)}"
-    if len(within):
-        inner = "; ".join(
-            tr("flows_within", lang).format(kind=tr(f"kind.{k}", lang).lower())
-            + f"{colon}{amount_text(factor, float(a), lang, describe=False)}"
-            for k, a in zip(within["from_kind"], within["amount"], strict=True))
-        subtitle += f"（{inner}）" if lang == "zh" else f" ({inner})"
+    notes = [tr("flows_within", lang).format(kind=tr(f"kind.{k}", lang).lower())
+             + f"{colon}{amount_text(factor, float(a), lang, describe=False)}"
+             for k, a in zip(within["from_kind"], within["amount"], strict=True)]
     if ref_flows is not None:
         ref_total = float(recent_flows(ref_flows, factor)["amount"].sum())
-        ref_text = f"{tr('reference', lang)} {amount_text(factor, ref_total, lang, False)}"
-        subtitle += f"（{ref_text}）" if lang == "zh" else f"  ({ref_text})"
+        notes.append(f"{tr('reference', lang)} {amount_text(factor, ref_total, lang, False)}")
+    if notes:  # a second line: one line would run out of the panel
+        subtitle += "\n" + ("；" if lang == "zh" else "; ").join(notes)
     if not len(agg):
         subtitle = tr("not_started", lang)
     return {
         "animation": False,
         "title": {"text": tr("flows", lang), "subtext": subtitle, "left": 0, "top": 0,
-                  "textStyle": {"fontSize": 14}, "subtextStyle": {"width": 560,
-                                                                 "overflow": "break"}},
+                  "textStyle": {"fontSize": 14}, "subtextStyle": {"lineHeight": 16}},
         "tooltip": {"trigger": "item"},
         "series": [{
-            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 72, "bottom": 16,
+            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 80, "bottom": 16,
             "left": 8, "right": 150, "nodeWidth": 14, "nodeGap": 12, "draggable": False,
             "emphasis": {"focus": "adjacency"},
             "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
