@@ -328,10 +328,12 @@ class Store:
         return runs
 
     def write_dictionary(self, runs_columns) -> None:
-        """columns.csv: runs.parquet, plan.parquet and the timeseries parts."""
+        """columns.csv: runs.parquet, plan.parquet and the timeseries parts (the entries of
+        other files, such as sensitivity tables, are kept).
+        """
         from model.indicators import INDICATORS
 
-        d = Dictionary()
+        d = Dictionary.read(self.path)
         d.add("runs.parquet", runs_columns)
         d.add("plan.parquet", described([*RUN_COLUMNS, *self.keys], run_column))
         d.add("timeseries/part-*.parquet", described(["run_id", *INDICATORS], timeseries_column))

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,21 @@ def test_lock_of_a_killed_process_is_free_at_once(tmp_path):
     finally:
         if holder.poll() is None:
             holder.kill()
+
+
+def test_commands_refuse_an_unwritable_output_before_any_work(unwritable, tmp_path):
+    cases = [
+        ("run", "baseline", "--out", str(unwritable / "r")),
+        ("compare", "baseline", "green_push", "--out", str(unwritable)),
+        ("calibrate", "--write-scenario", str(unwritable / "fit.toml"), "--out",
+         str(tmp_path / "ok")),
+    ]
+    for argv in cases:
+        t0 = time.monotonic()
+        out = subprocess.run([sys.executable, str(ROOT / "run.py"), *argv], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 2, (argv, out.stderr)
+        assert out.stderr.count("\n") == 1 and "cannot write in" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr
+        assert time.monotonic() - t0 < 30  # before the simulation, not after
+    assert not (tmp_path / "ok").exists()

@@ -117,6 +117,12 @@ def test_cli_runs_end_to_end(tmp_path, capsys, method, runs, columns):
                  "--quiet"]) == 0
     assert (folder / "sensitivity-carbon_intensity_end.csv").exists()
     assert "nothing left to run" in capsys.readouterr().out
+    listed = pd.read_csv(folder / "columns.csv", keep_default_na=False)
+    for name in ("sensitivity-innovation_share_end.csv", "sensitivity-carbon_intensity_end.csv",
+                 "runs.parquet"):
+        cols = set(listed.loc[listed["file"] == name, "column"])
+        assert cols and cols >= set(pd.read_csv(folder / name, nrows=0).columns
+                                    if name.endswith(".csv") else []), name
     assert main(["sensitivity", "--resume", str(folder), "--samples", "8"]) == 2
     assert "was sampled with 4" in capsys.readouterr().err
 
