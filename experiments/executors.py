@@ -130,11 +130,26 @@ def probe_scheduler(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     Raises:
         OSError: unreachable, or no answer within the timeout.
     """
-    try:
-        asyncio.run(_handshake(address, timeout))
-    except TimeoutError:
+    outcome: list[BaseException | None] = []
+
+    def probe() -> None:
+        try:
+            asyncio.run(_handshake(address, timeout))
+        except BaseException as err:  # handed to the calling thread
+            outcome.append(err)
+        else:
+            outcome.append(None)
+
+    # in a thread of its own: the caller may already run an event loop (a notebook)
+    thread = threading.Thread(target=probe, daemon=True, name="chainshift-dask-probe")
+    thread.start()
+    thread.join(timeout + 5)
+    error = outcome[0] if outcome else TimeoutError()
+    if isinstance(error, TimeoutError):
         raise OSError(f"no answer within {timeout:g} s; is a Dask scheduler listening "
                       "there?") from None
+    if error is not None:
+        raise error
 
 
 def open_pool(workers: int | None = None, scheduler: str | None = None,

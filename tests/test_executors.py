@@ -138,3 +138,21 @@ def test_malformed_scheduler_addresses_are_refused_before_connecting(address, me
         check_address(address)
     check_address("tcp://10.0.0.5:8786")
     check_address("head:8786")
+
+
+def test_the_probe_works_inside_a_running_event_loop():
+    """A notebook runs an event loop; connecting from it must not fail on asyncio.run."""
+    import asyncio
+
+    from experiments.executors import probe_scheduler
+
+    server, _ = silent_server()
+
+    async def inside():
+        with pytest.raises(OSError, match="no answer"):
+            probe_scheduler(f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=0.5)
+
+    try:
+        asyncio.run(inside())
+    finally:
+        server.close()
