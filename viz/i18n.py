@@ -50,6 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "park": ("Park", "园区"),
     "tenants": ("Tenants by chain", "入驻企业（按产业链）"),
     "output": ("output", "产值"),
+    "per_quarter": (" a quarter", "/季度"),
     "green": ("green", "绿色"),
     "flows": ("Innovation-factor flows, last four quarters", "创新要素流动（最近四个季度）"),
     "flows_from": ("sending", "流出"),

@@ -17,7 +17,7 @@ import numpy as np
 
 from scenarios.schema import PARK_KINDS
 from viz.charts import rounded
-from viz.i18n import chain_label, tr
+from viz.i18n import chain_label, money_text, tr
 
 MIN_SIZE, MAX_SIZE = 6.0, 30.0
 """Marker diameters (px) of the smallest and the largest park by output (area ~ output)."""
@@ -44,6 +44,15 @@ def maps() -> dict:
 
 GREEN_SCALE = ["#b7791f", "#ecc94b", "#38a169"]
 """Colour ramp of green share, 0 to 1."""
+
+
+def share_text(value: float) -> str:
+    """A park's green share in the unit of the indicator files (0-1 or percent)."""
+    from model.indicators import INDICATOR_UNITS
+
+    if INDICATOR_UNITS["green_share"] == "percent":
+        return f"{100 * value:.0f}%"
+    return f"{value:.2f}"
 
 
 def marker_sizes(output: np.ndarray) -> np.ndarray:
@@ -75,8 +84,9 @@ def park_map(model, lang: str = "en", selected: int | None = None) -> dict:
     sizes = marker_sizes(va)
     data = []
     for i in sorted(range(n), key=lambda k: -sizes[k]):  # small markers drawn last, on top
-        name = (f"{park_name(model, i, lang)} · {tr('output', lang)} {rounded(va[i], 3):g} · "
-                f"{tr('green', lang)} {100 * green[i]:.0f}%")
+        name = (f"{park_name(model, i, lang)} · {tr('output', lang)} "
+                f"{money_text(va[i], lang)}{tr('per_quarter', lang)} · "
+                f"{tr('green', lang)} {share_text(green[i])}")
         item = {"name": name, "value": [rounded(float(p.x[i]), 6), rounded(float(p.y[i]), 6),
                                         rounded(float(green[i]), 3), rounded(float(va[i]), 4), i],
                 "symbolSize": round(float(sizes[i]), 1)}
@@ -96,7 +106,7 @@ def park_map(model, lang: str = "en", selected: int | None = None) -> dict:
         "visualMap": {"type": "continuous", "dimension": 2, "min": 0, "max": 1,
                       "seriesIndex": 0, "orient": "horizontal", "right": 0, "top": 0,
                       "itemWidth": 10, "itemHeight": 80, "calculable": False,
-                      "text": [f"{tr('green', lang)} 100%", "0%"],
+                      "text": [f"{tr('green', lang)} {share_text(1.0)}", share_text(0.0)],
                       "inRange": {"color": GREEN_SCALE}},
         "series": [{"type": "scatter", "coordinateSystem": "geo", "name": tr("map", lang),
                     "data": data, "cursor": "pointer",
