@@ -43,8 +43,9 @@ from scenarios.schema import (
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 
-LIBRARY_DIRS = (SCENARIO_DIR, SCENARIO_DIR / "data")
-"""Where scenario names are looked up: the library, then the shipped data (``calibrated``)."""
+NAMED_DIRS = (SCENARIO_DIR, SCENARIO_DIR / "data")
+"""Where scenario names are looked up: the library, then the shipped data (the calibrated
+fit, ``calibrated``, which runs by name but is not one of the library's questions)."""
 
 MAX_FILE_BYTES = 1_000_000
 """Largest scenario or spec file read (the shipped ones are a few kB)."""
@@ -80,15 +81,11 @@ def first_comment(text: str) -> str:
 
 
 def available() -> dict[str, str]:
-    """Shipped scenarios and the question each answers (its first-line comment).
-
-    The library in ``scenarios/``, then the calibrated fit in ``scenarios/data/``.
-    """
-    out: dict[str, str] = {}
-    for folder in LIBRARY_DIRS:
-        for path in sorted(folder.glob("*.toml")):
-            out.setdefault(path.stem, first_comment(path.read_text(encoding="utf-8")))
-    return out
+    """Shipped scenarios and the question each answers (its first-line comment)."""
+    return {
+        path.stem: first_comment(path.read_text(encoding="utf-8"))
+        for path in sorted(SCENARIO_DIR.glob("*.toml"))
+    }
 
 
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
@@ -110,7 +107,7 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
     candidates.append(Path(text))
     if "/" not in text and "\\" not in text:
         file = text if text.endswith(".toml") else f"{text}.toml"
-        candidates += [folder / file for folder in LIBRARY_DIRS]
+        candidates += [folder / file for folder in NAMED_DIRS]
     for c in candidates:
         if c.exists() and not c.is_dir():
             return c

@@ -109,4 +109,3 @@ def test_the_calibrated_scenario_runs_by_name(tmp_path):
                 "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("calibrated seed 0")
-    assert "calibrated" in run_cli("scenarios", cwd=tmp_path).stdout

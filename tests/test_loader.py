@@ -125,7 +125,7 @@ def test_a_byte_order_mark_is_ignored(tmp_path):
 
 def test_available_lists_shipped_files_with_their_first_line():
     items = available()
-    assert set(items) == {p.stem for p in SCENARIO_DIR.glob("*.toml")} | {"calibrated"}
+    assert set(items) == {p.stem for p in SCENARIO_DIR.glob("*.toml")}
     first = (SCENARIO_DIR / "auto_shock.toml").read_text(encoding="utf-8").splitlines()[0]
     assert items["auto_shock"] == first.lstrip("# ")
 
