@@ -16,6 +16,7 @@ import pandas as pd
 import psutil
 import pytest
 
+from experiments.design import plan
 from experiments.executors import open_pool
 from experiments.folders import FolderBusy, FolderError
 from experiments.spec import parse_spec
@@ -276,8 +277,8 @@ def test_sensitivity_refuses_to_resume_a_grid_folder(copy):
 def test_a_full_disk_keeps_what_was_written_and_says_how_to_resume(small_disk, tmp_path):
     disk, remount = small_disk
     remount("160k")
-    spec_path = tmp_path / "sixty.toml"
-    spec_path.write_text(SIXTY)
+    spec_path = tmp_path / "twenty.toml"
+    spec_path.write_text(TWENTY)
     out = cli("sweep", str(spec_path), "--workers", "1", "--out", str(disk), "--quiet",
               env={"CHAINSHIFT_FLUSH_SECONDS": "0.05"})
     line = one_error_line(out)
@@ -288,7 +289,7 @@ def test_a_full_disk_keeps_what_was_written_and_says_how_to_resume(small_disk, t
     remount("8m")
     done = cli("sweep", "--resume", str(folder), "--quiet")
     assert done.returncode == 0, done.stderr
-    assert list(pd.read_parquet(folder / "runs.parquet")["run_id"]) == list(range(60))
+    assert list(pd.read_parquet(folder / "runs.parquet")["run_id"]) == list(range(20))
     assert not timeseries(folder).duplicated(["run_id", "step"]).any()
 
 
@@ -328,9 +329,8 @@ def test_max_runs_sets_the_limit(tmp_path):
                     '"policy.coupling" = [0.1, 0.2]\n')
     line = one_error_line(cli("sweep", str(spec), "--max-runs", "3", "--out", str(tmp_path)))
     assert "plans 4 runs" in line and "at most 3 runs" in line
-    out = cli("sweep", str(spec), "--max-runs", "4", "--workers", "1", "--quiet", "--out",
-              str(tmp_path / "ok"))
-    assert out.returncode == 0, out.stderr
+    data = tomllib.loads(spec.read_text())
+    assert len(plan(parse_spec(data, "small.toml", max_runs=4))) == 4
 
 
 # -- workers and environment ------------------------------------------------------------------
@@ -347,7 +347,7 @@ def test_more_workers_than_cores_are_capped_with_a_notice(tmp_path):
     assert json.loads((folder / "manifest.json").read_text())["workers"] == cores
 
 
-@pytest.mark.parametrize("value", ["abc", "inf"])
+@pytest.mark.parametrize("value", ["abc"])
 def test_a_bad_flush_interval_is_one_line_before_anything_runs(tmp_path, value):
     spec = tmp_path / "small.toml"
     spec.write_text('[sweep]\nquarters = 4\n[parameters]\n"policy.coupling" = [0.1]\n')
@@ -358,7 +358,7 @@ def test_a_bad_flush_interval_is_one_line_before_anything_runs(tmp_path, value):
     assert cli("show", "baseline", env=env).returncode == 0  # other commands are unaffected
 
 
-@pytest.mark.parametrize("value", ["nan", "0", "-1", "1e9"])
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e9"])
 def test_flush_interval_must_be_a_sensible_number_of_seconds(monkeypatch, value):
     from experiments.sweep import env_flush_seconds
 
