@@ -118,6 +118,23 @@ def settled_box(page, locator, tries: int = 50) -> dict:
     return box
 
 
+def pause(page) -> None:
+    """Click pause until play is offered again (a click while the page redraws may be lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(5):
+        try:
+            page.get_by_role("button", name="❚❚").click(timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # already paused
+        try:
+            page.get_by_role("button", name="▶").wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the run did not pause")
+
+
 def test_a_workshop_offline(server, tmp_path):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -188,8 +205,7 @@ def test_a_workshop_offline(server, tmp_path):
             # play a few quarters, then pause
             page.get_by_role("button", name="▶").click()
             wait_for("opt('growth').x.length >= 8")
-            page.get_by_role("button", name="❚❚").click()
-            page.get_by_role("button", name="▶").wait_for()
+            pause(page)
 
             # what-if: the baseline as a dashed reference, the gap in the table
             page.locator(".cs-compare").click()
@@ -255,12 +271,6 @@ def test_a_workshop_offline(server, tmp_path):
 
     assert outside == [], f"requests left 127.0.0.1: {outside}"
     assert errors == [], f"browser console errors: {errors}"
-
-
-def boxes_apart(a: dict, b: dict) -> bool:
-    """Two bounding boxes do not overlap."""
-    return (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-            or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
 
 
 def test_the_room_sees_it_in_chinese_with_nothing_overlapping(server):
@@ -383,7 +393,7 @@ def test_the_room_sees_it_in_chinese_with_nothing_overlapping(server):
             # play on: whenever the chart marks an emission peak, its label is drawn legibly
             page.get_by_role("button", name="▶").click()
             wait_for("opt('growth').x.length >= 24")
-            page.get_by_role("button", name="❚❚").click()
+            pause(page)
             marked = page.evaluate("() => !!((" + CHART_JS + ")(document.querySelector("
                                    "'.cs-emissions')).getOption().series[0].markArea || {}).data")
             peak = [t for t in page.evaluate(TEXTS_JS, "emissions")
