@@ -166,7 +166,9 @@ def test_valid_events(event):
     ({"kind": "policy_change", "start": "2025Q1", "lever": "coupling", "value": 1.5},
      "value = 1.5: out of range for policy.coupling; allowed: float from 0.0 to 1.0"),
     ({"kind": "policy_change", "start": "2025Q1", "lever": "leading_per_chain", "value": 2.5},
-     "out of range for policy.leading_per_chain"),
+     "value = 2.5: not a whole number for policy.leading_per_chain; allowed: int from 0"),
+    ({"kind": "policy_change", "start": "2025Q1", "lever": "leading_per_chain", "value": 2e3},
+     "value = 2000.0: out of range for policy.leading_per_chain; allowed: int from 0"),
 ])
 def test_invalid_events(event, problem):
     with pytest.raises(ValidationError) as err:
