@@ -5,6 +5,7 @@ method of moments, differential evolution).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.main import UsageError, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from cli.study import add_executor_options, connect, progress_bar
 from experiments.calibration import (
     DEFAULT_FREE,
     POPSIZE,
@@ -20,8 +21,17 @@ from experiments.calibration import (
     free_parameters,
     population_size,
 )
-from experiments.calibration_report import extends_for, scenario_text, write_report
-from experiments.console import add_executor_options, connect, progress_bar
+from experiments.calibration_report import (
+    distance_note,
+    extends_for,
+    reproduce_command,
+    scenario_text,
+    stop_note,
+    write_report,
+)
+from experiments.folders import ResultsFolder, check_file_target, check_out_dir
+from experiments.limits import check_runs
+from experiments.provenance import manifest, write_json
 from scenarios.loader import load_scenario, parse_overrides, to_toml_dict
 
 
@@ -71,9 +81,7 @@ def _check_scenario_path(path: Path | None) -> None:
         return
     if path.suffix != ".toml":
         raise UsageError(f"calibrate: --write-scenario {path}: allowed: a path ending in .toml")
-    if path.is_dir() or not path.parent.is_dir():
-        raise UsageError(f"calibrate: --write-scenario {path}: allowed: a file in an existing "
-                         "folder")
+    check_file_target(path, "calibrate: --write-scenario")
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
@@ -87,16 +95,26 @@ def run_calibrate(args: argparse.Namespace) -> int:
                          f"= {args.popsize} x {len(free)} free parameters); allowed: at least "
                          f"{pop}")
     _check_scenario_path(args.write_scenario)
-    console = Console(soft_wrap=True)
+    check_out_dir(args.out)
+    check_runs(args.budget * args.seeds, len(free), f"calibrate: --budget {args.budget}",
+               f"{args.budget:,} evaluations x {args.seeds} seeds", args.max_runs)
+    # piped or redirected output gets room for the moments table instead of 80 columns
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
     serial = args.workers == 1 and args.scheduler is None
-    pool = None if serial else connect("calibrate", args.workers, args.scheduler)
+    pool = None if serial else connect("calibrate", args.workers, args.scheduler,
+                                       args.oversubscribe, args.timeout)
     where = "this process" if pool is None else pool.describe()
-    console.print(f"calibrating {len(free)} parameters of [bold]{base.name}[/bold]: budget "
-                  f"{args.budget} evaluations x {args.seeds} seeds on {where}")
+    generations = args.budget // pop
+    planned = generations * pop
+    console.print(f"calibrating {len(free)} parameters of [bold]{base.name}[/bold]: "
+                  f"{planned} evaluations ({generations} generations of {pop} candidates"
+                  + (f"; budget {args.budget}" if planned != args.budget else "")
+                  + f") x {args.seeds} seeds on {where}", highlight=False)
     started = time.time()
     t0 = time.perf_counter()
     try:
-        with progress_bar(console, "calibrate", args.budget, quiet=args.quiet) as update:
+        with progress_bar(console, "calibrate", planned, quiet=args.quiet,
+                          unit="evaluations") as update:
             cal = calibrate(base, free, args.budget, seeds=args.seeds, seed=args.seed,
                             popsize=args.popsize, pool=pool, on_batch=update)
     finally:
@@ -106,22 +124,27 @@ def run_calibrate(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"calibrate-{base.name}-{stamp}") as folder:
         files = write_report(cal, folder.path, base.name,
-                             extends_for(args.scenario, folder.path / "fitted.toml"), fixed)
+                             extends_for(args.scenario, folder.path / "fitted.toml"), fixed,
+                             scenario=args.scenario)
         write_json(folder.path / "manifest.json", manifest(
             kind="calibrate", scenario=to_toml_dict(base), overrides=fixed,
             free=[vars(p) for p in free], fitted=cal.fitted, seeds=cal.seeds,
             distance_start=cal.start_distance, distance_fitted=cal.fitted_distance,
             moments=cal.table().to_dict(orient="records"), settings=cal.settings,
+            reproduce=reproduce_command(cal, args.scenario, fixed),
             executor="serial" if pool is None else pool.kind,
             workers=1 if pool is None else pool.workers, wall_time_s=round(wall, 3),
             files={k: v.name for k, v in files.items()}))
     if args.write_scenario is not None:
         text = scenario_text(cal, extends_for(args.scenario, args.write_scenario), fixed,
-                             name=args.write_scenario.stem)
+                             name=args.write_scenario.stem, scenario=args.scenario)
         args.write_scenario.write_text(text, encoding="utf-8")
     console.print(_moments_table(cal))
     console.print(f"distance J: start {cal.start_distance:.3g}, fitted {cal.fitted_distance:.3g}"
-                  f" ({cal.settings['evaluations']} evaluations in {wall:.1f} s)")
+                  f" ({cal.settings['evaluations']} evaluations in {wall:.1f} s)", highlight=False)
+    for note in (distance_note(cal), stop_note(cal)):
+        if note:
+            console.print(f"  note: {note}", highlight=False)
     for key, value in cal.fitted.items():
         console.print(f"  {key} = {value:g}", highlight=False)
     console.print(f"results in {folder.final}")
@@ -134,7 +157,11 @@ def _moments_table(cal) -> Table:
     table = Table(title="moments: observed against simulated (mean ± sd over seeds)",
                   title_justify="left")
     for col in ("moment", "observed", "tol", "start", "fitted", "inside"):
-        table.add_column(col, justify="left" if col == "moment" else "right")
+        if col == "moment":  # names are keys a user looks up: never cut them
+            width = max(len(m.name) for m in cal.moments)
+            table.add_column(col, no_wrap=True, min_width=width)
+        else:
+            table.add_column(col, justify="right")
     for _, r in cal.table().iterrows():
         table.add_row(r["moment"], f"{r['observed']:.3g}", f"{r['tolerance']:g}",
                       f"{r['start_mean']:.3g} ± {r['start_sd']:.2g}",

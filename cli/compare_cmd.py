@@ -8,10 +8,14 @@ import time
 from rich.console import Console
 
 from cli.main import UsageError, add_out_option, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from cli.study import add_executor_options, connect, progress_bar
 from experiments.brief import brief_markdown, milestone_years, trajectories_chart
-from experiments.compare import KEY_INDICATORS, paired
-from experiments.console import add_executor_options, connect, progress_bar
+from experiments.columns import RUN_IDS, Dictionary, described, write_parquet
+from experiments.columns import yearly as yearly_column
+from experiments.compare import DIFFERENCE_COLUMNS, KEY_INDICATORS, SCENARIO_COLUMN, paired
+from experiments.folders import ResultsFolder, check_out_dir
+from experiments.limits import check_runs
+from experiments.provenance import manifest, write_json
 from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
 
 
@@ -43,10 +47,49 @@ def register(sub) -> None:
         help="override a parameter in both scenarios, e.g. "
         "--set population.enterprises=1000 (repeatable)",
     )
+    p.add_argument("--years", type=years_list, metavar="Y1,Y2,...",
+                   help="years shown in the summary and the brief (default: the last year in "
+                   "the summary; the first, 2025, 2030 and the last in the brief)")
     add_executor_options(p)
     add_out_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=compare)
+
+
+def years_list(text: str) -> list[int]:
+    """Argparse type for ``--years 2025,2030``."""
+    try:
+        years = sorted({int(y) for y in text.split(",") if y.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of years like 2025,2030") \
+            from None
+    if not years:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of years like 2025,2030")
+    return years
+
+
+def common_years(a, b, quarters: int | None) -> tuple[int, int, str]:
+    """The calendar years both scenarios cover, and a note when their horizons differ.
+
+    Raises:
+        UsageError: when the scenarios start in different years (run i of A and of B would
+            meet their random draws in different years, so the pairs would not match).
+    """
+    ha, hb = a.horizon, b.horizon
+    span = f"A {ha.start_year}-{ha.end_year}, B {hb.start_year}-{hb.end_year}"
+    if ha.start_year != hb.start_year:
+        raise UsageError(f"compare: the horizons start in different years ({span}); allowed: "
+                         "scenarios that start in the same year (their paired runs must meet "
+                         "the same draws in the same quarters)")
+    first = ha.start_year
+    last = min(ha.end_year, hb.end_year)
+    if quarters is not None:
+        last = min(last, first + quarters // 4 - 1)
+    note = ""
+    if ha.end_year != hb.end_year:
+        note = (f"the horizons differ ({span}): compared over their common years "
+                f"{first}-{last}")
+    return first, last, note
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -61,13 +104,23 @@ def compare(args: argparse.Namespace) -> int:
         )
     if args.quarters is not None and args.quarters < 4:
         raise UsageError(f"compare: --quarters {args.quarters}: yearly figures need at least 4")
-    pool = connect("compare", args.workers, args.scheduler)
+    first, last, note = common_years(a, b, args.quarters)
+    outside = [y for y in args.years or [] if not first <= y <= last]
+    if outside:
+        raise UsageError(f"compare: --years {outside[0]}: not a year both runs cover; allowed: "
+                         f"{first} to {last}")
+    check_runs(2 * args.seeds, 0, f"compare: --seeds {args.seeds}",
+               f"{args.seeds:,} seeds x 2 scenarios", args.max_runs)
+    check_out_dir(args.out)
+    pool = connect("compare", args.workers, args.scheduler, args.oversubscribe, args.timeout)
     console = Console(soft_wrap=True)
     names = (a.name, b.name)
     console.print(
         f"[bold]{names[1]}[/bold] vs [bold]{names[0]}[/bold]: {args.seeds} paired "
         f"seeds, {2 * args.seeds} runs on {pool.describe()}"
     )
+    if note:
+        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
     started = time.time()
     t0 = time.perf_counter()
     done = {"n": 0, "failed": 0}
@@ -88,13 +141,19 @@ def compare(args: argparse.Namespace) -> int:
     with ResultsFolder(args.out, f"compare-{a.name}-{b.name}-{stamp}") as folder:
         d = folder.path
         c.table.to_csv(d / "differences.csv", index=False)
-        c.annual.to_parquet(d / "annual.parquet", index=False)
+        annual_cols = described(c.annual, yearly_column, RUN_IDS | SCENARIO_COLUMN)
+        write_parquet(c.annual, d / "annual.parquet", annual_cols)
         trajectories_chart(c, d / "trajectories.png", names)
         (d / "brief.md").write_text(
-            brief_markdown(c, names, "trajectories.png", args.quarters), encoding="utf-8"
+            brief_markdown(c, names, "trajectories.png", args.quarters, args.years, note),
+            encoding="utf-8",
         )
         (d / "a.toml").write_text(dumps(a), encoding="utf-8")
         (d / "b.toml").write_text(dumps(b), encoding="utf-8")
+        dictionary = Dictionary()
+        dictionary.add("differences.csv", described(c.table, DIFFERENCE_COLUMNS.get))
+        dictionary.add("annual.parquet", annual_cols)
+        dictionary.write(d)
         write_json(
             d / "manifest.json",
             manifest(
@@ -105,24 +164,35 @@ def compare(args: argparse.Namespace) -> int:
                 seeds=c.seeds,
                 root_seed=args.seed,
                 quarters=args.quarters,
+                years=args.years,
+                common_years=[first, last],
                 executor=pool.kind,
                 workers=pool.workers,
                 wall_time_s=round(wall, 3),
                 failed_runs=c.failed,
             ),
         )
-    last = int(c.table["year"].max())
-    years = milestone_years(sorted(c.table["year"].unique()))
-    console.print(f"B - A in {last} (95% CI, paired t over {int(c.table['n'].min())} seeds):")
-    for ind in KEY_INDICATORS:
-        r = c.table[(c.table["indicator"] == ind) & (c.table["year"] == last)].iloc[0]
-        mark = " *" if r["significant"] else ""
-        console.print(
-            f"  {ind:<20} {r['diff']:>+12.4g}  [{r['ci_low']:.4g}, {r['ci_high']:.4g}]{mark}",
-            highlight=False,
-        )
+    shown = args.years or [int(c.table["year"].max())]
+    years = args.years or milestone_years(sorted(c.table["year"].unique()))
+    for line in summary_lines(c, shown):
+        console.print(line, highlight=False)
     console.print(f"years in the brief: {', '.join(map(str, years))}; results in {folder.final}")
     if c.failed:
         console.print(f"[red]{len(c.failed)} runs failed[/red]: {c.failed[0]}")
         return 1
     return 0
+
+
+def summary_lines(c, years: list[int]) -> list[str]:
+    """B - A of the key indicators in each of ``years``, with interval and unit."""
+    lines = []
+    n = int(c.table["n"].min())
+    width = max(len(k) for k in KEY_INDICATORS)
+    for year in years:
+        lines.append(f"B - A in {year} (95% CI, paired t over {n} seeds):")
+        for ind in KEY_INDICATORS:
+            r = c.table[(c.table["indicator"] == ind) & (c.table["year"] == year)].iloc[0]
+            mark = " *" if r["significant"] else "  "
+            lines.append(f"  {ind:<{width}} {r['diff']:>+12.4g}  [{r['ci_low']:.4g}, "
+                         f"{r['ci_high']:.4g}]{mark}  {r['unit']}")
+    return lines

@@ -5,7 +5,10 @@ into one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import math
+import signal
 import sys
 from pathlib import Path
 
@@ -27,6 +30,21 @@ COMMANDS = (
 
 class UsageError(Exception):
     """A mistake on the command line; the message is one line."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: finished work is kept, then the command ends (exit 143)."""
+
+    signal_name = "SIGTERM"
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EFBIG, errno.EIO})
+"""Errors of the file system (full, read-only, no permission) that end a command with one line."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -52,6 +70,17 @@ def positive_int(text: str) -> int:
     value = non_negative_int(text)
     if value == 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
+def seconds(text: str) -> float:
+    """Argparse type for a timeout: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' must be a number of seconds above 0")
     return value
 
 
@@ -101,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         argv = ["run", "baseline"]
     parser = build_parser()
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
@@ -110,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except OSError as err:
+        if err.errno not in WRITE_ERRORS:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: cannot write {where}{err.strerror}; no results were kept",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as err:
+        print("interrupted" + (" (SIGTERM)" if isinstance(err, Terminated) else ""),
+              file=sys.stderr)
+        return 143 if isinstance(err, Terminated) else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

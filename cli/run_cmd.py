@@ -10,7 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cli.main import UsageError, add_out_option, add_set_option, non_negative_int, positive_int
-from cli.output import ResultsFolder, manifest, write_json
+from experiments.columns import FLOW_LEDGER, Dictionary, described, quarterly, write_parquet
+from experiments.columns import yearly as yearly_column
+from experiments.folders import ResultsFolder, check_out_dir
+from experiments.provenance import manifest, write_json
 from model import TransitionModel
 from model.indicators import LOWER_IS_BETTER
 from model.summary import annual, outcomes
@@ -21,7 +24,7 @@ YEAR_COLUMNS = (
     ("innovation_share", "innovation%", "{:.0f}"),
     ("rd_intensity", "R&D/GDP%", "{:.2f}"),
     ("carbon_intensity", "tCO2/10k¥", "{:.3f}"),
-    ("green_share", "green", "{:.2f}"),
+    ("green_share", "green 0-1", "{:.2f}"),
     ("enterprises", "enterprises", "{:,.0f}"),
 )
 
@@ -82,11 +85,43 @@ def target_lines(scenario, yearly) -> list[str]:
     return lines
 
 
+def header(scenario, model, seed: int, quarters: int) -> str:
+    """The run's first line: the agents simulated from the first quarter, and why they differ
+    from the scenario's counts (the unrecorded spin-up year before the start).
+    """
+    pop = scenario.population
+    start = scenario.horizon.start_year
+    return (f"[bold]{scenario.name}[/bold] seed {seed}: {len(model.firms):,} enterprises, "
+            f"{len(model.institutes):,} institutes, {len(model.parks):,} parks in {start}Q1, "
+            f"{quarters} quarters (the scenario's {pop.enterprises:,}, {pop.institutes:,} and "
+            f"{pop.parks:,} start the unrecorded spin-up year {start - 1})")
+
+
+def write_results(d, scenario, indicators, flows, yearly) -> None:
+    """The run's tables (Parquet with units in the schema, CSV) and its data dictionary."""
+    ind_cols = described(indicators, quarterly)
+    flow_cols = described(flows, FLOW_LEDGER.get)
+    year_cols = described(yearly, yearly_column)
+    write_parquet(indicators, d / "indicators.parquet", ind_cols)
+    write_parquet(flows, d / "flows.parquet", flow_cols)
+    indicators.to_csv(d / "indicators.csv", index=False)
+    flows.to_csv(d / "flows.csv", index=False)
+    yearly.to_csv(d / "yearly.csv", index=False)
+    dictionary = Dictionary()
+    for name, cols in (("indicators", ind_cols), ("flows", flow_cols)):
+        dictionary.add(f"{name}.parquet", cols)
+        dictionary.add(f"{name}.csv", cols)
+    dictionary.add("yearly.csv", year_cols)
+    dictionary.write(d)
+    (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate everything, run the model, then write the results folder in one go."""
     overrides = parse_overrides(args.set)
     scenario = load_scenario(args.scenario, overrides=overrides)
     n = quarters_to_run(scenario, args.until, args.steps)
+    check_out_dir(args.out)
     console = Console(stderr=False, quiet=args.quiet, soft_wrap=True)
     started = time.time()
     t0 = time.perf_counter()
@@ -103,11 +138,7 @@ def run(args: argparse.Namespace) -> int:
         disable=args.quiet,
     ) as progress:
         task = progress.add_task(f"{scenario.name} seed {args.seed}", total=n)
-        console.print(
-            f"[bold]{scenario.name}[/bold] seed {args.seed}: "
-            f"{len(model.firms):,} enterprises, {len(model.institutes)} institutes, "
-            f"{len(model.parks)} parks, {n} quarters"
-        )
+        console.print(header(scenario, model, args.seed, n))
         for _ in range(n):
             model.step()
             progress.advance(task)
@@ -127,12 +158,7 @@ def run(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
         d = folder.path
-        indicators.to_parquet(d / "indicators.parquet", index=False)
-        flows.to_parquet(d / "flows.parquet", index=False)
-        indicators.to_csv(d / "indicators.csv", index=False)
-        flows.to_csv(d / "flows.csv", index=False)
-        yearly.to_csv(d / "yearly.csv", index=False)
-        (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
+        write_results(d, scenario, indicators, flows, yearly)
         write_json(
             d / "manifest.json",
             manifest(

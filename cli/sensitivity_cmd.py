@@ -10,10 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.main import add_out_option, positive_int
-from cli.output import write_json
+from cli.study import add_executor_options, run_study, summary, write_failed
 from cli.sweep_cmd import open_study
-from experiments.console import add_executor_options, run_study, summary
+from experiments.columns import Dictionary, described
+from experiments.provenance import write_json
 from experiments.sensitivity import (
+    INDEX_COLUMNS,
     METHODS,
     analyze,
     chart,
@@ -21,8 +23,8 @@ from experiments.sensitivity import (
     check_output,
     with_samples,
 )
-from experiments.spec import load_spec
-from experiments.sweep import WorkersFailing
+from experiments.spec import check_size, load_spec
+from experiments.sweep import WorkersFailing, WriteFailed
 from scenarios.loader import ScenarioError
 
 
@@ -99,7 +101,13 @@ def _check(args: argparse.Namespace):
         stored = args.resume / "spec.toml"
         if not stored.exists():
             return None, None  # resume reports it
-        own = load_spec(stored)
+        own = load_spec(stored, max_runs=args.max_runs)
+        if own.design not in METHODS:
+            raise ScenarioError(
+                f"--resume {args.resume}: a {own.design} design, not a sensitivity sample; "
+                f"allowed: a folder sampled for {' or '.join(METHODS)} (made by sensitivity, "
+                "or by a sweep with that design)"
+            )
         if args.method and args.method != own.design:
             raise ScenarioError(
                 f"--method {args.method}: {args.resume} was sampled for "
@@ -111,10 +119,12 @@ def _check(args: argparse.Namespace):
                 f"{own.samples}; start a new study to change it"
             )
         check_output(own, args.output)
-    spec = with_samples(load_spec(args.spec), args.samples) if args.spec is not None else None
+    spec = (with_samples(load_spec(args.spec, max_runs=args.max_runs), args.samples)
+            if args.spec is not None else None)
     if spec is None:
         return None, own.design
     method = check_method(spec, args.method)
+    check_size(spec, method, args.max_runs)
     check_output(spec, args.output)
     return spec, method
 
@@ -123,6 +133,11 @@ def sensitivity(args: argparse.Namespace) -> int:
     """Run the samples (or resume them), then analyse and report."""
     spec, method = _check(args)
     study, pool = open_study(args, "sensitivity", design=method, kind="sensitivity", spec=spec)
+    with study:
+        return _run_and_analyse(args, study, pool)
+
+
+def _run_and_analyse(args: argparse.Namespace, study, pool) -> int:
     console = Console(soft_wrap=True)
     try:
         report = run_study(study, pool, console, quiet=args.quiet)
@@ -131,6 +146,8 @@ def sensitivity(args: argparse.Namespace) -> int:
             f"error: {err}; continue with: python run.py sensitivity --resume {study.folder}"
         )
         return 1
+    except WriteFailed as err:
+        raise write_failed(err, "sensitivity") from None
     code = summary(console, report, "sensitivity")
     if code:
         return code
@@ -138,6 +155,9 @@ def sensitivity(args: argparse.Namespace) -> int:
     table = analyze(study.spec, study.design, runs, args.output)
     stem = f"sensitivity-{args.output}"
     table.to_csv(report.folder / f"{stem}.csv", index=False)
+    dictionary = Dictionary.read(report.folder)
+    dictionary.add(f"{stem}.csv", described(table, INDEX_COLUMNS.get))
+    dictionary.write(report.folder)
     png = chart(table, study.design, args.output, report.folder / f"{stem}.png")
     manifest = study.store.read_manifest()
     manifest.setdefault("analyses", {})[args.output] = {

@@ -10,9 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.main import UsageError, add_out_option
-from experiments.console import add_executor_options, connect, run_study, summary
+from cli.study import add_executor_options, connect, run_study, summary, write_failed
+from experiments.folders import check_out_dir
 from experiments.spec import load_spec
-from experiments.sweep import WorkersFailing, resume, start
+from experiments.sweep import WorkersFailing, WriteFailed, env_flush_seconds, resume, start
 
 HEADLINES = (
     ("innovation_share_2030", "innovation_share_end"),
@@ -52,17 +53,32 @@ def open_study(
 ):
     """Validate the spec or folder, connect the executor, then make or reopen the folder.
 
+    Everything that can be checked is checked before a worker starts or a file is written:
+    the spec and its size, the output folder, CHAINSHIFT_FLUSH_SECONDS, the scheduler.
+    A resumed folder is locked (and repaired) before the executor starts.
+
     ``spec`` is the already loaded (and possibly adjusted) spec of ``args.spec``.
     """
     if args.spec is None and args.resume is None:
         raise UsageError(f"{command}: give a spec file, or --resume DIR to continue a sweep")
+    env_flush_seconds()
     if spec is None and args.spec is not None:
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, max_runs=args.max_runs)
     if args.resume is not None:
-        study = resume(args.resume, spec)
-        return study, connect(command, args.workers, args.scheduler)
-    pool = connect(command, args.workers, args.scheduler)
-    return start(spec, args.out, design=design, kind=kind), pool
+        study = resume(args.resume, spec, max_runs=args.max_runs)
+        try:
+            return study, connect(command, args.workers, args.scheduler, args.oversubscribe,
+                                  args.timeout)
+        except BaseException:
+            study.close()
+            raise
+    check_out_dir(args.out)
+    pool = connect(command, args.workers, args.scheduler, args.oversubscribe, args.timeout)
+    try:
+        return start(spec, args.out, design=design, kind=kind, max_runs=args.max_runs), pool
+    except BaseException:
+        pool.close(wait=False)
+        raise
 
 
 def headline_table(runs: pd.DataFrame, keys: list[str], limit: int = 20) -> Table | None:
@@ -90,6 +106,10 @@ def sweep(args: argparse.Namespace) -> int:
     except WorkersFailing as err:
         console.print(f"error: {err}; continue with: python run.py sweep --resume {study.folder}")
         return 1
+    except WriteFailed as err:
+        raise write_failed(err, "sweep") from None
+    finally:
+        study.close()
     table = headline_table(pd.read_parquet(report.folder / "runs.parquet"), study.spec.keys)
     if table is not None and report.status != "interrupted":
         console.print(table)

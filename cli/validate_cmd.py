@@ -10,7 +10,9 @@ from pathlib import Path
 from rich.console import Console
 
 from cli.main import UsageError, positive_int
+from experiments.folders import check_out_dir
 from experiments.validation import CALIBRATED, write_page
+from scenarios.loader import ScenarioError, load_scenario
 
 
 def register(sub) -> None:
@@ -34,11 +36,15 @@ def register(sub) -> None:
 
 def validate(args: argparse.Namespace) -> int:
     """Write the page and print where it is."""
-    if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"validate: --out {args.out}: is a file; allowed: a folder")
     if args.calibrated != CALIBRATED and not args.calibrated.exists():
         raise UsageError(f"validate: --calibrated {args.calibrated}: no such file; allowed: a "
                          "scenario file written by run.py calibrate --write-scenario")
+    if args.calibrated.exists():  # checked now, so that a bad file leaves nothing behind
+        try:
+            load_scenario(args.calibrated)
+        except ScenarioError as err:
+            raise UsageError(f"validate: --calibrated {err}") from None
+    check_out_dir(args.out, "validate: --out")
     console = Console(soft_wrap=True)
     page = write_page(args.out, seeds=args.seeds, calibrated=args.calibrated,
                       progress=lambda msg: console.print(f"  {msg}", highlight=False))

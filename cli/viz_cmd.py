@@ -9,8 +9,11 @@ mode (no call-home check, no file watching).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib.util
+import ipaddress
 import os
+import socket
 import sys
 
 from cli.main import UsageError, non_negative_int
@@ -20,6 +23,17 @@ OFFLINE_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
 }
 """Environment that keeps the Solara server from reaching the internet."""
+
+QUIET_ENV = {
+    # Solara warns on every page load from an address other than "localhost" that it cannot
+    # set a cross-site (SameSite=None) cookie over http; the dashboard is never embedded in
+    # another site, so the SameSite=Lax cookie it falls back to is the right one.
+    "PYTHONWARNINGS": "ignore:Cookies with samesite=none require https:UserWarning",
+}
+"""Environment that keeps a warning meant for embedded deployments off the terminal."""
+
+WILDCARDS = ("0.0.0.0", "::", "")
+"""Hosts that listen on every network interface."""
 
 
 def port(text: str) -> int:
@@ -65,7 +79,74 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
 
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """``base`` (default: this process's environment) with the offline settings."""
-    return {**(os.environ if base is None else base), **OFFLINE_ENV}
+    env = {**(os.environ if base is None else base), **OFFLINE_ENV}
+    extra = env.get("PYTHONWARNINGS")
+    env["PYTHONWARNINGS"] = ",".join(x for x in (extra, QUIET_ENV["PYTHONWARNINGS"]) if x)
+    return env
+
+
+def check_listen(host: str, port: int) -> int:
+    """Bind ``host:port`` once to find out whether the server can listen there.
+
+    Returns:
+        The port (a free one chosen by the system when ``port`` is 0).
+
+    Raises:
+        UsageError: one line for an address that is not this machine's or a port in use.
+    """
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        raise UsageError(f"viz: --host {host}: not a known address ({err}); allowed: an "
+                         "address of this machine, e.g. 127.0.0.1 or 0.0.0.0") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            s.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise UsageError(f"viz: --port {port}: in use by another program; allowed: a "
+                                 "free port, or --port 0 for any free one") from None
+            if err.errno == errno.EACCES:
+                raise UsageError(f"viz: --port {port}: needs administrator rights; allowed: "
+                                 "1024 to 65535, or 0 for any free port") from None
+            raise UsageError(f"viz: --host {host}: cannot listen there ({err.strerror}); "
+                             "allowed: an address of this machine, e.g. 127.0.0.1 or "
+                             "0.0.0.0") from None
+        return s.getsockname()[1]
+
+
+def local_addresses() -> list[str]:
+    """This machine's IPv4 addresses on its network interfaces (not loopback, not link-local)."""
+    import psutil
+
+    out = []
+    for addrs in psutil.net_if_addrs().values():
+        for a in addrs:
+            if a.family == socket.AF_INET:
+                ip = ipaddress.ip_address(a.address)
+                if not (ip.is_loopback or ip.is_link_local):
+                    out.append(a.address)
+    return sorted(set(out), key=ipaddress.ip_address)
+
+
+def where_lines(host: str, port: int) -> list[str]:
+    """What ``run.py viz`` prints: the addresses the page is reachable at, and whether the
+    network can reach it.
+    """
+    if host in WILDCARDS:
+        urls = [f"http://localhost:{port}", *(f"http://{a}:{port}" for a in local_addresses())]
+        return [f"chainshift dashboard on {', '.join(urls)} (Ctrl-C to stop)",
+                "open to the network: anyone who can reach this machine on port "
+                f"{port} can use the dashboard"]
+    shown = "localhost" if host == "127.0.0.1" else (f"[{host}]" if ":" in host else host)
+    lines = [f"chainshift dashboard on http://{shown}:{port} (Ctrl-C to stop)"]
+    if not ipaddress.ip_address(socket.getaddrinfo(host, port)[0][4][0]).is_loopback:
+        lines.append(f"open to the network: anyone who can reach {host} on port {port} can "
+                     "use the dashboard")
+    return lines
 
 
 def viz(args: argparse.Namespace) -> int:
@@ -79,9 +160,8 @@ def viz(args: argparse.Namespace) -> int:
                 f"viz: the Python package '{module}' is missing; install the "
                 f"dashboard with: pip install -e '.[{extra}]'"
             )
-    shown = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host
-    where = f"http://{shown}:{args.port}" if args.port else "a free port (address below)"
-    print(f"chainshift dashboard on {where} (Ctrl-C to stop)", flush=True)
-    cmd = server_command(args.host, args.port, args.open)
+    chosen = check_listen(args.host, args.port)
+    print("\n".join(where_lines(args.host, chosen)), flush=True)
+    cmd = server_command(args.host, chosen, args.open)
     os.execve(cmd[0], cmd, server_env())
     return 0  # pragma: no cover - execve does not return

@@ -67,10 +67,20 @@ def milestone_years(years: list[int]) -> list[int]:
 
 
 def brief_markdown(c: Comparison, names: tuple[str, str], chart: str | None,
-                   quarters: int | None = None) -> str:
-    """The comparison as a short Markdown brief: setup, key table, chart, how to read it."""
+                   quarters: int | None = None, years: list[int] | None = None,
+                   note: str = "") -> str:
+    """The comparison as a short Markdown brief: setup, key table, chart, how to read it.
+
+    Args:
+        c: the comparison.
+        names: names of A and B.
+        chart: file name of the trajectories chart, or None.
+        quarters: quarters simulated, if fewer than the horizon.
+        years: years in the table (default: :func:`milestone_years`).
+        note: a line on how the runs were aligned (horizons that differ).
+    """
     t = c.table
-    years = milestone_years(sorted(t["year"].unique()))
+    years = years or milestone_years(sorted(t["year"].unique()))
     n = int(t["n"].min()) if len(t) else 0
     method = ("paired t over common random numbers" if c.paired
               else "Welch t over independent seeds")
@@ -82,7 +92,8 @@ def brief_markdown(c: Comparison, names: tuple[str, str], chart: str | None,
         f"{c.a.population.enterprises:,} enterprises at start"
         + (f", {quarters} quarters" if quarters else "") + ".",
         f"The table gives the mean of each yearly indicator and the difference B - A with its "
-        f"95% confidence interval ({method}). `*` marks intervals that exclude 0.",
+        f"95% confidence interval ({method}). `*` marks intervals that exclude 0."
+        + (f" Note: {note}." if note else ""),
         "",
         "| indicator | year | A | B | B - A | 95% CI |",
         "|---|---:|---:|---:|---:|---|",

@@ -386,6 +386,8 @@ def calibrate(
         settings={"budget": budget, "popsize": popsize, "population": pop,
                   "generations": generations, "evaluations": len(history), "seed": seed,
                   "seeds": seeds, "quarters": quarters, "optimiser_best": float(result.fun),
+                  "planned_evaluations": pop * (generations + 1), "generations_run": result.nit,
+                  "stop_reason": str(result.message),
                   "strategy": "best1bin", "updating": "deferred", "polish": False},
     )
 

@@ -5,6 +5,7 @@ scenario file with the fitted values.
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,38 @@ import numpy as np
 import pandas as pd
 
 from experiments.calibration import Calibration
+from experiments.columns import Column, Dictionary, described, parameter
 from scenarios.loader import render
 
 COLOURS = {"start": "#9d9d9d", "fitted": "#e45756", "observed": "#4c78a8"}
+
+_ROW_UNIT = "see unit column"
+_STATS = {"mean": "mean over seeds", "sd": "standard deviation over seeds",
+          "min": "smallest over seeds", "max": "largest over seeds"}
+CALIBRATION_COLUMNS: dict[str, Column] = {
+    "moment": Column("", "moment name (scenarios/data/moments.csv)"),
+    "label": Column("", "what the moment measures"),
+    "unit": Column("", "unit of the moment's values in this row"),
+    "observed": Column(_ROW_UNIT, "observed Chongqing value"),
+    "tolerance": Column(_ROW_UNIT, "how far a simulated mean may be from the observed value"),
+    **{f"{tag}_{stat}": Column(_ROW_UNIT, f"simulated moment at the {tag} values, {text}")
+       for tag in ("start", "fitted") for stat, text in _STATS.items()},
+    "start_inside": Column("", "the mean at the start values is within the tolerance"),
+    "fitted_inside": Column("", "the mean at the fitted values is within the tolerance"),
+    "values": Column("", "start or fitted parameter values"),
+    "seed": Column("", "the run's random seed"),
+    "simulated": Column(_ROW_UNIT, "the moment in this run (unit as in moments.csv)"),
+    "parameter": Column("", "free parameter (dotted key)"),
+    "start": Column(_ROW_UNIT, "value before fitting"),
+    "lo": Column(_ROW_UNIT, "low end of the search range"),
+    "hi": Column(_ROW_UNIT, "high end of the search range"),
+    "fitted": Column(_ROW_UNIT, "fitted value (4 significant digits)"),
+    "evaluation": Column("", "evaluation number, in the optimiser's order"),
+    "generation": Column("", "generation of differential evolution (0: the initial population)"),
+    "distance": Column("1", "distance J of the candidate (1: moments on average at their "
+                       "tolerance)"),
+}
+"""Columns of the calibration's CSV files (history.csv adds one per free parameter)."""
 
 
 def _pyplot():
@@ -37,13 +67,24 @@ def per_seed_table(cal: Calibration) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=110)
+    _pyplot().close(fig)
+    return path
+
+
 def moment_plot(cal: Calibration, j: int, path: Path) -> Path:
+    """Write :func:`moment_figure` as PNG."""
+    return _save(moment_figure(cal, j), path)
+
+
+def moment_figure(cal: Calibration, j: int):
     """One moment: observed value with its tolerance band, and the simulated values of every
     seed (dots) and their mean (bar) at the start and fitted parameter values.
     """
     plt = _pyplot()
     m = cal.moments[j]
-    fig, ax = plt.subplots(figsize=(4.2, 3.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(4.2, 3.5), layout="constrained")
     ax.axhspan(m.observed - m.tolerance, m.observed + m.tolerance, color=COLOURS["observed"],
                alpha=0.15, lw=0, label=f"observed ± {m.tolerance:g}")
     ax.axhline(m.observed, color=COLOURS["observed"], lw=1.5)
@@ -58,36 +99,71 @@ def moment_plot(cal: Calibration, j: int, path: Path) -> Path:
     ax.set_xlim(-0.6, 1.6)
     ax.set_title(m.label, fontsize=9)
     ax.set_ylabel(m.unit, fontsize=8)
-    ax.legend(fontsize=7, loc="best", frameon=False)
+    # below the axes, so it never covers a dot or a band
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=7, loc="outside lower center",
+               ncols=3, frameon=False)
     ax.grid(axis="y", alpha=0.3)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
 
 
 def convergence_plot(cal: Calibration, path: Path) -> Path:
-    """Distance of every evaluated candidate and the best so far, by evaluation."""
+    """Write :func:`convergence_figure` as PNG."""
+    return _save(convergence_figure(cal), path)
+
+
+def convergence_figure(cal: Calibration):
+    """Distance of every evaluated candidate and the best so far, by evaluation.
+
+    The distance axis is logarithmic with plain-number ticks (0.5, 1, 2, 5, 10 ...).
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     plt = _pyplot()
     h = cal.history
-    fig, ax = plt.subplots(figsize=(6, 3.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6, 3.6), layout="constrained")
     ax.scatter(h["evaluation"], h["distance"], s=6, color="#9d9d9d", label="candidate")
     ax.plot(h["evaluation"], h["distance"].cummin(), color=COLOURS["fitted"], lw=2,
             label="best so far")
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_title(f"Calibration of {len(cal.parameters)} parameters: distance J by evaluation",
+                 fontsize=10)
     ax.set_xlabel("evaluation")
-    ax.set_ylabel("distance J")
-    ax.legend(frameon=False, fontsize=8)
+    ax.set_ylabel("distance J (log scale)")
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="outside lower center",
+               ncols=2, frameon=False)
     ax.grid(alpha=0.3)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
 
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def report_markdown(cal: Calibration, base_name: str, plots: list[str]) -> str:
+def distance_note(cal: Calibration) -> str:
+    """Why the reported distance differs from the optimiser's best ('' when it does not)."""
+    best = cal.settings.get("optimiser_best")
+    if best is None or abs(cal.fitted_distance - best) <= 1e-9 * max(1.0, abs(best)):
+        return ""
+    return (f"the optimiser's best was {best:.6g}; the fitted values are rounded to 4 "
+            "significant digits (as written to the scenario) and run again, which gives "
+            f"{cal.fitted_distance:.6g}")
+
+
+def stop_note(cal: Calibration) -> str:
+    """Why differential evolution stopped before the budget ('' when it used it all)."""
+    s = cal.settings
+    planned = s.get("planned_evaluations", s["evaluations"])
+    if s["evaluations"] >= planned:
+        return ""
+    return (f"stopped after {s['evaluations']} of {planned} evaluations: "
+            f"{s.get('stop_reason', 'the population converged')}")
+
+
+def report_markdown(cal: Calibration, base_name: str, plots: list[str],
+                    command: str = "") -> str:
     """The calibration report: method, parameters, moments observed against simulated."""
     s = cal.settings
     t = cal.table()
@@ -102,8 +178,10 @@ def report_markdown(cal: Calibration, base_name: str, plots: list[str]) -> str:
         "`J <= 1` means the moments are on average inside their tolerances.",
         "",
         f"Distance at the start values: **{cal.start_distance:.3g}**; at the fitted values: "
-        f"**{cal.fitted_distance:.3g}**.",
+        f"**{cal.fitted_distance:.3g}**"
+        + "".join(f" ({n})" for n in (distance_note(cal), stop_note(cal)) if n) + ".",
         "",
+        *([f"Repeat it with: `{command}`", ""] if command else []),
         "## Parameters",
         "",
         "| parameter | start | range | fitted | unit |",
@@ -145,20 +223,40 @@ def _nest(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def reproduce_command(cal: Calibration, scenario: str = "baseline",
+                      fixed: dict[str, Any] | None = None) -> str:
+    """The ``run.py calibrate`` command that repeats this fit: the same base scenario, fixed
+    overrides, free parameters with their search ranges, budget, seeds and population.
+    """
+    s = cal.settings
+    free = ",".join(f"{p.key}={p.lo!r}:{p.hi!r}" for p in cal.parameters)
+    parts = ["python run.py calibrate"]
+    if scenario != "baseline":
+        parts.append(f"--scenario {shlex.quote(scenario)}")
+    parts += [f"--set {shlex.quote(f'{k}={_toml_value(v)}')}" for k, v in (fixed or {}).items()]
+    parts += [f"--free {free}", f"--budget {s['budget']}", f"--seeds {s['seeds']}",
+              f"--seed {s['seed']}", f"--popsize {s['popsize']}"]
+    return " ".join(parts)
+
+
+def _toml_value(v: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": v}).removeprefix("v = ").strip()
+
+
 def scenario_text(cal: Calibration, extends: str, fixed: dict[str, Any] | None = None,
-                  name: str = "calibrated") -> str:
+                  name: str = "calibrated", scenario: str = "baseline") -> str:
     """A scenario file extending ``extends`` with the fixed overrides and the fitted values.
 
-    It loads with ``load_scenario(path)`` and resolves to exactly what was calibrated.
+    It loads with ``load_scenario(path)`` and resolves to exactly what was calibrated; its
+    description holds the command that repeats the fit (``scenario`` is the base scenario as
+    given to ``--scenario``).
     """
     fixed = dict(fixed or {})
-    s = cal.settings
     desc = (f"{extends} with {', '.join(cal.fitted)} fitted to Chongqing 2021-2022 by the "
-            f"method of simulated moments: python run.py calibrate --budget {s['budget']} "
-            f"--seeds {s['seeds']} --seed {s['seed']} --popsize {s['popsize']} (distance "
+            f"method of simulated moments: {reproduce_command(cal, scenario, fixed)} (distance "
             f"{cal.fitted_distance:.3g}, {cal.start_distance:.3g} at the start values)")
-    if fixed:
-        desc += "; fixed: " + ", ".join(f"{k} = {v}" for k, v in fixed.items())
     body = {"extends": extends, "name": name, "description": desc,
             **_nest({**fixed, **cal.fitted})}
     header = f"What does the model say with parameters fitted to Chongqing 2021-2022 ({extends})?"
@@ -177,20 +275,31 @@ def extends_for(base: str, out: Path) -> str:
 
 
 def write_report(cal: Calibration, folder: Path, base_name: str, extends: str,
-                 fixed: dict[str, Any] | None = None) -> dict[str, Path]:
-    """Write every output of a calibration into ``folder``; returns the files by role."""
+                 fixed: dict[str, Any] | None = None,
+                 scenario: str = "baseline") -> dict[str, Path]:
+    """Write every output of a calibration into ``folder``; returns the files by role.
+
+    ``scenario`` is the base scenario as given to ``--scenario`` (for the command that
+    repeats the fit).
+    """
     folder = Path(folder)
     files = {"moments": folder / "moments.csv", "per_seed": folder / "moments_per_seed.csv",
              "parameters": folder / "parameters.csv", "history": folder / "history.csv",
              "report": folder / "report.md", "scenario": folder / "fitted.toml"}
-    cal.table().to_csv(files["moments"], index=False)
-    per_seed_table(cal).to_csv(files["per_seed"], index=False)
-    cal.parameter_table().to_csv(files["parameters"], index=False)
-    cal.history.to_csv(files["history"], index=False)
+    dictionary = Dictionary()
+    for role, frame in (("moments", cal.table()), ("per_seed", per_seed_table(cal)),
+                        ("parameters", cal.parameter_table()), ("history", cal.history)):
+        frame.to_csv(files[role], index=False)
+        dictionary.add(files[role].name,
+                       described(frame, lambda c: CALIBRATION_COLUMNS.get(c) or parameter(c)))
+    dictionary.write(folder)
     plots = []
     for j, m in enumerate(cal.moments):
         plots.append(moment_plot(cal, j, folder / f"moment-{m.name}.png").name)
     plots.append(convergence_plot(cal, folder / "convergence.png").name)
-    files["report"].write_text(report_markdown(cal, base_name, plots), encoding="utf-8")
-    files["scenario"].write_text(scenario_text(cal, extends, fixed), encoding="utf-8")
+    command = reproduce_command(cal, scenario, fixed)
+    files["report"].write_text(report_markdown(cal, base_name, plots, command),
+                               encoding="utf-8")
+    files["scenario"].write_text(scenario_text(cal, extends, fixed, scenario=scenario),
+                                 encoding="utf-8")
     return files

@@ -18,11 +18,15 @@ import pandas as pd
 from scipy import stats
 
 from experiments.batch import run_jobs
+from experiments.columns import Column
 from experiments.design import replication_seeds
 from experiments.executors import Pool
 from experiments.runner import Job, RunResult
 from scenarios.loader import load_scenario
 from scenarios.schema import Scenario
+
+ID_COLUMNS = ("scenario", "replication", "seed", "year")
+"""Columns of the annual table that identify a row; every other column is compared."""
 
 KEY_INDICATORS: dict[str, str] = {
     "value_added_growth": "value added growth, % on the year before",
@@ -35,9 +39,28 @@ KEY_INDICATORS: dict[str, str] = {
     "co2": "CO2, 10k t per year",
     "value_added": "value added, 100m yuan per year",
 }
-"""Yearly indicators compared, with their units."""
+"""Yearly indicators shown in the terminal summary, the chart and the brief, with their units
+(``differences.csv`` holds every indicator)."""
 
 CONFIDENCE = 0.95
+
+SCENARIO_COLUMN = {"scenario": Column("", "A (the reference scenario) or B")}
+
+DIFFERENCE_COLUMNS: dict[str, Column] = {
+    "indicator": Column("", "yearly indicator (model/indicators.py; yearly figures as in "
+                        "model.summary.annual)"),
+    "unit": Column("", "unit of the indicator's yearly figure; means, diff and interval are in it"),
+    "year": Column("year", "calendar year"),
+    "mean_a": Column("see unit column", "mean of A over its runs"),
+    "mean_b": Column("see unit column", "mean of B over its runs"),
+    "diff": Column("see unit column", "mean difference B - A"),
+    "ci_low": Column("see unit column", "lower end of the 95% confidence interval of B - A"),
+    "ci_high": Column("see unit column", "upper end of the 95% confidence interval of B - A"),
+    "half_width": Column("see unit column", "half width of the 95% interval"),
+    "n": Column("count", "pairs (paired) or smaller sample (unpaired) the interval uses"),
+    "significant": Column("", "true when the 95% interval excludes 0"),
+}
+"""Columns of ``differences.csv``."""
 
 
 @dataclass
@@ -82,7 +105,7 @@ def _annual(results: list[RunResult], label: str) -> pd.DataFrame:
         if not r.ok:
             continue
         yearly = annual(r.indicators.drop(columns="run_id"))
-        yearly = yearly[yearly["quarters"] == 4][["year", *KEY_INDICATORS]]
+        yearly = yearly[yearly["quarters"] == 4].drop(columns="quarters")
         yearly.insert(0, "seed", r.job.seed)
         yearly.insert(0, "replication", r.job.replication)
         yearly.insert(0, "scenario", label)
@@ -115,8 +138,13 @@ def differences(annual: pd.DataFrame, paired: bool = True) -> pd.DataFrame:
 
     Paired: ``d_i = B_i - A_i`` over replications present in both; the interval is
     ``mean(d) +- t(0.975, n-1) * sd(d) / sqrt(n)``. Unpaired: Welch's interval for the
-    difference of means of two independent samples.
+    difference of means of two independent samples. Every column besides
+    :data:`ID_COLUMNS` is compared, and each row carries the unit of its indicator's yearly
+    figure.
     """
+    from experiments.columns import yearly_unit
+
+    indicators = [c for c in annual.columns if c not in ID_COLUMNS]
     a_all = annual[annual["scenario"] == "A"]
     b_all = annual[annual["scenario"] == "B"]
     years = sorted(set(a_all["year"]) & set(b_all["year"]))
@@ -129,11 +157,12 @@ def differences(annual: pd.DataFrame, paired: bool = True) -> pd.DataFrame:
             a_y, b_y = a_y.loc[common], b_y.loc[common]
         by_year[year] = (a_y, b_y)
     rows = []
-    for ind in KEY_INDICATORS:
+    for ind in indicators:
         for year, (a_y, b_y) in by_year.items():
             x, y = a_y[ind].to_numpy(float), b_y[ind].to_numpy(float)
             diff, half, n = _interval(x, y, paired)
-            rows.append({"indicator": ind, "year": int(year), "mean_a": x.mean(),
+            rows.append({"indicator": ind, "unit": yearly_unit(ind), "year": int(year),
+                         "mean_a": x.mean(),
                          "mean_b": y.mean(), "diff": diff, "ci_low": diff - half,
                          "ci_high": diff + half, "half_width": half, "n": n})
     table = pd.DataFrame(rows)

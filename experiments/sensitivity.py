@@ -16,11 +16,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.columns import Column
 from experiments.design import MORRIS_LEVELS, problem, sample_matrix
 from experiments.spec import SweepSpec
 from scenarios.loader import ScenarioError
 
 METHODS = ("sobol", "morris")
+
+INDEX_COLUMNS: dict[str, Column] = {
+    "parameter": Column("", "the varied parameter (dotted key)"),
+    "S1": Column("share of variance", "Sobol' first-order index: the parameter's own share of "
+                 "the outcome's variance"),
+    "S1_conf": Column("share of variance", "half width of the 95% confidence interval of S1"),
+    "ST": Column("share of variance", "Sobol' total-order index: own share plus interactions"),
+    "ST_conf": Column("share of variance", "half width of the 95% confidence interval of ST"),
+    "mu_star": Column("unit of the outcome", "Morris mu*: mean absolute elementary effect"),
+    "mu_star_conf": Column("unit of the outcome", "half width of the 95% confidence interval "
+                           "of mu*"),
+    "sigma": Column("unit of the outcome", "Morris sigma: spread of the elementary effects "
+                    "(non-linearity and interactions)"),
+    "mu": Column("unit of the outcome", "Morris mu: mean elementary effect (signed)"),
+}
+"""Columns of ``sensitivity-<output>.csv``."""
 
 
 def outcome_names(spec: SweepSpec) -> list[str]:
@@ -136,7 +153,17 @@ def analyze(spec: SweepSpec, method: str, runs: pd.DataFrame, output: str) -> pd
 
 
 def chart(table: pd.DataFrame, method: str, output: str, path: Path) -> Path:
-    """Horizontal bar chart of the indices with their 95% intervals, written as PNG."""
+    """Write :func:`chart_figure` as PNG."""
+    fig = chart_figure(table, method, output)
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def chart_figure(table: pd.DataFrame, method: str, output: str):
+    """Horizontal bar chart of the indices with their 95% intervals."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -144,7 +171,7 @@ def chart(table: pd.DataFrame, method: str, output: str, path: Path) -> Path:
 
     order = table.iloc[::-1]
     y = np.arange(len(order))
-    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.45 * len(order)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.5, 1.6 + 0.45 * len(order)), layout="constrained")
     if method == "sobol":
         h = 0.38
         ax.barh(y + h / 2, order["ST"], h, xerr=order["ST_conf"], label="total order ST",
@@ -152,16 +179,15 @@ def chart(table: pd.DataFrame, method: str, output: str, path: Path) -> Path:
         ax.barh(y - h / 2, order["S1"], h, xerr=order["S1_conf"], label="first order S1",
                 color="#90d743", capsize=3)
         ax.set_xlabel("Sobol' index (share of output variance), 95% CI")
-        ax.legend(loc="lower right", frameon=False)
     else:
         ax.barh(y, order["mu_star"], 0.6, xerr=order["mu_star_conf"], color="#31688e",
                 capsize=3, label="mu* (95% CI)")
         ax.scatter(order["sigma"], y, color="#e45756", zorder=3, label="sigma")
         ax.set_xlabel(f"Morris elementary effects on {output}")
-        ax.legend(loc="lower right", frameon=False)
+    # below the axes, so it never covers a bar or a dot
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               frameon=False)
     ax.set_yticks(y, order["parameter"])
     ax.axvline(0, color="black", lw=0.6)
     ax.set_title(f"Sensitivity of {output} ({'Sobol' if method == 'sobol' else 'Morris'})")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig

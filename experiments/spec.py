@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from experiments.limits import MAX_RUNS, check_runs
 from scenarios.loader import ScenarioError, load_scenario, read_toml, resolve_path
 from scenarios.schema import Chain, Scenario, field_info, parameters
 
@@ -145,9 +146,11 @@ def _allowed(info: dict[str, Any]) -> str:
 class _Checker:
     """Builds one-line errors for one spec file."""
 
-    def __init__(self, source: str, known: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, source: str, known: dict[str, dict[str, Any]],
+                 max_runs: int | None = MAX_RUNS) -> None:
         self.source = source
         self.known = known
+        self.max_runs = max_runs
 
     def fail(self, where: str, value: Any, problem: str) -> ScenarioError:
         shown = "" if value is None else f" = {_show(value)}"
@@ -224,6 +227,8 @@ def _factor(check: _Checker, key: str, value: Any, design: str) -> Factor:
             if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
                 raise check.fail(where, value, "a grid range needs steps = N (2 or more) to "
                                  "make N evenly spaced values; or list the values")
+            check_runs(steps, 1, f"{check.source}: {where}", f"steps = {steps:,}",
+                       check.max_runs)
             vals = [low + (high - low) * i / (steps - 1) for i in range(steps)]
             vals = [round(v) if kind == "int" else v for v in vals]
             if len(set(vals)) != len(vals):
@@ -237,11 +242,37 @@ def _factor(check: _Checker, key: str, value: Any, design: str) -> Factor:
                      "{ low = ..., high = ... }")
 
 
-def load_spec(path: str | Path) -> SweepSpec:
+def planned_runs(spec: SweepSpec, design: str | None = None) -> tuple[int, str]:
+    """Runs a spec plans with its design (or ``design``), and how that count arises.
+
+    Counted from the spec alone, before anything is sampled: a grid's points are the product
+    of its value counts; LHS draws ``samples`` points, Sobol' ``samples x (D + 2)`` and Morris
+    ``samples x (D + 1)`` for D parameters.
+    """
+    design = design or spec.design
+    d = len(spec.factors)
+    if design == "grid":
+        points = math.prod(len(f.values or ()) for f in spec.factors)
+    else:
+        points = spec.samples * {"lhs": 1, "sobol": d + 2, "morris": d + 1}[design]
+    reps = spec.replications
+    how = f"{points:,} points x {reps:,} replication{'s' if reps != 1 else ''}"
+    return points * reps, how
+
+
+def check_size(spec: SweepSpec, design: str | None = None,
+               max_runs: int | None = MAX_RUNS) -> None:
+    """Raise a one-line ScenarioError if the spec plans more runs than allowed."""
+    runs, how = planned_runs(spec, design)
+    check_runs(runs, len(spec.factors), spec.source, how, max_runs)
+
+
+def load_spec(path: str | Path, max_runs: int | None = MAX_RUNS) -> SweepSpec:
     """Read and validate a sweep spec file.
 
     Args:
         path: the spec's TOML file.
+        max_runs: most runs the spec may plan (:mod:`experiments.limits`); None: no limit.
 
     Returns:
         The validated :class:`SweepSpec`.
@@ -254,10 +285,11 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise ScenarioError(f"{path}: no such sweep spec file")
     if path.is_dir():
         raise ScenarioError(f"{path}: is a directory, not a sweep spec file (.toml)")
-    return parse_spec(read_toml(path), str(path), path)
+    return parse_spec(read_toml(path), str(path), path, max_runs=max_runs)
 
 
-def parse_spec(data: dict[str, Any], source: str, path: Path | None = None) -> SweepSpec:
+def parse_spec(data: dict[str, Any], source: str, path: Path | None = None,
+               max_runs: int | None = MAX_RUNS) -> SweepSpec:
     """Validate a spec already parsed from TOML (see :func:`load_spec`)."""
     for table in data:
         if table not in TABLES:
@@ -280,7 +312,7 @@ def parse_spec(data: dict[str, Any], source: str, path: Path | None = None) -> S
         plain = load_scenario(scenario_path)
     except ScenarioError as err:
         raise ScenarioError(f"{source}: sweep.scenario = \"{scenario_name}\": {err}") from None
-    check = _Checker(source, numeric_parameters(plain))
+    check = _Checker(source, numeric_parameters(plain), max_runs)
 
     design = sweep.get("design", "grid")
     if design not in DESIGNS:
@@ -321,14 +353,16 @@ def parse_spec(data: dict[str, Any], source: str, path: Path | None = None) -> S
             raise check.fail(f'parameters."{key}"', value, "is also set in [fixed]; "
                              "a parameter is either fixed or varied")
         factors.append(_factor(check, key, value, design))
-    _check_corners(check, base, factors)
 
     name = sweep.get("name", path.stem if path is not None else "sweep")
     if not isinstance(name, str) or not name.replace("-", "_").isidentifier():
         raise check.fail("sweep.name", name, "must be a word of letters, digits, - and _")
-    return SweepSpec(name=name, scenario=str(scenario_name), base=base, design=design,
+    spec = SweepSpec(name=name, scenario=str(scenario_name), base=base, design=design,
                      samples=samples, replications=replications, seed=seed, quarters=quarters,
                      fixed=dict(fixed), factors=tuple(factors), source=source, raw=data)
+    check_size(spec, max_runs=max_runs)
+    _check_corners(check, base, factors)
+    return spec
 
 
 def _check_corners(check: _Checker, base: Scenario, factors: list[Factor]) -> None:

@@ -8,14 +8,19 @@ Layout::
     DIR/plan.parquet          every planned run: run_id, point, replication, seed, parameters
     DIR/parts/runs-*.parquet  one row per finished run, one file per flushed batch
     DIR/timeseries/*.parquet  quarterly indicators of finished runs, with a run_id column
-    DIR/errors.jsonl          runs without results: parameters, error, traceback
+    DIR/errors.jsonl          runs without results: parameters, error, traceback (empty if none)
     DIR/runs.parquet          all finished runs, sorted by run_id (rebuilt from the parts)
+    DIR/columns.csv           unit and description of every column of every file
+    DIR/damaged/              files a resume could not use (their runs ran again)
+    DIR/.lock                 held by the process running the folder (experiments.folders)
 
 A batch writes its timeseries part first and its runs part second, each atomically (a hidden
 temporary file renamed into place), so a run counts as finished only when both exist. On
-resume, timeseries parts without a runs part are removed and their runs run again.
-``runs.parquet`` is rebuilt from the parts sorted by run id, so an interrupted and resumed
-sweep ends with the same file as an uninterrupted one.
+resume every pair of parts is checked (both readable, the same runs, a full time series for
+each); a pair that fails, a timeseries part without its runs part, and a part repeating runs
+of an earlier one are moved to ``damaged/`` and their runs run again. ``runs.parquet`` is
+rebuilt from the parts sorted by run id, so an interrupted and resumed sweep ends with the
+same file as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -31,9 +37,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import tomli_w
 
-from cli.output import manifest, write_json
+from experiments.columns import (
+    Dictionary,
+    described,
+    run_column,
+    timeseries_column,
+    write_parquet,
+)
+from experiments.folders import FolderError
+from experiments.provenance import manifest, portable_traceback, write_json
 from experiments.runner import Job, RunResult
-from scenarios.loader import ScenarioError, dumps
+from scenarios.loader import dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PACKAGES = ("model", "agents", "scenarios")
@@ -42,11 +56,8 @@ MODEL_PACKAGES = ("model", "agents", "scenarios")
 RUN_COLUMNS = ("run_id", "point", "replication", "seed")
 """Identifying columns that lead every row of runs.parquet and plan.parquet."""
 
-
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.parent / f".{path.name}.tmp"
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+DAMAGED = "damaged"
+"""Subfolder for files a resume could not use."""
 
 
 def code_fingerprint() -> str:
@@ -63,21 +74,16 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def unique_folder(parent: Path, name: str) -> Path:
-    """``parent/name``, or ``parent/name-2``, ... if that exists."""
-    final = parent / name
-    suffix = 1
-    while final.exists():
-        suffix += 1
-        final = parent / f"{name}-{suffix}"
-    return final
-
-
 def effective_spec(raw: dict[str, Any], design: str) -> dict[str, Any]:
     """The spec as stored in a results folder: it points at the folder's scenario.toml."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
     out["sweep"] = {**raw.get("sweep", {}), "scenario": "scenario.toml", "design": design}
     return out
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
 
 
 class Store:
@@ -86,46 +92,64 @@ class Store:
     Args:
         path: the folder (must exist).
         keys: the varied parameters, in spec order (columns after the identifying ones).
+        quarters: quarters each run simulates (rows of its time series).
     """
 
-    def __init__(self, path: Path, keys: list[str]) -> None:
+    def __init__(self, path: Path, keys: list[str], quarters: int | None = None) -> None:
         self.path = Path(path)
         self.keys = list(keys)
+        self.quarters = quarters
         self.parts = self.path / "parts"
         self.timeseries = self.path / "timeseries"
         self.errors_path = self.path / "errors.jsonl"
         self.manifest_path = self.path / "manifest.json"
+        self.notes: list[str] = []
         self._batch = self._last_batch()
 
     # -- creating and opening ------------------------------------------------------------------
     @classmethod
     def create(cls, folder: Path, spec, design: str, jobs: list[Job]) -> Store:
-        """Make a new results folder holding the spec, scenario and plan."""
-        folder.mkdir(parents=True)
+        """Fill a new (empty) results folder with the spec, scenario, plan and errors.jsonl."""
+        folder.mkdir(parents=True, exist_ok=True)
         (folder / "parts").mkdir()
         (folder / "timeseries").mkdir()
         (folder / "scenario.toml").write_text(dumps(spec.base), encoding="utf-8")
         stored = effective_spec(spec.raw, design)
         stored["sweep"]["name"] = spec.name
         (folder / "spec.toml").write_text(tomli_w.dumps(stored), encoding="utf-8")
-        store = cls(folder, spec.keys)
-        _atomic_parquet(store.plan_frame(jobs), folder / "plan.parquet")
+        (folder / "errors.jsonl").write_text("", encoding="utf-8")
+        store = cls(folder, spec.keys, spec.quarters)
+        plan = store.plan_frame(jobs)
+        write_parquet(plan, folder / "plan.parquet", described(plan, run_column), atomic=True)
         return store
 
     @classmethod
-    def open(cls, folder: Path, keys: list[str], jobs: list[Job]) -> Store:
+    def open(cls, folder: Path, keys: list[str], jobs: list[Job], quarters: int) -> Store:
         """Open an existing folder to resume it; the plan must match the stored one.
 
+        The manifest, the plan and every part are checked; damaged parts are moved to
+        ``damaged/`` (their runs run again), see :attr:`notes`.
+
         Raises:
-            ScenarioError: when the folder is not a sweep results folder or its plan differs.
+            FolderError: when the plan or the manifest cannot be read, or the plan differs.
         """
-        store = cls(folder, keys)
-        stored = pd.read_parquet(folder / "plan.parquet")
+        store = cls(folder, keys, quarters)
+        store.read_manifest()  # raises if damaged
+        plan_path = folder / "plan.parquet"
+        try:
+            stored = pd.read_parquet(plan_path)
+        except Exception as err:  # pyarrow raises several types for a damaged file
+            raise FolderError(f"{plan_path}: damaged ({_first_line(err)}); allowed: the plan "
+                              "the sweep wrote (restore it from a copy, or start a new "
+                              "study)") from None
         planned = store.plan_frame(jobs)
         if list(stored.columns) != list(planned.columns) or not stored.equals(planned):
-            raise ScenarioError(f"{folder}: its plan.parquet differs from the plan of its spec "
-                                "(spec or code changed since it was made); start a new sweep")
-        store.remove_orphans()
+            raise FolderError(f"{folder}: its plan.parquet differs from the plan of its spec "
+                              "(spec or code changed since it was made); start a new sweep")
+        store.parts.mkdir(exist_ok=True)
+        store.timeseries.mkdir(exist_ok=True)
+        store.check_parts()
+        store.errors()  # notes damaged lines
         return store
 
     def plan_frame(self, jobs: list[Job]) -> pd.DataFrame:
@@ -134,18 +158,78 @@ class Store:
                  "seed": j.seed, **j.overrides} for j in jobs]
         return pd.DataFrame(rows, columns=[*RUN_COLUMNS, *self.keys])
 
+    # -- checking -----------------------------------------------------------------------------
+    def _quarantine(self, paths: list[Path], why: str) -> None:
+        target = self.path / DAMAGED
+        target.mkdir(exist_ok=True)
+        moved = []
+        for p in paths:
+            if p.exists():
+                dest = target / f"{p.parent.name}-{p.name}"
+                n = 1
+                while dest.exists():
+                    n += 1
+                    dest = target / f"{p.parent.name}-{p.stem}-{n}{p.suffix}"
+                shutil.move(str(p), dest)
+                moved.append(f"{p.parent.name}/{p.name}")
+        if moved:
+            self.notes.append(f"moved {', '.join(moved)} to {target} ({why}); their runs run "
+                              "again")
+
+    def check_parts(self) -> None:
+        """Move unusable parts to ``damaged/``: unreadable or truncated files, a pair whose
+        two files disagree, a timeseries part without its runs part, repeated runs.
+        """
+        for p in [*self.parts.glob(".*.tmp"), *self.timeseries.glob(".*.tmp")]:
+            p.unlink()  # a write that never finished
+        seen: set[int] = set()
+        runs_parts = {p.stem.split("-")[-1]: p for p in sorted(self.parts.glob("runs-*.parquet"))}
+        for number, runs_part in runs_parts.items():
+            series = self.timeseries / f"part-{number}.parquet"
+            problem = self._pair_problem(runs_part, series, seen)
+            if problem:
+                self._quarantine([runs_part, series], problem)
+            else:
+                seen |= set(pq.read_table(runs_part, columns=["run_id"]).column(0).to_pylist())
+        for p in sorted(self.timeseries.glob("part-*.parquet")):
+            if p.stem.split("-")[-1] not in runs_parts:
+                self._quarantine([p], "no runs part: its batch was stopped half-written, or "
+                                 "parts/ was changed")
+
+    def _pair_problem(self, runs_part: Path, series: Path, seen: set[int]) -> str:
+        """Why a runs part and its timeseries part cannot be used ('' if they can)."""
+        try:
+            ids = pq.read_table(runs_part, columns=["run_id"]).column(0).to_pylist()
+        except Exception as err:
+            return f"parts/{runs_part.name} unreadable: {_first_line(err)}"
+        if not series.exists():
+            return f"timeseries/{series.name} missing"
+        try:
+            meta = pq.ParquetFile(series).metadata
+            ts_ids = pq.read_table(series, columns=["run_id"]).column(0).to_pylist()
+        except Exception as err:
+            return f"timeseries/{series.name} unreadable: {_first_line(err)}"
+        if len(set(ids)) != len(ids) or set(ids) & seen:
+            return f"parts/{runs_part.name} repeats runs of another part"
+        if set(ts_ids) != set(ids):
+            return f"timeseries/{series.name} holds other runs than parts/{runs_part.name}"
+        if self.quarters is not None and meta.num_rows != len(ids) * self.quarters:
+            return (f"timeseries/{series.name} has {meta.num_rows} rows, not {len(ids)} runs x "
+                    f"{self.quarters} quarters")
+        return ""
+
     # -- batches ------------------------------------------------------------------------------
     def _last_batch(self) -> int:
         numbers = [int(p.stem.split("-")[-1]) for d in (self.parts, self.timeseries)
-                   if d.exists() for p in d.glob("*.parquet")]
+                   if d.exists() for p in d.glob("*.parquet") if p.stem.split("-")[-1].isdigit()]
         return max(numbers, default=0)
 
     def remove_orphans(self) -> None:
-        """Delete timeseries parts whose runs part was never written (stopped mid-batch)."""
+        """Move aside timeseries parts whose runs part was never written (stopped mid-batch)."""
         done = {p.stem.split("-")[-1] for p in self.parts.glob("runs-*.parquet")}
-        for p in self.timeseries.glob("part-*.parquet"):
-            if p.stem.split("-")[-1] not in done:
-                p.unlink()
+        orphans = [p for p in self.timeseries.glob("part-*.parquet")
+                   if p.stem.split("-")[-1] not in done]
+        self._quarantine(orphans, "no runs part: its batch was stopped half-written")
         for p in [*self.parts.glob(".*.tmp"), *self.timeseries.glob(".*.tmp")]:
             p.unlink()
 
@@ -171,34 +255,57 @@ class Store:
         series = pd.concat([r.indicators for r in results], ignore_index=True)
         rows = pd.DataFrame([self.row(r) for r in results])
         part = self.timeseries / f"part-{name}.parquet"
-        _atomic_parquet(series, part)
+        write_parquet(series, part, described(series, timeseries_column), atomic=True)
         try:
-            _atomic_parquet(rows, self.parts / f"runs-{name}.parquet")
+            write_parquet(rows, self.parts / f"runs-{name}.parquet",
+                          described(rows, run_column), atomic=True)
         except BaseException:
             part.unlink(missing_ok=True)
             raise
 
     def record_error(self, result: RunResult) -> None:
-        """Append a failed run to errors.jsonl."""
+        """Append a failed run to errors.jsonl (paths in its traceback made portable)."""
         j = result.job
         line = {"run_id": j.run_id, "point": j.point, "replication": j.replication,
                 "seed": j.seed, "parameters": j.overrides, "error": result.error,
-                "traceback": result.traceback, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                "traceback": portable_traceback(result.traceback),
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         with self.errors_path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     def errors(self) -> list[dict[str, Any]]:
-        """Failure records in errors.jsonl."""
+        """Failure records in errors.jsonl; damaged lines are skipped (and noted once)."""
         if not self.errors_path.exists():
             return []
-        lines = self.errors_path.read_text(encoding="utf-8").splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+        try:
+            lines = self.errors_path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise FolderError(f"{self.errors_path}: cannot be read ({_first_line(err)}); "
+                              "allowed: the errors.jsonl the sweep wrote (delete it: its runs "
+                              "have no results and run again)") from None
+        out, bad = [], 0
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                int(record["run_id"])
+                out.append(record)
+            except (ValueError, KeyError, TypeError):
+                bad += 1
+        note = (f"errors.jsonl: {bad} damaged line{'s' if bad != 1 else ''} ignored (failed runs "
+                "have no results, so they run again)")
+        if bad and note not in self.notes:
+            self.notes.append(note)
+        return out
 
     # -- consolidation ------------------------------------------------------------------------
     def consolidate(self) -> pd.DataFrame:
-        """Rebuild runs.parquet from the parts (sorted by run id) and tidy errors.jsonl.
+        """Rebuild runs.parquet from the parts (sorted by run id), tidy errors.jsonl and write
+        the data dictionary.
 
-        errors.jsonl keeps the latest failure of each run that still has no results.
+        errors.jsonl keeps the latest failure of each run that still has no results (and is
+        written empty when there is none).
         """
         self.remove_orphans()
         frames = [pd.read_parquet(p) for p in sorted(self.parts.glob("runs-*.parquet"))]
@@ -209,22 +316,49 @@ class Store:
             runs = runs[lead + [c for c in runs.columns if c not in lead]].reset_index(drop=True)
         else:
             runs = pd.DataFrame(columns=[*RUN_COLUMNS, *self.keys])
-        _atomic_parquet(runs, self.path / "runs.parquet")
+        runs_columns = described(runs, run_column)
+        write_parquet(runs, self.path / "runs.parquet", runs_columns, atomic=True)
         done = set(runs["run_id"].tolist())
         latest = {e["run_id"]: e for e in self.errors() if e["run_id"] not in done}
-        if self.errors_path.exists() or latest:
-            tmp = self.path / ".errors.jsonl.tmp"
-            tmp.write_text("".join(json.dumps(latest[k], ensure_ascii=False) + "\n"
-                                   for k in sorted(latest)), encoding="utf-8")
-            os.replace(tmp, self.errors_path)
+        tmp = self.path / ".errors.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(latest[k], ensure_ascii=False) + "\n"
+                               for k in sorted(latest)), encoding="utf-8")
+        os.replace(tmp, self.errors_path)
+        self.write_dictionary(runs_columns)
         return runs
+
+    def write_dictionary(self, runs_columns) -> None:
+        """columns.csv: runs.parquet, plan.parquet and the timeseries parts (the entries of
+        other files, such as sensitivity tables, are kept).
+        """
+        from model.indicators import INDICATORS
+
+        d = Dictionary.read(self.path)
+        d.add("runs.parquet", runs_columns)
+        d.add("plan.parquet", described([*RUN_COLUMNS, *self.keys], run_column))
+        d.add("timeseries/part-*.parquet", described(["run_id", *INDICATORS], timeseries_column))
+        d.write(self.path)
 
     # -- manifest -----------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any]:
-        """The manifest, or an empty dict before the first is written."""
+        """The manifest, or an empty dict before the first is written.
+
+        Raises:
+            FolderError: when the file is not a JSON object.
+        """
         if not self.manifest_path.exists():
             return {}
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            data, reason = None, _first_line(err)
+        else:
+            reason = "not a JSON object"
+        if not isinstance(data, dict):
+            raise FolderError(f"{self.manifest_path}: damaged ({reason}); allowed: the manifest "
+                              "the sweep wrote (restore it from a copy, or delete it: a resume "
+                              "then writes a new one without the earlier sessions)")
+        return data
 
     def write_manifest(self, session: dict[str, Any], static: dict[str, Any], **latest) -> None:
         """Write the manifest, adding or updating this session's record.
@@ -241,5 +375,5 @@ class Store:
         if old:
             data = {**old, **latest, "sessions": sessions}
         else:
-            data = manifest(**static, **latest, sessions=sessions)
+            data = manifest(folder=self.path, **static, **latest, sessions=sessions)
         write_json(self.manifest_path, data)

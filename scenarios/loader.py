@@ -19,7 +19,9 @@ naming the file, the key, the value given and what is allowed.
 from __future__ import annotations
 
 import copy
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, get_args
@@ -42,6 +44,16 @@ from scenarios.schema import (
 )
 
 SCENARIO_DIR = Path(__file__).resolve().parent
+
+NAMED_DIRS = (SCENARIO_DIR, SCENARIO_DIR / "data")
+"""Where scenario names are looked up: the library, then the shipped data (the calibrated
+fit, ``calibrated``, which runs by name but is not one of the library's questions)."""
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest scenario or spec file read (the shipped ones are a few kB)."""
+
+MAX_EXTENDS_DEPTH = 64
+"""Longest chain of ``extends`` (the shipped library is two deep)."""
 
 EVENT_KINDS: dict[str, type[BaseModel]] = {
     "demand_shock": DemandShock,
@@ -96,7 +108,8 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
             candidates.append(relative_to.parent / f"{text}.toml")
     candidates.append(Path(text))
     if "/" not in text and "\\" not in text:
-        candidates.append(SCENARIO_DIR / (text if text.endswith(".toml") else f"{text}.toml"))
+        file = text if text.endswith(".toml") else f"{text}.toml"
+        candidates += [folder / file for folder in NAMED_DIRS]
     for c in candidates:
         if c.exists() and not c.is_dir():
             return c
@@ -111,11 +124,27 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
 
 
 def read_text(path: Path) -> str:
-    """A scenario file's text, turning unreadable or binary files into a ScenarioError."""
+    """A scenario file's text, turning unreadable, binary, special or huge files into a
+    ScenarioError (devices, pipes and sockets are refused before they are opened).
+    """
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
     except OSError as err:
         raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(f"{path}: is not a regular file (a device, pipe or socket); "
+                            "allowed: a TOML text file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: is {info.st_size:,} bytes; allowed: a TOML file of at "
+                            f"most {MAX_FILE_BYTES:,} bytes")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot be read ({err.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the size was read
+        raise ScenarioError(f"{path}: is more than {MAX_FILE_BYTES:,} bytes; allowed: a TOML "
+                            f"file of at most {MAX_FILE_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,11 +160,37 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error names the line and column."""
+    """Parse TOML text; a syntax error names the line and column, a repeated key names it."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}") from None
+        raise ScenarioError(f"{path}: {_toml_problem(text, str(err))}") from None
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"\s*([^=#\[]+?)\s*=")
+
+
+def _toml_problem(text: str, message: str) -> str:
+    """'malformed TOML: ...' for a syntax error; the key or table for a repeated one."""
+    at = _AT_LINE.search(message)
+    repeated = message.startswith(("Cannot overwrite a value", "Cannot declare"))
+    if not at or not repeated:
+        return f"malformed TOML: {message}"
+    number = int(at.group(1))
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    header = _HEADER.match(line)
+    if header:
+        return (f"[{header.group(1)}]: declared twice, or already set as a value (line "
+                f"{number}); allowed: each table once, with all its keys under it")
+    key = _KEY.match(line)
+    table = next((m.group(1) for m in map(_HEADER.match, reversed(lines[:number - 1])) if m),
+                 None)
+    name = key.group(1).replace('"', "").replace(" ", "") if key else "a key"
+    where = f"{table}.{name}" if table else name
+    return (f"{where}: given twice (line {number}); allowed: each key once per table")
 
 
 # -- inheritance ------------------------------------------------------------------------------
@@ -207,6 +262,10 @@ def _resolve(
 ) -> tuple[dict[str, Any], Path, Origins]:
     path = resolve_path(name_or_path, relative_to=relative_to)
     real = path.resolve()
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            f"{path}: extends: more than {MAX_EXTENDS_DEPTH} scenarios deep (from "
+            f"{seen[0].name}); allowed: a chain of at most {MAX_EXTENDS_DEPTH} parents")
     if real in seen:
         cycle = " -> ".join(p.stem for p in (*seen, real))
         raise ScenarioError(
@@ -298,13 +357,18 @@ def _set_dotted(data: dict, key: str, value: Any, source: str = "--set") -> None
     if parts[0] == "chains":
         chains = data.setdefault("chains", [c.model_dump() for c in default_chains()])
         names = [c.get("name") for c in chains]
+        fields = [f for f in Chain.model_fields if f != "name"]
+        if len(parts) == 2 and parts[1] in names:
+            raise ScenarioError(
+                f"{where}: a chain has fields, not one value; allowed: "
+                f"chains.{parts[1]}.<field> with field one of {', '.join(fields)}"
+            )
         if len(parts) != 3 or parts[1] not in names:
             wrong = parts[1] if len(parts) > 1 else ""
             raise ScenarioError(
                 f"{where}: unknown chain '{wrong}'{did_you_mean(wrong, names)}; "
                 f"allowed: chains.<name>.<field> with name one of {', '.join(names)}"
             )
-        fields = [f for f in Chain.model_fields if f != "name"]
         if parts[2] not in fields:
             raise ScenarioError(
                 f"{where}: unknown chain field{did_you_mean(parts[2], fields)}; "
@@ -345,6 +409,7 @@ PLAIN_MESSAGES = {
     "int_from_float": "not a whole number",
     "int_type": "not a whole number",
     "int_parsing": "not a whole number",
+    "int_parsing_size": "out of range",
     "float_type": "not a number",
     "float_parsing": "not a number",
     "string_type": "not text",

@@ -70,6 +70,9 @@ class Section(BaseModel):
         for name, value in data.items():
             field = cls.model_fields.get(name)
             number = (get_args(field.annotation) or (field.annotation,))[0] if field else None
+            if number is bool and not isinstance(value, bool):
+                raise ValueError(f"{name} = {value!r}: must be true or false (unquoted); "
+                                 "allowed: true, false")
             if number not in (int, float):
                 continue
             for v in value if isinstance(value, list) else [value]:
@@ -518,9 +521,11 @@ class Scenario(Section):
                     Policy(**{ev.lever: ev.value})
                 except ValueError:
                     lo, hi = bounds(field)
+                    whole = field.annotation is int and not float(ev.value).is_integer()
                     raise ValueError(
-                        f"{where}.value = {ev.value}: out of range for policy.{ev.lever}; "
-                        f"allowed: {field.annotation.__name__} from {lo} to {hi}"
+                        f"{where}.value = {ev.value}: "
+                        f"{'not a whole number' if whole else 'out of range'} for "
+                        f"policy.{ev.lever}; allowed: {field.annotation.__name__} from {lo} to {hi}"
                     ) from None
         for i, t in enumerate(self.targets):
             if not self.horizon.start_year <= t.year <= self.horizon.end_year:

@@ -252,3 +252,93 @@ def test_calibrate_command_bad_input_is_one_line(tmp_path, capsys, argv, words):
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and words in err
     assert not any(tmp_path.iterdir())
+
+
+def test_the_command_written_into_the_scenario_reproduces_the_fit(tmp_path):
+    import json
+    import shlex
+
+    fit = tmp_path / "fit.toml"
+    argv = ["calibrate", "--free", FREE, "--budget", "16", "--seeds", "1", "--set",
+            "population.enterprises=300", "--write-scenario", str(fit), "--workers", "1",
+            "--quiet"]
+    assert main([*argv, "--out", str(tmp_path / "first")]) == 0
+    description = load_scenario(fit).description
+    command = description.split(": python run.py ", 1)[1].split(" (distance")[0]
+    again = shlex.split(command)
+    assert again[0] == "calibrate" and "--free" in again and "--set" in again
+    assert main([*again, "--workers", "1", "--quiet", "--out", str(tmp_path / "second")]) == 0
+
+    def fitted(out):
+        (folder,) = out.iterdir()
+        return json.loads((folder / "manifest.json").read_text())["fitted"]
+
+    assert fitted(tmp_path / "first") == fitted(tmp_path / "second")
+    (folder,) = (tmp_path / "first").iterdir()
+    assert f"`python run.py {command}`" in (folder / "report.md").read_text()
+
+
+def test_piped_output_counts_evaluations_and_keeps_moment_names_whole(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "calibrate", "--free", FREE, "--budget", "12",
+         "--seeds", "1", "--set", "population.enterprises=300", "--workers", "1", "--out",
+         str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "8 evaluations (1 generations of 8 candidates; budget 12)" in out
+    assert "8/8 evaluations" in out and "runs" not in out
+    for m in load_moments():
+        assert f" {m.name} " in out, m.name
+    assert "…" not in out
+    (folder,) = tmp_path.iterdir()
+    data = pd.read_csv(folder / "columns.csv", keep_default_na=False)
+    for name in ("moments.csv", "moments_per_seed.csv", "parameters.csv", "history.csv"):
+        listed = set(data.loc[data["file"] == name, "column"])
+        assert set(pd.read_csv(folder / name, nrows=0).columns) <= listed, name
+    assert (data["description"] != "").all()
+
+
+def test_a_distance_other_than_the_optimisers_best_is_explained(tiny_fit):
+    from experiments.calibration_report import distance_note, stop_note
+
+    best = tiny_fit.settings["optimiser_best"]
+    note = distance_note(tiny_fit)
+    if abs(tiny_fit.fitted_distance - best) > 1e-9 * max(1.0, best):
+        assert "rounded to 4 significant digits" in note and f"{best:.6g}" in note
+    else:
+        assert note == ""
+    s = tiny_fit.settings
+    assert s["planned_evaluations"] == s["population"] * (s["generations"] + 1)
+    assert (stop_note(tiny_fit) == "") == (s["evaluations"] >= s["planned_evaluations"])
+
+
+def legend_clear_of_the_data(fig) -> None:
+    """The figure's legend sits outside every axes (so it can cover no data)."""
+    fig.canvas.draw()
+    (legend,) = fig.legends
+    box = legend.get_window_extent()
+    for ax in fig.axes:
+        assert ax.get_legend() is None
+        assert not box.overlaps(ax.get_window_extent()), "the legend overlaps the axes"
+
+
+def test_moment_and_convergence_charts_keep_legends_off_the_data(tiny_fit):
+    import matplotlib.pyplot as plt
+
+    from experiments.calibration_report import convergence_figure, moment_figure
+
+    for j in range(len(tiny_fit.moments)):
+        fig = moment_figure(tiny_fit, j)
+        legend_clear_of_the_data(fig)
+        plt.close(fig)
+    fig = convergence_figure(tiny_fit)
+    legend_clear_of_the_data(fig)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("Calibration of 2 parameters")
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all("$" not in t and "^" not in t for t in labels)
+    assert all(float(t) > 0 for t in labels)
+    plt.close(fig)

@@ -137,6 +137,80 @@ CASES: dict[str, Case] = {
         ("run", "baseline", "--seed", "-1"), ("--seed: '-1' is not a non-negative integer",)),
     "seed_not_an_integer": Case(
         ("run", "baseline", "--seed", "1.5"), ("--seed: '1.5' is not a non-negative integer",)),
+    "device": Case(
+        ("run", "/dev/zero"), ("/dev/zero: is not a regular file", "allowed: a TOML text file")),
+    "huge_file": Case(
+        ("run", "huge.toml"),
+        ("huge.toml: is 1,000,022 bytes", "allowed: a TOML file of at most 1,000,000 bytes"),
+        {"huge.toml": CHILD + "#" * 1_000_000 + "\n"}),
+    "spec_device": Case(
+        ("sweep", "/dev/zero"), ("/dev/zero: is not a regular file",)),
+    "extends_too_deep": Case(
+        ("run", "c0.toml"), ("extends: more than 64 scenarios deep",
+                             "allowed: a chain of at most 64 parents"),
+        {f"c{i}.toml": f'extends = "c{i + 1}"\n' for i in range(1500)}),
+    "duplicate_key": Case(
+        ("run", "bad.toml"),
+        ("bad.toml: population.enterprises: given twice (line 4)", "allowed: each key once"),
+        {"bad.toml": CHILD + "[population]\nenterprises = 1000\nenterprises = 2000\n"}),
+    "duplicate_table": Case(
+        ("run", "bad.toml"), ("bad.toml: [policy]: declared twice", "allowed: each table once"),
+        {"bad.toml": CHILD + "[policy]\ncoupling = 1\n[policy]\nrd_subsidy = 0.1\n"}),
+    "huge_integer": Case(
+        ("run", "bad.toml"),
+        ("bad.toml: population.enterprises = 1e+30: out of range", "allowed: int from 10 to"),
+        {"bad.toml": CHILD + "[population]\nenterprises = 1e30\n"}),
+    "bool_as_text": Case(
+        ("run", "bad.toml"),
+        ("bad.toml: chains.nev.strategic_emerging = 'yes': must be true or false",
+         "allowed: true, false"),
+        {"bad.toml": CHILD + '[chains.nev]\nstrategic_emerging = "yes"\n'}),
+    "policy_change_not_whole": Case(
+        ("run", "bad.toml"),
+        ("bad.toml: [[events]] 1: value = 2.5: not a whole number for policy.leading_per_chain",
+         "allowed: int from 0 to"),
+        {"bad.toml": CHILD + '[[events]]\nkind = "policy_change"\nstart = "2025Q1"\n'
+                            'lever = "leading_per_chain"\nvalue = 2.5\n'}),
+    "set_chain_without_field": Case(
+        ("run", "baseline", "--set", "chains.automobile=1"),
+        ("--set: chains.automobile = 1: a chain has fields, not one value",
+         "allowed: chains.automobile.<field> with field one of label_zh,")),
+    "set_huge_integer": Case(
+        ("run", "baseline", "--set", "population.enterprises=1e30"),
+        ("--set: population.enterprises = 1e+30: out of range",)),
+    "out_is_a_file": Case(
+        ("run", "baseline", "--steps", "4", "--out", "file"),
+        ("--out file: is a file, not a folder", "allowed: a folder"), {"file": "x"}),
+    "out_under_a_file": Case(
+        ("run", "baseline", "--steps", "4", "--out", "file/results"),
+        ("--out file/results: file is a file, so no folder can be made under it",),
+        {"file": "x"}),
+    "out_dev_null": Case(
+        ("compare", "baseline", "green_push", "--out", "/dev/null"),
+        ("--out /dev/null: is a file, not a folder",)),
+    "calibrate_out_file": Case(
+        ("calibrate", "--out", "file"), ("--out file: is a file",), {"file": "x"}),
+    "write_scenario_no_folder": Case(
+        ("calibrate", "--write-scenario", "no/fit.toml"),
+        ("calibrate: --write-scenario no/fit.toml: the folder no does not exist",)),
+    "scheduler_bad_port": Case(
+        ("compare", "baseline", "green_push", "--scheduler", "tcp://127.0.0.1:99999"),
+        ("compare: --scheduler tcp://127.0.0.1:99999: port '99999' is not a port",
+         "allowed: tcp://host:port with port 1 to 65535")),
+    "compare_horizons_start_apart": Case(
+        ("compare", "baseline", "late.toml"),
+        ("compare: the horizons start in different years (A 2021-2035, B 2022-2035)",),
+        {"late.toml": CHILD + "[horizon]\nstart_year = 2022\n"}),
+    "compare_years_outside": Case(
+        ("compare", "baseline", "green_push", "--years", "2019,2030"),
+        ("compare: --years 2019: not a year both runs cover; allowed: 2021 to 2035",)),
+    "compare_too_many_seeds": Case(
+        ("compare", "baseline", "green_push", "--seeds", "1000000000"),
+        ("compare: --seeds 1000000000: plans 2,000,000,000 runs",)),
+    "validate_bad_calibrated": Case(
+        ("validate", "--calibrated", "bad.toml", "--out", "docs"),
+        ("validate: --calibrated bad.toml: policy.coupling = 7: out of range",),
+        {"bad.toml": CHILD + "[policy]\ncoupling = 7\n"}),
     "show_bad_file": Case(
         ("show", "bad.toml", "--diff"), ("bad.toml: policy.coupling = -1: out of range",),
         {"bad.toml": CHILD + "[policy]\ncoupling = -1\n"}),

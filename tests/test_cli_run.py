@@ -93,3 +93,19 @@ def test_bad_input_exits_2_with_one_line_and_no_folder(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("error:"), (args, r.stderr)
         assert "Traceback" not in r.stderr
         assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_the_header_explains_the_counts_after_the_spin_up_year(tmp_path):
+    r = run_cli("run", "baseline", "--steps", "4", "--set", "population.enterprises=500",
+                "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[0]
+    assert "in 2021Q1, 4 quarters" in head
+    assert "(the scenario's 500, 120 and 43 start the unrecorded spin-up year 2020)" in head
+
+
+def test_the_calibrated_scenario_runs_by_name(tmp_path):
+    r = run_cli("run", "calibrated", "--steps", "4", "--set", "population.enterprises=300",
+                "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("calibrated seed 0")

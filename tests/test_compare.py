@@ -55,7 +55,8 @@ def test_common_random_numbers_narrow_the_intervals():
     other = unpaired(a, b, seeds=10, quarters=12, seed=3)
     assert same.seeds == other.seeds[:10]
     both = same.table.merge(other.table, on=["indicator", "year"], suffixes=("_p", "_u"))
-    assert len(both) == len(KEY_INDICATORS) * 3
+    assert len(both) == both["indicator"].nunique() * 3
+    assert set(KEY_INDICATORS) < set(both["indicator"])
     assert (both["n_p"] == 10).all()
     ratio = both["half_width_p"] / both["half_width_u"]
     assert ratio.median() < 0.7
@@ -76,7 +77,7 @@ def test_cli_writes_table_chart_and_brief(tmp_path, capsys):
     assert code == 0
     (folder,) = out.iterdir()
     table = pd.read_csv(folder / "differences.csv")
-    assert set(table["indicator"]) == set(KEY_INDICATORS)
+    assert set(KEY_INDICATORS) < set(table["indicator"])
     assert sorted(table["year"].unique()) == [2021, 2022]
     assert (table["n"] == 4).all()
     brief = (folder / "brief.md").read_text()
@@ -95,3 +96,23 @@ def test_cli_bad_scenario_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: baselin: no such scenario") and err.count("\n") == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_cli_aligns_different_horizons_and_says_so(tmp_path, capsys):
+    short = tmp_path / "short.toml"
+    short.write_text('extends = "baseline"\nname = "short"\n[horizon]\nend_year = 2022\n')
+    code = main(["compare", "baseline", str(short), "--seeds", "2", "--set",
+                 "population.enterprises=100", "--workers", "1", "--out", str(tmp_path / "r"),
+                 "--quiet", "--years", "2021,2022"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert ("note: the horizons differ (A 2021-2035, B 2021-2022): compared over their common "
+            "years 2021-2022") in printed
+    assert "B - A in 2021" in printed and "B - A in 2022" in printed
+    assert "  co2 " in printed and "10k t CO2/year" in printed
+    (folder,) = (tmp_path / "r").iterdir()
+    table = pd.read_csv(folder / "differences.csv")
+    assert sorted(table["year"].unique()) == [2021, 2022]
+    assert len(set(table["indicator"])) > len(KEY_INDICATORS)
+    brief = (folder / "brief.md").read_text()
+    assert "Note: the horizons differ" in brief

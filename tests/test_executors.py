@@ -63,3 +63,96 @@ def test_different_parameters_give_different_results(one_worker):
     runs = pd.read_parquet(one_worker / "runs.parquet")
     same_seed = runs[runs["replication"] == 0]
     assert same_seed["value_added_end"].nunique() == 4
+
+
+def silent_server():
+    """A TCP server that accepts connections and never says anything."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server, held
+
+
+def test_a_scheduler_that_never_answers_is_exit_2_within_the_timeout(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    server, held = silent_server()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    root = Path(__file__).resolve().parent.parent
+    t0 = time.monotonic()
+    try:
+        out = subprocess.run([sys.executable, str(root / "run.py"), "compare", "baseline",
+                              "green_push", "--scheduler", address, "--timeout", "3",
+                              "--out", str(tmp_path / "out")],
+                             capture_output=True, text=True, timeout=60)
+    finally:
+        server.close()
+    elapsed = time.monotonic() - t0
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert f"--scheduler {address}: cannot connect (no answer within 3 s" in out.stderr
+    assert held, "the client never connected"
+    assert elapsed < 3 + 20  # the timeout plus start-up, never for ever
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_whole_handshake_is_bounded_in_process():
+    import time
+
+    from experiments.executors import probe_scheduler
+
+    server, _ = silent_server()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(OSError, match=r"no answer within 0\.5 s"):
+            probe_scheduler(f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=0.5)
+    finally:
+        server.close()
+    assert time.monotonic() - t0 < 3
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("tcp://host:99999", "port '99999' is not a port"),
+    ("tcp://host:http", "port 'http' is not a port"),
+    ("ftp://host:21", "unknown protocol 'ftp'"),
+])
+def test_malformed_scheduler_addresses_are_refused_before_connecting(address, message):
+    from experiments.executors import check_address
+
+    with pytest.raises(ValueError, match=message):
+        check_address(address)
+    check_address("tcp://10.0.0.5:8786")
+    check_address("head:8786")
+
+
+def test_the_probe_works_inside_a_running_event_loop():
+    """A notebook runs an event loop; connecting from it must not fail on asyncio.run."""
+    import asyncio
+
+    from experiments.executors import probe_scheduler
+
+    server, _ = silent_server()
+
+    async def inside():
+        with pytest.raises(OSError, match="no answer"):
+            probe_scheduler(f"tcp://127.0.0.1:{server.getsockname()[1]}", timeout=0.5)
+
+    try:
+        asyncio.run(inside())
+    finally:
+        server.close()

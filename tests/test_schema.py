@@ -159,14 +159,16 @@ def test_valid_events(event):
     (shock(start="2020Q4"), "outside the horizon"),
     (shock(start="2024-1"), "not a quarter like 2022Q3"),
     (shock(start="2035Q2", quarters=4), "quarters = 4: the event would last until 2036Q1"),
-    (shock(size=-1.0), "greater than or equal to -0.95"),
-    ({"kind": "energy_shortage", "start": "2022Q3", "cut": 0.99}, "less than or equal to 0.95"),
+    (shock(size=-1.0), "greater than or equal to -0.6"),
+    ({"kind": "energy_shortage", "start": "2022Q3", "cut": 0.99}, "less than or equal to 0.3"),
     ({"kind": "policy_change", "start": "2025Q1", "lever": "copling", "value": 1},
      "unknown lever (did you mean 'coupling'?)"),
     ({"kind": "policy_change", "start": "2025Q1", "lever": "coupling", "value": 1.5},
      "value = 1.5: out of range for policy.coupling; allowed: float from 0.0 to 1.0"),
     ({"kind": "policy_change", "start": "2025Q1", "lever": "leading_per_chain", "value": 2.5},
-     "out of range for policy.leading_per_chain"),
+     "value = 2.5: not a whole number for policy.leading_per_chain; allowed: int from 0"),
+    ({"kind": "policy_change", "start": "2025Q1", "lever": "leading_per_chain", "value": 2e3},
+     "value = 2000.0: out of range for policy.leading_per_chain; allowed: int from 0"),
 ])
 def test_invalid_events(event, problem):
     with pytest.raises(ValidationError) as err:

@@ -116,7 +116,13 @@ def test_cli_runs_end_to_end(tmp_path, capsys, method, runs, columns):
     assert main(["sensitivity", "--resume", str(folder), "--output", "carbon_intensity_end",
                  "--quiet"]) == 0
     assert (folder / "sensitivity-carbon_intensity_end.csv").exists()
-    assert "0 ran" in capsys.readouterr().out
+    assert "nothing left to run" in capsys.readouterr().out
+    listed = pd.read_csv(folder / "columns.csv", keep_default_na=False)
+    for name in ("sensitivity-innovation_share_end.csv", "sensitivity-carbon_intensity_end.csv",
+                 "runs.parquet"):
+        cols = set(listed.loc[listed["file"] == name, "column"])
+        assert cols and cols >= set(pd.read_csv(folder / name, nrows=0).columns
+                                    if name.endswith(".csv") else []), name
     assert main(["sensitivity", "--resume", str(folder), "--samples", "8"]) == 2
     assert "was sampled with 4" in capsys.readouterr().err
 
@@ -136,3 +142,21 @@ def test_cli_refuses_a_grid_and_an_unknown_output(tmp_path, capsys):
                  "--out", str(tmp_path / "r")]) == 2
     assert "samples = 6: Sobol sampling needs a power of 2" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_the_chart_legend_covers_no_bar(method):
+    import matplotlib.pyplot as plt
+
+    from experiments.sensitivity import chart_figure
+
+    spec = spec_for(method, 16 if method == "sobol" else 10)
+    table = analyze(spec, method, runs_of(spec, method, lambda x: 4 * x[:, 0] + 10 * x[:, 1]),
+                    "out")
+    fig = chart_figure(table, method, "out")
+    fig.canvas.draw()
+    (legend,) = fig.legends
+    (ax,) = fig.axes
+    assert ax.get_legend() is None
+    assert not legend.get_window_extent().overlaps(ax.get_window_extent())
+    plt.close(fig)

@@ -170,3 +170,44 @@ def test_picking_a_scenario_starts_from_its_own_levers(page):
     wanted = load_scenario(name).policy
     assert slider(page, "coupling").v_model == pytest.approx(wanted.coupling)
     assert slider(page, "carbon_price").v_model == pytest.approx(wanted.carbon_price)
+
+
+def texts(rc) -> list[str]:
+    """Every label, title and text of the page's widgets."""
+    out = []
+    for w in walk(rc.box):
+        for name in ("label", "children", "value", "v_model", "unsafe_innerHTML"):
+            value = getattr(w, name, None)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    out.append(item)
+    return out
+
+
+def test_mesas_controls_and_the_quarter_speak_the_tabs_language(page):
+    from viz.i18n import MESA_TEXT
+
+    for _ in range(3):
+        click(page, "Step")
+    english = texts(page)
+    assert "Simulated to 2021Q3" in english
+    assert not any(t.startswith("Time:") for t in english)
+    with_class(page, v.BtnToggle, "cs-language").widget.v_model = "zh"
+    chinese = texts(page)
+    for text in MESA_TEXT:
+        assert text not in chinese, text
+    for text in ("运行控制", "重置", "单步", "模型参数", "运行信息", "已模拟至 2021Q3"):
+        assert text in chinese, text
+    click(page, "单步")
+    assert chart(page, "growth")["xAxis"]["data"][-1] == "2021Q4"
+
+
+def test_levers_show_values_in_words_and_help_in_the_tabs_language(page):
+    open_lever_groups(page)
+    html = " ".join(html_under(with_class(page, v.Sheet, "cs-lever-coupling")))
+    assert "0.50 (share)" in html
+    with_class(page, v.BtnToggle, "cs-language").widget.v_model = "zh"
+    open_lever_groups(page)
+    html = " ".join(html_under(with_class(page, v.Sheet, "cs-lever-coupling")))
+    assert "0.50（比例）" in html
+    assert "双链融合：科研院所按产业链需求开展研究的比例" in texts(page)

@@ -118,6 +118,8 @@ def test_emissions_chart_shades_the_peak_year():
     start, end = co2["markArea"]["data"][0]
     assert (start["xAxis"], end["xAxis"]) == ("2022Q1", "2022Q4")
     assert start["name"] == "达峰 2022"
+    label = co2["markArea"]["label"]  # legible: dark, above the pink band
+    assert label["position"] == "top" and label["color"] == "#c53030"
     assert series(opt, "碳排放强度")["yAxisIndex"] == 1
 
 
@@ -126,12 +128,15 @@ def test_emissions_chart_without_a_peak_has_no_shading():
     assert "markArea" not in series(opt, "CO2 emissions")
 
 
-def test_shares_chart_in_percent():
+def test_shares_chart_in_the_unit_of_the_indicator_files():
+    from model.indicators import INDICATOR_UNITS
+
     run, _ = frames()
     opt = charts.shares_chart(run)
     green = series(opt, "Green share of capacity")
-    assert green["data"] == [charts.rounded(100 * v) for v in run["green_share"]]
-    assert series(opt, "Digital level")["data"][0] == charts.rounded(100 * run["digital_level"][0])
+    assert green["data"] == [charts.rounded(v) for v in run["green_share"]]
+    assert series(opt, "Digital level")["data"][0] == charts.rounded(run["digital_level"][0])
+    assert opt["yAxis"][0]["max"] == (100 if INDICATOR_UNITS["green_share"] == "percent" else 1)
 
 
 def test_firms_chart_counts():

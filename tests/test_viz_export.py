@@ -49,7 +49,9 @@ def test_brief_is_self_contained_with_every_chart():
     options = json.loads(re.search(r"const options = (.*);\n", html).group(1))
     assert len(options) == len(panels.brief_charts(run(), "en")) == 7
     assert options[0]["title"]["text"] == "Industrial value-added growth"
-    assert "Coupling: 0.5 → 0.9 0-1" in html
+    assert "Coupling: 0.50 (share) → 0.90 (share)" in html
+    maps = json.loads(re.search(r"const maps = (.*);\n", html).group(1))
+    assert list(maps) == ["chongqing"]  # the park map's outline travels with the file
     assert "Reference: <b>baseline</b>" in html
     assert "<th>Gap</th>" in html
 
@@ -57,8 +59,11 @@ def test_brief_is_self_contained_with_every_chart():
 def test_brief_in_chinese():
     html = brief_html("zh")
     assert '<html lang="zh-CN">' in html
-    assert "双链融合: 0.5 → 0.9" in html
+    assert "双链融合: 0.50（比例） → 0.90（比例）" in html
     assert "chainshift 政策简报" in html
+    # the Chinese font is inside the file, so it shows Chinese on any machine, offline
+    assert "@font-face { font-family: 'chainshift Noto Sans SC'" in html
+    assert "url('data:font/woff2;base64," in html
 
 
 def test_script_json_cannot_close_the_script_element():

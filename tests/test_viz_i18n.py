@@ -1,3 +1,5 @@
+import pytest
+
 from scenarios.schema import CAPABILITIES, default_chains, parameters
 from viz.i18n import TEXT, chain_label, humanize, lever_label, quarter_label, tr, unit_label
 
@@ -47,3 +49,62 @@ def test_units_and_quarters():
     assert unit_label("persons/year", "en") == "persons/year"
     assert unit_label("furlongs", "zh") == "furlongs"
     assert quarter_label(2022, 3) == "2022Q3"
+
+
+def test_every_policy_lever_has_a_chinese_help_line():
+    from viz.i18n import LEVER_HELP_ZH, lever_help
+    from viz.levers import policy_levers
+
+    names = [lv.name for lv in policy_levers()]
+    assert set(LEVER_HELP_ZH) == set(names)
+    for lv in policy_levers():
+        assert lever_help(lv.name, lv.help, "en") == lv.help
+        assert any(ord(c) > 0x4E00 for c in lever_help(lv.name, lv.help, "zh"))
+
+
+def test_every_shipped_scenario_has_a_chinese_name_and_question():
+    from scenarios.loader import available
+    from viz.i18n import SCENARIO_ZH, scenario_label, scenario_question
+
+    assert set(available()) <= set(SCENARIO_ZH)
+    assert scenario_label("baseline", "zh") == "基准情景（baseline）"
+    assert scenario_label("baseline", "en") == "baseline"
+    assert scenario_question("baseline", "English?", "en") == "English?"
+    assert scenario_question("baseline", "English?", "zh").startswith("按现行政策")
+
+
+@pytest.mark.parametrize(("value", "unit", "en", "zh"), [
+    (0.5, "0-1", "0.50 (share)", "0.50（比例）"),
+    (0.02, "0-1 of VA/year", "0.02 of VA a year", "每年增加值的 0.02"),
+    (1, "centres/year", "1 centre a year", "每年 1 个"),
+    (20, "centres/year", "20 centres a year", "每年 20 个"),
+    (6000, "persons/year", "6,000 persons a year", "每年 6,000 人"),
+    (160, "100m yuan/year", "16 billion yuan a year", "每年 160 亿元"),
+    (50, "yuan/t CO2", "50 yuan per t CO2", "50 元/吨CO2"),
+    (0.04, "1/year", "0.04 a year", "每年 0.04"),
+    (1.2, "1", "1.20 (factor)", "1.20（系数）"),
+    (5, "firms", "5 firms", "5 家"),
+    (3, "quarters", "3 quarters", "3 quarters"),
+])
+def test_lever_values_read_as_words(value, unit, en, zh):
+    from viz.i18n import value_text
+
+    assert value_text(value, unit, "en") == en
+    assert value_text(value, unit, "zh") == zh
+
+
+def test_money_is_written_in_yuan():
+    from viz.i18n import money_text
+
+    assert money_text(70.68, "en") == "7.07 billion yuan"
+    assert money_text(0.05, "en") == "5 million yuan"
+    assert money_text(70.68, "zh") == "70.7 亿元"
+    assert money_text(0.05, "zh") == "500 万元"
+
+
+def test_mesa_texts_are_translated_only_in_chinese():
+    from viz.i18n import mesa_text
+
+    assert mesa_text("Controls", "zh") == "运行控制"
+    assert mesa_text("Controls", "en") == "Controls"
+    assert mesa_text("Random seed", "zh") == "Random seed"  # not Mesa's: unchanged

@@ -24,21 +24,39 @@ def test_map_places_every_park_by_position_with_output_and_green_share():
     opt = parkmap.park_map(m, "en")
     data = opt["series"][0]["data"]
     assert len(data) == len(m.parks)
-    for i, item in enumerate(data):
-        x, y, green, va, index = item["value"]
-        assert index == i
+    assert sorted(item["value"][4] for item in data) == list(range(len(m.parks)))
+    sizes = [item["symbolSize"] for item in data]
+    assert sizes == sorted(sizes, reverse=True)  # small markers drawn last, on top
+    for item in data:
+        x, y, green, va, i = item["value"]
         assert x == pytest.approx(m.parks.x[i], rel=1e-5)
         assert y == pytest.approx(m.parks.y[i], rel=1e-5)
         assert green == pytest.approx(m.parks.green_share[i], abs=1e-3)
         assert va == pytest.approx(m.parks.va[i], rel=1e-3)
-    biggest = int(np.argmax(m.parks.va))
-    assert data[biggest]["symbolSize"] == parkmap.MAX_SIZE
+    assert data[0]["value"][4] == int(np.argmax(m.parks.va))
+    assert data[0]["symbolSize"] == parkmap.MAX_SIZE
     assert opt["visualMap"]["dimension"] == 2  # colour = green share
+    assert opt["series"][0]["coordinateSystem"] == "geo"
+
+
+def test_the_parks_stand_on_the_outline_of_the_municipality():
+    opt = parkmap.park_map(run(), "en")
+    assert opt["geo"]["map"] == parkmap.MAP_NAME
+    shape = parkmap.maps()[parkmap.MAP_NAME]
+    (feature,) = shape["features"]
+    assert feature["properties"]["name_zh"] == "重庆"
+    points = [p for poly in feature["geometry"]["coordinates"] for ring in poly for p in ring]
+    lon = [p[0] for p in points]
+    lat = [p[1] for p in points]
+    assert 105.2 < min(lon) < 105.4 and 110.1 < max(lon) < 110.3  # Chongqing's extent
+    assert 28.1 < min(lat) < 28.2 and 32.1 < max(lat) < 32.3
+    readme = (parkmap.BOUNDARY.parent / "README.md").read_text()
+    assert "Apache License 2.0" in readme and "echarts" in readme
 
 
 def test_the_selected_park_is_outlined():
     opt = parkmap.park_map(run(), "en", selected=3)
-    outlined = [i for i, d in enumerate(opt["series"][0]["data"]) if "itemStyle" in d]
+    outlined = [d["value"][4] for d in opt["series"][0]["data"] if "itemStyle" in d]
     assert outlined == [3]
 
 
@@ -46,7 +64,7 @@ def test_clicked_park_reads_the_park_index_from_the_event():
     event = {"seriesType": "scatter", "dataIndex": 7,
              "data": {"name": "Park 8", "value": [106.5, 29.5, 0.2, 30.0, 7]}}
     assert parkmap.clicked_park(event) == 7
-    assert parkmap.clicked_park({"seriesType": "scatter", "dataIndex": 2}) == 2
+    assert parkmap.clicked_park({"seriesType": "scatter", "dataIndex": 2}) is None
     assert parkmap.clicked_park({"seriesType": "bar", "dataIndex": 2}) is None
     assert parkmap.clicked_park(None) is None
 

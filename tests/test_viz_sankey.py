@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from model.ledger import FACTORS, KINDS
-from viz.sankey import RECEIVER_MARK, recent_flows, sankey_chart
+from viz.sankey import recent_flows, sankey_chart
 from viz.workshop import RunSettings, WorkshopModel
 
 
@@ -35,28 +35,50 @@ def test_recent_flows_sum_the_last_four_steps_by_pair():
     assert list(agg["amount"]) == [15.0, 7.0, 2.0]
 
 
-def test_sankey_links_senders_to_receivers():
+def test_sankey_links_senders_to_receivers_each_node_named_once():
     opt = sankey_chart(FLOWS, "capital", "en")
     s = opt["series"][0]
     links = {(lk["source"], lk["target"]): lk["value"] for lk in s["links"]}
-    r = RECEIVER_MARK
-    assert links == {("Government", f"Enterprises{r}"): 15.0, ("Enterprises", f"Finance{r}"): 7.0,
-                     ("Enterprises", f"Institutes{r}"): 2.0}
-    assert {n["name"] for n in s["data"]} == {"Government", "Enterprises", f"Enterprises{r}",
-                                              f"Finance{r}", f"Institutes{r}"}
-    assert "total 24 100m yuan" in opt["title"]["subtext"]
+    assert links == {("Government", "Enterprises"): 15.0, ("Enterprises", "Finance"): 7.0,
+                     ("Enterprises", "Institutes"): 2.0}
+    names = [n["name"] for n in s["data"]]
+    assert sorted(names) == ["Enterprises", "Finance", "Government", "Institutes"]
+    assert len(names) == len(set(names))
 
 
-def test_a_kind_sending_to_itself_appears_on_both_sides():
-    s = sankey_chart(FLOWS, "talent", "zh")["series"][0]
-    pairs = {(lk["source"], lk["target"]) for lk in s["links"]}
-    assert ("企业", f"企业{RECEIVER_MARK}") in pairs
-    assert ("科研院所", f"企业{RECEIVER_MARK}") in pairs
+def test_money_is_in_yuan():
+    opt = sankey_chart(FLOWS, "capital", "en")
+    assert opt["title"]["subtext"] == "Capital: total 2.4 billion yuan"
+    assert "100m" not in str(opt)
+    tips = [lk["tooltip"]["formatter"] for lk in opt["series"][0]["links"]]
+    assert "Government → Enterprises: 1.5 billion yuan" in tips
+    assert sankey_chart(FLOWS, "capital", "zh")["title"]["subtext"] == "资本：合计 24 亿元"
+
+
+def test_flows_within_a_kind_are_told_under_the_title():
+    opt = sankey_chart(FLOWS, "talent", "zh")
+    pairs = {(lk["source"], lk["target"]) for lk in opt["series"][0]["links"]}
+    assert pairs == {("科研院所", "企业")}
+    assert opt["title"]["subtext"] == "人才：合计 43 人\n企业内部：3 人"
+    assert sankey_chart(FLOWS, "talent")["title"]["subtext"].endswith(
+        "\nwithin enterprises: 3 persons")
+
+
+def test_a_cycle_splits_only_the_kinds_in_it_and_names_their_roles():
+    both_ways = ledger([(5, "capital", "finance", "enterprise", 5.0),
+                        (5, "capital", "enterprise", "finance", 3.0),
+                        (5, "capital", "government", "enterprise", 1.0)])
+    s = sankey_chart(both_ways, "capital", "en")["series"][0]
+    names = sorted(n["name"] for n in s["data"])
+    assert names == ["Enterprises (receiving)", "Enterprises (sending)", "Finance (receiving)",
+                     "Finance (sending)", "Government"]
+    assert len(names) == len(set(names))
 
 
 def test_reference_total_in_what_if_mode():
     ref = ledger([(5, "capital", "government", "enterprise", 30.0)])
-    assert "(Reference 30)" in sankey_chart(FLOWS, "capital", "en", ref)["title"]["subtext"]
+    assert sankey_chart(FLOWS, "capital", "en", ref)["title"]["subtext"].endswith(
+        "\nReference 3 billion yuan")
 
 
 def test_unknown_factor_is_refused():
@@ -70,7 +92,9 @@ def test_every_factor_of_a_model_run_draws():
     for factor in FACTORS:
         s = sankey_chart(flows, factor)["series"][0]
         expected = flows[(flows["step"] >= 1) & (flows["factor"] == factor)]["amount"].sum()
-        assert sum(lk["value"] for lk in s["links"]) == pytest.approx(expected, rel=1e-3)
+        own = flows[(flows["step"] >= 1) & (flows["factor"] == factor)
+                    & (flows["from_kind"] == flows["to_kind"])]["amount"].sum()
+        assert sum(lk["value"] for lk in s["links"]) == pytest.approx(expected - own, rel=1e-3)
 
 
 def test_no_flows_yet():

@@ -26,7 +26,7 @@ def test_identical_runs_have_no_gap():
     m = run()
     period, table = indicator_table(m.indicator_frame(), m.reference_frame())
     assert period == "2022"  # ten quarters: the latest full year
-    numeric = table[table["key"].isin([k for k, _, _ in ROWS])]
+    numeric = table[table["key"].isin(ROWS)]
     assert (numeric["gap"] == 0).all()
     assert (numeric["run"] == numeric["reference"]).all()
 
@@ -37,13 +37,23 @@ def test_gap_is_run_minus_reference_in_the_latest_year():
     assert period == "2023"
     run_year = annual(m.indicator_frame()).iloc[-1]
     ref_year = annual(m.reference_frame()).iloc[-1]
-    for key, _, scale in ROWS:
+    for key in ROWS:
         row = table[table["key"] == key].iloc[0]
-        assert row["run"] == pytest.approx(run_year[key] * scale, rel=1e-3)
-        assert row["reference"] == pytest.approx(ref_year[key] * scale, rel=1e-3)
+        assert row["run"] == pytest.approx(run_year[key], rel=1e-3)
+        assert row["reference"] == pytest.approx(ref_year[key], rel=1e-3)
         assert row["gap"] == pytest.approx(row["run"] - row["reference"], rel=1e-3, abs=1e-9)
     co2 = table[table["key"] == "co2"].iloc[0]
     assert co2["gap_pct"] == pytest.approx(100 * co2["gap"] / co2["reference"], rel=1e-2)
+
+
+def test_units_are_those_of_the_output_files():
+    from experiments.columns import yearly_unit
+
+    m = run()
+    _, table = indicator_table(m.indicator_frame(), None, "en")
+    units = dict(zip(table["key"], table["unit"], strict=True))
+    for key in ROWS:
+        assert units[key] == yearly_unit(key)
 
 
 def test_without_a_reference_only_the_run_is_shown():

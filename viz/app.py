@@ -9,10 +9,13 @@ the sidebar adds the language switch, the scenario picker, what-if mode and the 
 
 from __future__ import annotations
 
+import warnings
+
 import solara
 from mesa.visualization import Slider, SolaraViz
 from solara.server import settings as server_settings
 
+from viz import mesa_text, style
 from viz.controls import LanguagePicker, LeverPanel, ScenarioPanel, WhatIfControls
 from viz.i18n import tr
 from viz.panels import PANELS, language
@@ -21,12 +24,24 @@ from viz.workshop import RunSettings, WorkshopModel
 # No usage reports from a server started with ``solara run viz/app.py`` either (``run.py viz``
 # turns them off before the server starts; see docs/DASHBOARD.md, "Offline").
 server_settings.telemetry.mixpanel_enable = False
+# Solara's floating "runs on Solara" banner would cover the last panel; the credit stands at
+# the foot of the sidebar instead.
+server_settings.theme.show_banner = False
+server_settings.theme.title = "chainshift"
+style.serve_assets()  # the Chinese web font, from the installed package
+mesa_text.install()  # Mesa's run controls in the tab's language
+
+# Solara warns on each page load from a host other than "localhost" that a cross-site cookie
+# needs https; the dashboard is never embedded in another site, so its fallback is right.
+warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                        category=UserWarning)
 
 PLAY_INTERVAL_MS = 150
 """Pause between quarters while playing: a 15-year run plays in about ten seconds."""
 
-PAGE_CSS = """
-.cs-lever { margin-bottom: 6px; }
+PAGE_CSS = style.FONT_CSS + """
+.cs-lever-help { margin-top: 2px; }
+.cs-credit { font-size: 11px; color: #718096; margin: 8px 4px; }
 .cs-levers .v-expansion-panel-content__wrap { padding: 0 8px 8px 8px; }
 .cs-levers .v-expansion-panel-header { min-height: 40px; padding: 8px 12px; font-size: 14px; }
 .vue-grid-item > div { height: 100%; overflow: auto; }
@@ -68,6 +83,7 @@ def SidebarControls(model: solara.Reactive):
             ScenarioPanel(model)
             WhatIfControls(model)
             LeverPanel(model)
+            solara.Text(tr("credit", language.value), classes=["cs-credit"])
 
 
 @solara.component

@@ -201,7 +201,9 @@ def emissions_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
         label = f"{tr('peak', lang)} {peak}"
         series[0]["markArea"] = {
             "silent": True, "itemStyle": {"color": "rgba(229, 62, 62, 0.12)"},
-            "label": {"formatter": label, "position": "insideTop"},
+            # dark text above the plot: inside the shaded band it would be pink on pink
+            "label": {"formatter": label, "position": "top", "color": "#c53030",
+                      "fontWeight": "bold", "fontSize": 12, "distance": 2},
             "data": [[{"name": label, "xAxis": quarter_label(peak, 1)},
                       {"xAxis": quarter_label(peak, 4)}]],
         }
@@ -211,11 +213,17 @@ def emissions_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
 
 
 def shares_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:
-    """Green share of capacity and digital level, percent (value-added weighted)."""
+    """Green share of capacity and digital level (value-added weighted), in the unit of the
+    indicator files (``model.indicators.INDICATOR_UNITS``), as every other output shows them.
+    """
+    from model.indicators import INDICATOR_UNITS
+
     axis = time_axis(ind, ref)
-    series = lines(ind, ref, ["green_share", "digital_level"], lang, axis, scale=100.0)
-    return frame(tr("shares", lang), tr("shares_note", lang), axis,
-                 [value_axis("%", min=0, max=100, scale=False)], series, lang)
+    series = lines(ind, ref, ["green_share", "digital_level"], lang, axis)
+    percent = INDICATOR_UNITS["green_share"] == "percent"
+    top, name = (100, "%") if percent else (1, tr("share", lang))
+    return frame(tr("shares", lang), tr("shares_note", lang) if not percent else "", axis,
+                 [value_axis(name, min=0, max=top, scale=False)], series, lang)
 
 
 def firms_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:

@@ -13,12 +13,18 @@ import solara
 from mesa.visualization.utils import force_update
 
 from scenarios.loader import ScenarioError, available, load_scenario
-from viz.i18n import LANGUAGES, tr
+from viz.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    lever_help,
+    scenario_label,
+    scenario_question,
+    tr,
+    value_text,
+)
 from viz.levers import Lever, levers_by_capability
 from viz.panels import language
 from viz.workshop import RunSettings, rebuild
-
-LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 error = solara.reactive("")
 """The last settings error shown in the sidebar (one line), or ""."""
@@ -47,9 +53,9 @@ def LanguagePicker():
                          class_=f"cs-lang-{code}")
 
 
-def scenario_items() -> list[dict]:
-    """Select items for the shipped scenarios."""
-    return [{"text": name, "value": name} for name in available()]
+def scenario_items(lang: str = "en") -> list[dict]:
+    """Select items for the shipped scenarios (named in ``lang``)."""
+    return [{"text": scenario_label(name, lang), "value": name} for name in available()]
 
 
 @solara.component
@@ -58,11 +64,12 @@ def ScenarioPanel(model: solara.Reactive):
     lang = language.value
     settings = model.value.settings
     with solara.Card(tr("scenario", lang), margin=0, classes=["cs-scenario-card"]):
-        solara.v.Select(label=tr("scenario", lang), items=scenario_items(),
+        solara.v.Select(label=tr("scenario", lang), items=scenario_items(lang),
                         v_model=settings.scenario, dense=True, hide_details=True,
                         on_v_model=lambda s: apply(model, replace(settings, scenario=s, levers={})),
                         class_="cs-scenario")
-        question = available().get(settings.scenario, "")
+        question = scenario_question(settings.scenario,
+                                     available().get(settings.scenario, ""), lang)
         if question:
             solara.Text(question, style={"font-size": "12px", "color": "#4a5568"})
         if error.value:
@@ -81,16 +88,11 @@ def WhatIfControls(model: solara.Reactive):
                         on_v_model=lambda v: apply(model, replace(
                             settings, reference="baseline" if v else None)))
         if on:
-            solara.v.Select(label=tr("reference", lang), items=scenario_items(),
+            solara.v.Select(label=tr("reference", lang), items=scenario_items(lang),
                             v_model=settings.reference, dense=True, hide_details=True,
                             class_="cs-reference mt-4",
                             on_v_model=lambda s: apply(model, replace(settings, reference=s)))
         solara.Text(tr("whatif_note", lang), style={"font-size": "12px", "color": "#4a5568"})
-
-
-def fmt(value: float) -> str:
-    """A lever value for display."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def set_lever(model: solara.Reactive, lever: Lever, value: float) -> None:
@@ -107,23 +109,29 @@ def scenario_policy(name: str):
 
 @solara.component
 def LeverSlider(lever: Lever, value: float, scenario_value: float, model: solara.Reactive):
-    """One lever: label, value and unit; a slider that applies on release; the help line."""
+    """One lever: label, value with its unit in words; a slider that applies on release; the
+    help line.
+    """
     lang = language.value
     changed = abs(value - scenario_value) > 1e-12 * max(1.0, abs(scenario_value))
-    with solara.Column(gap="0px", classes=["cs-lever", f"cs-lever-{lever.name}"]):
+    with solara.Column(gap="0px", classes=["cs-lever", f"cs-lever-{lever.name}"],
+                       style={"padding-bottom": "12px"}):
         weight = "600" if changed else "400"
         mark = " •" if changed else ""
         solara.HTML(tag="div", unsafe_innerHTML=(
-            f'<span style="font-weight:{weight}">{lever.label(lang)}{mark}</span> '
-            f'<span class="cs-lever-value" style="float:right">{fmt(value)} '
-            f'<small>{lever.unit_text(lang)}</small></span>'), style={"font-size": "13px"})
+            f'<span style="font-weight:{weight}">{lever.label(lang)}{mark}</span>'
+            f'<span class="cs-lever-value" style="margin-left:auto; text-align:right">'
+            f'{value_text(value, lever.unit, lang)}</span>'),
+            style={"font-size": "13px", "display": "flex", "flex-wrap": "wrap",
+                   "column-gap": "8px"})
         # a scenario may set a lever beyond the slider's usual span: widen it to hold the value
         slider = solara.v.Slider(v_model=value, min=min(lever.lo, value), max=max(lever.hi, value),
                                  step=lever.step, dense=True, hide_details=True,
                                  class_="cs-slider")
         solara.v.use_event(slider, "change", lambda *args: set_lever(model, lever, args[-1]))
-        solara.Text(lever.help, style={"font-size": "11px", "color": "#718096",
-                                       "line-height": "1.2"})
+        solara.Text(lever_help(lever.name, lever.help, lang), classes=["cs-lever-help"],
+                    style={"font-size": "11px", "color": "#718096", "line-height": "1.3",
+                           "display": "block"})
 
 
 @solara.component

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from viz.i18n import tr
+from viz.style import FONT_FAMILY, embedded_font_css, with_font
 from viz.whatif import TABLE_CSS, indicator_table, table_html
 
 ECHARTS_VERSION = "5.4.0"
@@ -54,8 +55,7 @@ def _script_json(obj) -> str:
 
 
 BRIEF_CSS = """
-body { font-family: "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei",
-       sans-serif; margin: 16px; color: #1a202c; }
+body { font-family: FONTS; margin: 16px; color: #1a202c; }
 h1 { font-size: 20px; margin: 0 0 4px 0; }
 .meta { color: #4a5568; font-size: 13px; margin-bottom: 10px; }
 .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; }
@@ -63,12 +63,12 @@ h1 { font-size: 20px; margin: 0 0 4px 0; }
 .side { grid-row: span 2; font-size: 13px; }
 @page { size: A4 landscape; margin: 8mm; }
 @media print { body { margin: 0; zoom: 0.62; } }
-"""
+""".replace("FONTS", FONT_FAMILY)
 
 
 def brief_html(charts: list[dict], run: pd.DataFrame, ref: pd.DataFrame | None, *,
                lang: str, scenario: str, reference: str | None, seed: int,
-               lever_changes: list[str], reached: str) -> str:
+               lever_changes: list[str], reached: str, maps: dict | None = None) -> str:
     """A one-page brief: what was run, the key figures (and the what-if gap), the charts.
 
     Args:
@@ -81,6 +81,9 @@ def brief_html(charts: list[dict], run: pd.DataFrame, ref: pd.DataFrame | None, 
         seed: the runs' seed.
         lever_changes: one line per lever set away from the scenario's value.
         reached: the last quarter simulated, e.g. "2030Q4".
+        maps: GeoJSON maps the charts draw on (the park map's outline), by name.
+
+    The Chinese web font is embedded, so the file shows Chinese on any machine.
     """
     period, table = indicator_table(run, ref, lang)
     e = html.escape
@@ -94,7 +97,7 @@ def brief_html(charts: list[dict], run: pd.DataFrame, ref: pd.DataFrame | None, 
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
 <title>{e(tr('brief_title', lang))}: {e(scenario)}</title>
-<style>{BRIEF_CSS}{TABLE_CSS}</style>
+<style>{embedded_font_css()}{BRIEF_CSS}{TABLE_CSS}</style>
 <script>{echarts_script()}</script></head>
 <body>
 <h1>{e(tr('brief_title', lang))}</h1>
@@ -105,7 +108,9 @@ def brief_html(charts: list[dict], run: pd.DataFrame, ref: pd.DataFrame | None, 
 {divs}
 </div>
 <script>
-const options = {_script_json(charts)};
+const maps = {_script_json(maps or {})};
+Object.keys(maps).forEach(name => echarts.registerMap(name, maps[name]));
+const options = {_script_json([with_font(c) for c in charts])};
 options.forEach((opt, i) => {{
   echarts.init(document.getElementById("chart" + i), null, {{renderer: "svg"}}).setOption(opt);
 }});

@@ -19,8 +19,8 @@ from mesa.visualization.utils import update_counter
 from solara.components.echarts import EchartsWidget
 
 from model.ledger import FACTORS
-from viz import charts, export, parkmap, sankey
-from viz.i18n import quarter_label, tr
+from viz import charts, export, parkmap, sankey, style
+from viz.i18n import quarter_label, tr, value_text
 from viz.levers import policy_levers
 from viz.whatif import TABLE_CSS, indicator_table, table_html
 
@@ -48,18 +48,19 @@ def use_spec(build: Callable[[], dict], model, *choices) -> Spec:
 
 
 @solara.component
-def EChart(spec: Spec, klass: str, height: str = CHART_HEIGHT, on_click=None):
+def EChart(spec: Spec, klass: str, height: str = CHART_HEIGHT, on_click=None,
+           maps: dict | None = None):
     """One ECharts figure, resizing with its grid cell.
 
     The library is served by Solara from solara-assets; ``klass`` names the figure for the
-    stylesheet and the tests (``cs-growth``).
+    stylesheet and the tests (``cs-growth``); ``maps`` are GeoJSON maps the option draws on.
     """
     el = EchartsWidget.element(
-        responsive=True, on_click=on_click,
+        responsive=True, on_click=on_click, maps=maps or {},
         attributes={"style": f"height: {height}; width: 100%;", "class": f"cs-chart {klass}"})
 
     def push():
-        solara.get_widget(el).option = spec.option
+        solara.get_widget(el).option = style.with_font(spec.option)
 
     solara.use_effect(push, [spec])
     return el
@@ -137,13 +138,14 @@ def MapPanel(model):
     tenants = use_spec(lambda: parkmap.tenants_chart(model, selected, lang)
                        if selected is not None else {}, model, selected)
     with solara.Columns([3, 2], gutters_dense=True):
-        EChart(park_map, "cs-map", on_click=on_click)
-        with solara.Column(gap="0px"):
+        EChart(park_map, "cs-map", on_click=on_click, maps=parkmap.maps())
+        with solara.Column(gap="10px"):
+            # its own row above the chart, so the picker never overlaps the chart's heading
             solara.v.Select(label=tr("park", lang), items=items, v_model=selected,
                             on_v_model=set_picked, dense=True, hide_details=True,
-                            class_="cs-park-select")
+                            class_="cs-park-select", style_="margin-top: 8px")
             if selected is not None:
-                EChart(tenants, "cs-tenants", height="310px")
+                EChart(tenants, "cs-tenants", height="290px")
 
 
 @solara.component
@@ -163,7 +165,9 @@ def FlowsPanel(model):
 
 
 def lever_changes(model, lang: str) -> list[str]:
-    """One line per lever set away from its scenario value: ``Carbon price: 50 → 120 yuan/t``."""
+    """One line per lever set away from its scenario value:
+    ``Carbon price: 50 yuan per t CO2 → 120 yuan per t CO2``.
+    """
     from scenarios.loader import load_scenario
 
     changed = model.settings.levers
@@ -173,8 +177,9 @@ def lever_changes(model, lang: str) -> list[str]:
     out = []
     for lever in policy_levers():
         if lever.name in changed:
-            out.append(f"{lever.label(lang)}: {getattr(base, lever.name):g} → "
-                       f"{changed[lever.name]:g} {lever.unit_text(lang)}")
+            out.append(f"{lever.label(lang)}: "
+                       f"{value_text(getattr(base, lever.name), lever.unit, lang)} → "
+                       f"{value_text(changed[lever.name], lever.unit, lang)}")
     return out
 
 
@@ -205,6 +210,7 @@ def brief(model, lang: str) -> bytes:
     run, ref = frames(model)
     return export.brief_html(
         brief_charts(model, lang), run, ref, lang=lang, scenario=model.settings.scenario,
+        maps=parkmap.maps(),
         reference=model.settings.reference, seed=int(model.seed or 0),
         lever_changes=lever_changes(model, lang), reached=reached(model, lang),
     ).encode("utf-8")
@@ -219,8 +225,7 @@ def WhatIfPanel(model):
     table = solara.use_memo(lambda: table_html(*indicator_table(run, ref, lang), lang),
                             [id(model), model.t, lang])
     solara.Style(TABLE_CSS)
-    with solara.Column(gap="6px", classes=["cs-whatif"],
-                       style={"height": CHART_HEIGHT, "overflow-y": "auto"}):
+    with solara.Column(gap="6px", classes=["cs-whatif"]):
         title = tr("gap", lang) if ref is not None else tr("run", lang)
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{title}</b> · {tr('quarter_now', lang)} "
                     f"{reached(model, lang)}")

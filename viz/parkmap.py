@@ -1,24 +1,58 @@
 """The park map and the tenants of one park, as ECharts options.
 
-Parks stand at their position, sized by output and coloured by green share; a park's tenants
-are counted by chain from its agent.
+Parks stand at their position on the outline of Chongqing municipality (``viz/data``, drawn
+as an ECharts ``geo`` map), sized by output and coloured by green share; larger parks are
+drawn first so that the smaller ones stay visible on top. A park's tenants are counted by
+chain from its agent.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 
 from scenarios.schema import PARK_KINDS
 from viz.charts import rounded
-from viz.i18n import chain_label, tr
+from viz.i18n import chain_label, money_text, tr
 
-MIN_SIZE, MAX_SIZE = 8.0, 46.0
+MIN_SIZE, MAX_SIZE = 6.0, 30.0
 """Marker diameters (px) of the smallest and the largest park by output (area ~ output)."""
+
+MAP_NAME = "chongqing"
+"""Name the outline is registered under in ECharts (``registerMap``)."""
+
+BOUNDARY = Path(__file__).resolve().parent / "data" / "chongqing.json"
+"""The municipality's outline (source and licence in ``viz/data/README.md``)."""
+
+ASPECT = math.cos(math.radians(29.8))
+"""Width of a degree of longitude over a degree of latitude at Chongqing's latitude."""
+
+
+@functools.cache
+def boundary() -> dict:
+    """The outline of Chongqing municipality as GeoJSON."""
+    return json.loads(BOUNDARY.read_text(encoding="utf-8"))
+
+
+def maps() -> dict:
+    """The maps the park map needs registered, for ``EchartsWidget(maps=...)``."""
+    return {MAP_NAME: boundary()}
 
 GREEN_SCALE = ["#b7791f", "#ecc94b", "#38a169"]
 """Colour ramp of green share, 0 to 1."""
+
+
+def share_text(value: float) -> str:
+    """A park's green share in the unit of the indicator files (0-1 or percent)."""
+    from model.indicators import INDICATOR_UNITS
+
+    if INDICATOR_UNITS["green_share"] == "percent":
+        return f"{100 * value:.0f}%"
+    return f"{value:.2f}"
 
 
 def marker_sizes(output: np.ndarray) -> np.ndarray:
@@ -37,10 +71,11 @@ def park_name(model, i: int, lang: str) -> str:
 
 
 def park_map(model, lang: str = "en", selected: int | None = None) -> dict:
-    """Scatter of parks by longitude and latitude, the selected park outlined.
+    """Parks on the outline of the municipality, the selected park outlined.
 
     Marker area is proportional to the value added of the park's tenants last quarter; colour
-    is their value-added-weighted green share.
+    is their value-added-weighted green share. Each item's value is ``[longitude, latitude,
+    green share, value added, park index]``.
     """
     p = model.parks
     n = len(p)
@@ -48,44 +83,52 @@ def park_map(model, lang: str = "en", selected: int | None = None) -> dict:
     green = np.asarray(p.green_share[:n], dtype=float)
     sizes = marker_sizes(va)
     data = []
-    for i in range(n):
-        name = (f"{park_name(model, i, lang)} · {tr('output', lang)} {rounded(va[i], 3):g} · "
-                f"{tr('green', lang)} {100 * green[i]:.0f}%")
+    for i in sorted(range(n), key=lambda k: -sizes[k]):  # small markers drawn last, on top
+        name = (f"{park_name(model, i, lang)} · {tr('output', lang)} "
+                f"{money_text(va[i], lang)}{tr('per_quarter', lang)} · "
+                f"{tr('green', lang)} {share_text(green[i])}")
         item = {"name": name, "value": [rounded(float(p.x[i]), 6), rounded(float(p.y[i]), 6),
                                         rounded(float(green[i]), 3), rounded(float(va[i]), 4), i],
                 "symbolSize": round(float(sizes[i]), 1)}
         if i == selected:
-            item["itemStyle"] = {"borderColor": "#1a202c", "borderWidth": 3}
+            item["itemStyle"] = {"borderColor": "#1a202c", "borderWidth": 3, "opacity": 1}
         data.append(item)
     return {
         "animation": False,
         "title": {"text": tr("map", lang), "subtext": tr("map_hint", lang), "left": 0, "top": 0,
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}"},
-        "grid": {"left": 56, "right": 24, "top": 70, "bottom": 30},
-        "xAxis": {"type": "value", "scale": True, "splitNumber": 3,
-                  "axisLabel": {"formatter": "{value}°E"}, "splitLine": {"show": False}},
-        "yAxis": {"type": "value", "scale": True, "axisLabel": {"formatter": "{value}°N"},
-                  "splitLine": {"show": False}},
+        "geo": {"map": MAP_NAME, "roam": False, "silent": True, "aspectScale": ASPECT,
+                "top": 64, "bottom": 8, "left": 8, "right": 8,
+                "itemStyle": {"areaColor": "#f4f6f8", "borderColor": "#8a94a6",
+                              "borderWidth": 1.2},
+                "label": {"show": False}},
         "visualMap": {"type": "continuous", "dimension": 2, "min": 0, "max": 1,
                       "seriesIndex": 0, "orient": "horizontal", "right": 0, "top": 0,
                       "itemWidth": 10, "itemHeight": 80, "calculable": False,
-                      "text": [f"{tr('green', lang)} 100%", "0%"],
+                      "text": [f"{tr('green', lang)} {share_text(1.0)}", share_text(0.0)],
                       "inRange": {"color": GREEN_SCALE}},
-        "series": [{"type": "scatter", "name": tr("map", lang), "data": data, "cursor": "pointer",
+        "series": [{"type": "scatter", "coordinateSystem": "geo", "name": tr("map", lang),
+                    "data": data, "cursor": "pointer",
+                    "itemStyle": {"opacity": 0.85, "borderColor": "#ffffff",
+                                  "borderWidth": 0.6},
                     "emphasis": {"itemStyle": {"borderColor": "#1a202c", "borderWidth": 2}}}],
     }
 
 
 def clicked_park(event: dict | None) -> int | None:
-    """The park index of an ECharts click event on the map (None for other clicks)."""
+    """The park index of an ECharts click event on the map (None for other clicks).
+
+    The index is read from the item's value, not its position in the series: the series is
+    ordered by marker size.
+    """
     if not event or event.get("seriesType") != "scatter":
         return None
     value = (event.get("data") or {}).get("value") or event.get("value")
-    if isinstance(value, list) and len(value) >= 5:
+    if isinstance(value, list) and len(value) >= 5 and isinstance(value[4], int | float) \
+            and not math.isnan(value[4]):
         return int(value[4])
-    index = event.get("dataIndex")
-    return int(index) if isinstance(index, int | float) and not math.isnan(index) else None
+    return None
 
 
 def tenants_by_chain(model, park: int, lang: str = "en") -> list[tuple[str, int]]:

@@ -2,18 +2,23 @@
 
 The flows come from the ledger (``model.flows()``) and run between kinds of agents.
 
-The four factors have different units (persons, 100 million yuan, ...), so one diagram shows
-one factor; the dashboard offers all four. Senders stand on the left, receivers on the right:
-a kind that both sends and receives (enterprises hire each other's staff) appears on both sides.
+The four factors have different units (persons, money), so one diagram shows one factor; the
+dashboard offers all four. Money is shown in yuan (the ledger keeps 100 million yuan).
+
+Each kind of agent is one node, named once. Flows within one kind (staff moving between
+enterprises) cannot be drawn as a link to itself, so they are reported under the title.
+When a kind both pays and receives (enterprises borrow from and repay banks), one node per
+kind would make a cycle, which a Sankey cannot draw; only then are those kinds split into a
+paying and a receiving node, each named with its role.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from model.ledger import FACTORS, UNITS
+from model.ledger import FACTORS
 from viz.charts import rounded
-from viz.i18n import tr, unit_label
+from viz.i18n import money_text, tr
 
 KIND_COLORS = {
     "enterprise": "#2b6cb0",
@@ -23,9 +28,8 @@ KIND_COLORS = {
     "finance": "#b7791f",
 }
 
-RECEIVER_MARK = "\u200b"
-"""Appended to a receiver's node name so that it differs from the same kind as sender
-(ECharts needs unique node names and no cycles); it is invisible."""
+MONEY = frozenset({"capital", "technology", "data"})
+"""Factors the ledger keeps in 100 million yuan."""
 
 WINDOW = 4
 """Quarters summed: the last year."""
@@ -49,6 +53,53 @@ def recent_flows(flows: pd.DataFrame, factor: str, window: int = WINDOW) -> pd.D
     return out.sort_values("amount", ascending=False).reset_index(drop=True)
 
 
+def amount_text(factor: str, amount: float, lang: str, describe: bool = True) -> str:
+    """An amount of a factor for people: persons, or yuan (with what the yuan measure)."""
+    if factor not in MONEY:
+        return f"{rounded(amount, 4):,.0f} 人" if lang == "zh" else \
+            f"{rounded(amount, 4):,.0f} persons"
+    text = money_text(amount, lang)
+    what = tr(f"flowunit.{factor}", lang) if factor != "capital" and describe else ""
+    if not what:
+        return text
+    return f"{text}（{what}）" if lang == "zh" else f"{text} {what}"
+
+
+def _acyclic(links: list[tuple[str, str]]) -> bool:
+    nodes = {n for link in links for n in link}
+    incoming = {n: sum(1 for _, t in links if t == n) for n in nodes}
+    ready = [n for n in nodes if incoming[n] == 0]
+    seen = 0
+    while ready:
+        n = ready.pop()
+        seen += 1
+        for s, t in links:
+            if s == n:
+                incoming[t] -= 1
+                if incoming[t] == 0:
+                    ready.append(t)
+    return seen == len(nodes)
+
+
+def node_names(pairs: list[tuple[str, str]], lang: str) -> dict[tuple[str, str], str]:
+    """The node name of each (kind, side) with side "from" or "to": a kind's own name, or,
+    for the kinds a cycle forces apart, the name with its role.
+    """
+    split: set[str] = set()
+    if not _acyclic(pairs):
+        senders = {s for s, _ in pairs}
+        split = {t for _, t in pairs if t in senders}
+    out = {}
+    for s, t in pairs:
+        for kind, side in ((s, "from"), (t, "to")):
+            name = tr(f"kind.{kind}", lang)
+            if kind in split:
+                role = tr(f"flows_{side}", lang)
+                name = f"{name}（{role}）" if lang == "zh" else f"{name} ({role})"
+            out[(kind, side)] = name
+    return out
+
+
 def sankey_chart(flows: pd.DataFrame, factor: str, lang: str = "en",
                  ref_flows: pd.DataFrame | None = None) -> dict:
     """ECharts Sankey option for ``factor``'s flows of the last year.
@@ -58,38 +109,44 @@ def sankey_chart(flows: pd.DataFrame, factor: str, lang: str = "en",
     if factor not in FACTORS:
         raise ValueError(f"factor '{factor}': allowed {', '.join(FACTORS)}")
     agg = recent_flows(flows, factor)
-    unit = unit_label(UNITS[factor], lang)
-    nodes, links = [], []
-    seen = set()
-
-    def node(kind: str, receiver: bool) -> str:
-        name = tr(f"kind.{kind}", lang) + (RECEIVER_MARK if receiver else "")
-        if name not in seen:
-            seen.add(name)
-            nodes.append({"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
-        return name
-
-    for row in agg.itertuples(index=False):
-        links.append({"source": node(row.from_kind, False), "target": node(row.to_kind, True),
-                      "value": rounded(float(row.amount), 4)})
+    between = agg[agg["from_kind"] != agg["to_kind"]]
+    within = agg[agg["from_kind"] == agg["to_kind"]]
+    pairs = list(zip(between["from_kind"], between["to_kind"], strict=True))
+    names = node_names(pairs, lang)
+    colon = "：" if lang == "zh" else ": "
+    nodes = {}
+    links = []
+    for row in between.itertuples(index=False):
+        source, target = names[(row.from_kind, "from")], names[(row.to_kind, "to")]
+        for name, kind in ((source, row.from_kind), (target, row.to_kind)):
+            nodes.setdefault(name, {"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
+        links.append({"source": source, "target": target, "value": rounded(float(row.amount), 4),
+                      "tooltip": {"formatter": f"{source} → {target}{colon}"
+                                  f"{amount_text(factor, float(row.amount), lang)}"}})
     total = float(agg["amount"].sum())
-    subtitle = f"{tr(f'factor.{factor}', lang)}: {tr('total', lang)} {rounded(total, 4):,g} {unit}"
+    subtitle = f"{tr(f'factor.{factor}', lang)}{colon}{tr('total', lang)} " \
+               f"{amount_text(factor, total, lang)}"
+    notes = [tr("flows_within", lang).format(kind=tr(f"kind.{k}", lang).lower())
+             + f"{colon}{amount_text(factor, float(a), lang, describe=False)}"
+             for k, a in zip(within["from_kind"], within["amount"], strict=True)]
     if ref_flows is not None:
         ref_total = float(recent_flows(ref_flows, factor)["amount"].sum())
-        subtitle += f"  ({tr('reference', lang)} {rounded(ref_total, 4):,g})"
-    if not links:
+        notes.append(f"{tr('reference', lang)} {amount_text(factor, ref_total, lang, False)}")
+    if notes:  # a second line: one line would run out of the panel
+        subtitle += "\n" + ("；" if lang == "zh" else "; ").join(notes)
+    if not len(agg):
         subtitle = tr("not_started", lang)
     return {
         "animation": False,
         "title": {"text": tr("flows", lang), "subtext": subtitle, "left": 0, "top": 0,
-                  "textStyle": {"fontSize": 14}},
+                  "textStyle": {"fontSize": 14}, "subtextStyle": {"lineHeight": 16}},
         "tooltip": {"trigger": "item"},
         "series": [{
-            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 64, "bottom": 16,
-            "left": 8, "right": 110, "nodeWidth": 14, "nodeGap": 12, "draggable": False,
+            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 80, "bottom": 16,
+            "left": 8, "right": 150, "nodeWidth": 14, "nodeGap": 12, "draggable": False,
             "emphasis": {"focus": "adjacency"},
             "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
             "label": {"fontSize": 12},
-            "data": nodes, "links": links,
+            "data": list(nodes.values()), "links": links,
         }],
     }

@@ -11,24 +11,26 @@ import math
 
 import pandas as pd
 
+from experiments.columns import yearly_unit
 from viz.charts import emission_peak_year, rounded, yearly
 from viz.i18n import tr, unit_label
 
-ROWS: tuple[tuple[str, str, float], ...] = (
-    ("value_added", "100m yuan", 1.0),
-    ("value_added_growth", "%", 1.0),
-    ("innovation_share", "%", 1.0),
-    ("rd_intensity", "%", 1.0),
-    ("co2", "10k t CO2", 1.0),
-    ("carbon_intensity", "t CO2/10k yuan", 1.0),
-    ("green_share", "%", 100.0),
-    ("digital_level", "%", 100.0),
-    ("strategic_emerging_share", "%", 1.0),
-    ("high_tech", "firms", 1.0),
-    ("specialized_new", "firms", 1.0),
-    ("enterprises", "firms", 1.0),
+ROWS: tuple[str, ...] = (
+    "value_added",
+    "value_added_growth",
+    "innovation_share",
+    "rd_intensity",
+    "co2",
+    "carbon_intensity",
+    "green_share",
+    "digital_level",
+    "strategic_emerging_share",
+    "high_tech",
+    "specialized_new",
+    "enterprises",
 )
-"""(indicator, unit of its yearly figure, scale to that unit)."""
+"""Indicators of the table, each shown in the unit of its yearly figure in the output files
+(:func:`experiments.columns.yearly_unit`)."""
 
 
 def period_label(year: int, quarters: int, lang: str) -> str:
@@ -95,11 +97,11 @@ def indicator_table(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
         match = ref_yearly[ref_yearly["year"] == year]
         ref_last = match.iloc[0] if len(match) else None
     rows = []
-    for key, unit, scale in ROWS:
-        row = {"key": key, "label": tr(f"ind.{key}", lang), "unit": unit_label(unit, lang),
-               "run": rounded(float(last[key]) * scale)}
+    for key in ROWS:
+        row = {"key": key, "label": tr(f"ind.{key}", lang),
+               "unit": unit_label(yearly_unit(key), lang), "run": rounded(float(last[key]))}
         if ref is not None:
-            row["reference"] = None if ref_last is None else rounded(float(ref_last[key]) * scale)
+            row["reference"] = None if ref_last is None else rounded(float(ref_last[key]))
         rows.append(row)
     run_years = _run_years(ind)
     ref_years = _run_years(ref) if ref is not None else (math.nan, math.nan)
@@ -160,8 +162,9 @@ def table_html(period: str, table: pd.DataFrame, lang: str) -> str:
 
 
 TABLE_CSS = """
-.cs-table { border-collapse: collapse; font-size: 12px; width: 100%; }
-.cs-table th, .cs-table td { padding: 2px 6px; border-bottom: 1px solid #e2e8f0; }
+.cs-table { border-collapse: collapse; font-size: 12px; width: 100%; line-height: 1.25; }
+.cs-table th, .cs-table td { padding: 1px 5px; border-bottom: 1px solid #e2e8f0; }
+.cs-table td:nth-child(2) { white-space: nowrap; }
 .cs-table th { text-align: left; color: #4a5568; font-weight: 600; }
 .cs-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
 """
