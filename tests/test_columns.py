@@ -41,7 +41,7 @@ def test_outcomes_and_parameters_are_described():
     assert outcome("green_share_end").unit == INDICATOR_UNITS["green_share"]
     assert outcome("emission_peak_year").unit == "year"
     assert parameter("policy.carbon_price").unit == "yuan/t CO2"
-    assert parameter("chains.nev.demand_growth").unit == "1/year"
+    assert parameter("chains.nev.market_growth").unit == "1/year"
     assert outcome("nonsense") is None and parameter("policy.nonsense") is None
 
 

@@ -38,8 +38,11 @@ def test_proportional_rationing():
 
 
 def test_repayment_is_paid_from_cash_only():
-    assert repay(np.array([10.0, 1.0, -3.0]), np.array([100.0] * 3), 0.05).tolist() == \
-        pytest.approx([5.0, 1.0, 0.0])
+    cash, debt = np.array([10.0, 1.0, -3.0]), np.array([100.0] * 3)
+    # nothing within the ceiling falls due: 5% of the debt above it, at most the cash
+    assert repay(cash, debt, np.zeros(3), 0.05).tolist() == pytest.approx([5.0, 1.0, 0.0])
+    assert repay(cash, debt, np.array([80.0, 100.0, 0.0]), 0.05).tolist() == \
+        pytest.approx([1.0, 0.0, 0.0])
 
 
 def test_excess_cash_repays_debt_above_target_then_pays_out():

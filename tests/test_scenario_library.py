@@ -141,22 +141,25 @@ def test_the_plan_prints_achieved_against_its_targets(tmp_path):
 
 
 # -- each question shows in the output --------------------------------------------------------
-def chain_va_by_quarter(name: str, seed: int, chain: str, quarters: int) -> pd.DataFrame:
-    """Value added of one chain and of all the others, quarter by quarter."""
+def chain_output_by_quarter(name: str, seed: int, chain: str, quarters: int) -> pd.DataFrame:
+    """Real output of one chain and value added of all the others, quarter by quarter (the
+    chain's output, not its value added, which also nets an energy bill that does not shrink
+    with orders; the other chains' value added, as output in different goods does not add)."""
     model = TransitionModel(load_scenario(name, overrides=SMALL), rng=seed)
     c = model.chain_names.index(chain)
     rows = []
     for _ in range(quarters):
         model.step()
+        y = group_sum(model.firms.y, model.firms.chain, model.n_chains)
         va = group_sum(model.firms.va, model.firms.chain, model.n_chains)
-        rows.append({"year": model.year, "chain": va[c], "others": va.sum() - va[c]})
+        rows.append({"year": model.year, "chain": y[c], "others": va.sum() - va[c]})
     return pd.DataFrame(rows)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_auto_shock_cuts_automobile_output_17_percent_in_2024_then_recovers(seed):
-    base = chain_va_by_quarter("baseline", seed, "automobile", 32)
-    shock = chain_va_by_quarter("auto_shock", seed, "automobile", 32)
+    base = chain_output_by_quarter("baseline", seed, "automobile", 32)
+    shock = chain_output_by_quarter("auto_shock", seed, "automobile", 32)
     before, during = base["year"] < 2024, base["year"] == 2024
     pd.testing.assert_frame_equal(shock[before], base[before])
     ratio = shock["chain"] / base["chain"]
@@ -164,7 +167,9 @@ def test_auto_shock_cuts_automobile_output_17_percent_in_2024_then_recovers(seed
     # their capacity lose less, so the chain's output falls by between 8.5% and 17%
     assert ratio[during].between(0.83 - 0.02, 1 - 0.17 / 2).all()
     assert ratio[during].mean() < 0.9
-    assert (shock["others"] / base["others"])[during].between(0.99, 1.01).all()
+    # the other chains feel it only through the shared labour market (a lower wage) and as
+    # paired runs drift apart: within 2% against automobiles' 8.5-17%
+    assert (shock["others"] / base["others"])[during].between(0.98, 1.02).all()
     # capacity run down in the slump comes back as fast as credit allows, and the chain has
     # lost some promoted projects and entrants meanwhile: by 2028 most of the loss is made up
     assert ratio[base["year"] == 2028].mean() > 0.9 > ratio[during].mean()
