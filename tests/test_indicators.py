@@ -19,9 +19,12 @@ def test_contributions_add_up_to_the_growth_of_real_value_added(q4, baseline_mod
     growth = q4[list(ACCOUNTING)].sum(axis=1)
     y = annual(baseline_model.indicators()).set_index("year")["value_added"]
     # four-quarter sums of chain output against the four before (Tornqvist) and the yearly sum
-    # of the chain-linked quarterly index agree closely
+    # of the chain-linked quarterly index are two index numbers: they agree up to a
+    # second-order term in the chains' relative price and quantity changes (about 0.1 points in
+    # a year of large relative moves); the exact identity, contributions summing to the growth
+    # they account for, is tested in tests/test_accounting.py
     np.testing.assert_allclose(growth.loc[2022:], 100 * np.log(y / y.shift(1)).loc[2022:],
-                               atol=0.05)
+                               atol=0.1)
 
 
 def test_the_decomposition_adds_up_to_the_solow_residual(q4):
