@@ -258,10 +258,14 @@ class TransitionModel(Model):
         return production.park_kept(self.parks.green, self.config.energy.park_green_cut)
 
     def clean_premium(self) -> np.ndarray:
-        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`).
+        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`)."""
+        return self.clean_premium_by_hood()[self.firms.hood]
+
+    def clean_premium_by_hood(self) -> np.ndarray:
+        """The net extra capital cost of clean capacity in each neighbourhood.
 
         A neighbourhood is a park or a chain's firms outside parks, so the premium is one value
-        per neighbourhood; it is formed per neighbourhood and spread with one gather. Keeps the
+        per neighbourhood (a firm's is ``clean_premium_by_hood()[hood]``). Keeps the
         neighbourhoods' value added for adoption (phase 8).
         """
         f, ad, qv = self.firms, self.config.adoption, self.quarter_values
@@ -270,7 +274,7 @@ class TransitionModel(Model):
         hood_green = adoption.neighbourhood_mean(f.g, f.va, f.hood, n_hoods, qv.hood_va)
         park_green = np.concatenate((self.parks.green, np.zeros(self.n_chains)))
         return adoption.clean_premium(ad.clean_premium, ad.green_learning, hood_green,
-                                      ad.park_green_response, park_green)[f.hood]
+                                      ad.park_green_response, park_green)
 
     # -- population ---------------------------------------------------------------------------
     def remove_firms(self, rows: np.ndarray) -> None:

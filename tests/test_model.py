@@ -227,3 +227,16 @@ def test_an_industry_whose_firms_all_exit_at_once_stays_empty():
     assert (df["enterprises"] == 0).all() and (df["value_added"] == 0).all()
     assert df["exits"].iloc[0] > 100 and np.isfinite(defined(df)).all()
     assert len(m.agents_by_type[Enterprise]) == 0
+
+
+def test_phases_on_row_blocks_give_the_same_run(monkeypatch):
+    """Large populations are worked on in blocks of rows (model.arrays.blockwise): the run is
+    bit for bit the one on whole columns, indicators and flows alike."""
+    import model.arrays
+
+    scenario = load_scenario("baseline", overrides={"population.enterprises": 3000})
+    whole = TransitionModel(scenario, rng=2).run(steps=12)
+    monkeypatch.setattr(model.arrays, "BLOCK", 512)
+    blocks = TransitionModel(scenario, rng=2).run(steps=12)
+    pd.testing.assert_frame_equal(whole.indicators(), blocks.indicators(), check_exact=True)
+    pd.testing.assert_frame_equal(whole.flows(), blocks.flows(), check_exact=True)
