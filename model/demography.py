@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import markets
+from model.arrays import blockwise
 from model.groups import group_sum
 from model.production import effective_tfp, factor_ratio
 from model.setup import neighbourhood
@@ -28,8 +29,12 @@ def exits(rng: np.random.Generator, net_worth, losses, max_losses: int, hazard) 
     """Firms leaving: negative net worth, ``max_losses`` loss quarters in a row, or a random
     exit with probability ``hazard`` (per firm).
     """
-    n = net_worth.shape[0]
-    return (net_worth < 0) | (losses >= max_losses) | (rng.random(n) < hazard)
+    return leaving(rng.random(net_worth.shape[0]), net_worth, losses, max_losses, hazard)
+
+
+def leaving(u, net_worth, losses, max_losses: int, hazard) -> np.ndarray:
+    """:func:`exits` with the uniform draws ``u`` given."""
+    return (net_worth < 0) | (losses >= max_losses) | (u < hazard)
 
 
 def entry_count(rng: np.random.Generator, scale: int, rate: float, incubation: float) -> int:
@@ -91,8 +96,11 @@ def exit_and_enter(model) -> None:
     """Phase 10: exits (losses, negative net worth, random) then entry."""
     f, s = model.firms, model.config
     fin = s.finance
-    hazard = (fin.exit_hazard * EXIT_BY_SIZE).take(f.size)
-    gone = exits(model.streams["exit"], f.K + f.M - f.D, f.losses, fin.exit_losses, hazard)
+    u = model.streams["exit"].random(len(f))  # exits(), on blocks of rows
+    hazard = fin.exit_hazard * EXIT_BY_SIZE
+    (gone,) = blockwise(lambda rows: (leaving(
+        u[rows], f.K[rows] + f.M[rows] - f.D[rows], f.losses[rows], fin.exit_losses,
+        hazard.take(f.size[rows])),), len(f))
     model.exits = int(np.count_nonzero(gone))
     chain_share = np.ones(model.n_chains)
     if model.exits:

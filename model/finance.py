@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import pricing
+from model.arrays import blockwise
 
 
 def profit(revenue, wage_bill, rd, energy_bill, carbon, tax, interest, depreciation, support,
@@ -43,10 +44,12 @@ def profit(revenue, wage_bill, rd, energy_bill, carbon, tax, interest, depreciat
     return out
 
 
-def access(size, state_owned, specialized, little_giant, sme_access, soe_access, spec_bonus):
+def access(size, state_owned, specialized, little_giant, sme_access, soe_access, spec_bonus,
+           scale: float = 1.0):
     """Loan-to-value multiplier of each firm:
     ``a_i = [sme_access if small or micro and not a little giant, else 1]
-    x [soe_access if state-owned] x (1 + spec_bonus [specialized])``.
+    x [soe_access if state-owned] x (1 + spec_bonus [specialized])``, times ``scale`` (the
+    base loan-to-value gives each firm's limit).
 
     The eight combinations of the three conditions are computed once and looked up.
     """
@@ -55,7 +58,8 @@ def access(size, state_owned, specialized, little_giant, sme_access, soe_access,
     bits = np.arange(8)
     a = np.where(bits >= 4, sme_access, 1.0)
     a = a * np.where(bits & 2, soe_access, 1.0)
-    return (a * (1.0 + spec_bonus * (bits & 1).astype(bool))).take(code)
+    a = a * (1.0 + spec_bonus * (bits & 1).astype(bool))
+    return (a if scale == 1.0 else scale * a).take(code)
 
 
 class CreditLimits:
@@ -109,9 +113,13 @@ def ration(requests, capacity: float) -> tuple[np.ndarray, float]:
     Returns:
         (credit granted per firm, the share of requests granted)
     """
-    total = float(requests.sum())
-    granted = 1.0 if total <= capacity else capacity / total
+    granted = granted_share(float(requests.sum()), capacity)
     return requests * granted, granted
+
+
+def granted_share(requested: float, capacity: float) -> float:
+    """Share of credit requests granted, ``min(1, C / sum B*)``."""
+    return 1.0 if requested <= capacity else capacity / requested
 
 
 def repay(cash, debt, ceiling, rate: float) -> np.ndarray:
@@ -137,11 +145,16 @@ def excess_cash(cash, debt, assets, floor, target: float) -> tuple[np.ndarray, n
 
 def cover_overdraft(firms) -> None:
     """A cash shortfall is covered by short-term liabilities: ``D += max(-M, 0)``, ``M >= 0``."""
-    short = firms.M < 0.0
+    cover(firms.M, firms.D)
+
+
+def cover(cash: np.ndarray, debt: np.ndarray) -> None:
+    """:func:`cover_overdraft` on arrays of cash and debt (updated in place)."""
+    short = cash < 0.0
     if short.any():  # most quarters no firm is overdrawn
         rows = np.flatnonzero(short)
-        firms.D[rows] -= firms.M[rows]
-        firms.M[rows] = 0.0
+        debt[rows] -= cash[rows]
+        cash[rows] = 0.0
 
 
 def leverage(debt, capital, cash) -> float:
@@ -151,29 +164,46 @@ def leverage(debt, capital, cash) -> float:
 
 
 def settle_accounts(model) -> None:
-    """Phase 4b: revenue, costs, subsidies, profit, dividends, cash; next quarter's unit cost."""
-    f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
-    fin = s.finance
-    revenue, energy_bill, carbon = qv.sales, qv.energy_bill, qv.carbon_bill  # phase 4
-    np.subtract(revenue, energy_bill, out=f.va)
-    wage_bill = model.wage * 1e-4 * f.L
-    refund = pol.rd_subsidy * (f.rd - model.seedling_grant)  # the firm's own R&D spending
-    support = refund + model.seedling_grant  # the seedling grant pays for R&D (phase 4)
-    depreciation = fin.depreciation / 4.0 * f.K
-    interest = fin.interest_rate / 4.0 * f.D
-    profit(revenue, wage_bill, f.rd, energy_bill, carbon, fin.tax_share * f.va, interest,
-           depreciation, support, out=f.profit)
-    f.profit_year += f.profit
-    f.losses += 1
-    f.losses *= f.profit < 0
-    cash_flow = f.profit + depreciation
-    cash_flow -= fin.payout * np.maximum(f.profit, 0.0)
-    f.M += cash_flow
-    cover_overdraft(f)
-    total = wage_bill + qv.user_costs.quarterly * f.z * f.K
-    total += f.rd - refund
-    total += energy_bill + carbon
-    pricing.unit_cost_from(total, f.y, out=f.c)
+    """Phase 4b: revenue, costs, subsidies, profit, dividends, cash; next quarter's unit cost
+    (:func:`settle`, on blocks of rows).
+    """
+    support, interest = blockwise(lambda rows: settle(model, rows), len(model.firms))
     led = model.ledger
     led.add("capital", "government", "enterprise", float(support.sum()))
     led.add("capital", "enterprise", "finance", float(interest.sum()))
+
+
+def settle(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+    """The accounts of the firms in ``rows``: value added, :func:`profit`, losses in a row,
+    cash (:func:`cover_overdraft`) and next quarter's unit cost
+    (:func:`model.pricing.unit_cost`).
+
+    Returns:
+        (subsidies, interest paid)
+    """
+    f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
+    fin = s.finance
+    revenue, energy_bill, carbon = qv.sales[rows], qv.energy_bill[rows], qv.carbon_bill[rows]
+    K, M, rd, profits = f.K[rows], f.M[rows], f.rd[rows], f.profit[rows]
+    va = np.subtract(revenue, energy_bill, out=f.va[rows])
+    wage_bill = model.wage * 1e-4 * f.L[rows]
+    grant = model.seedling_grant[rows]  # phase 4
+    refund = pol.rd_subsidy * (rd - grant)  # the firm's own R&D spending
+    support = refund + grant  # the seedling grant pays for R&D
+    depreciation = fin.depreciation / 4.0 * K
+    interest = fin.interest_rate / 4.0 * f.D[rows]
+    profit(revenue, wage_bill, rd, energy_bill, carbon, fin.tax_share * va, interest,
+           depreciation, support, out=profits)
+    f.profit_year[rows] += profits
+    losses = f.losses[rows]
+    losses += 1
+    losses *= profits < 0
+    cash_flow = profits + depreciation
+    cash_flow -= fin.payout * np.maximum(profits, 0.0)
+    M += cash_flow
+    cover(M, f.D[rows])
+    total = wage_bill + qv.user_costs.quarterly[rows] * f.z[rows] * K
+    total += rd - refund
+    total += energy_bill + carbon
+    pricing.unit_cost_from(total, f.y[rows], out=f.c[rows])
+    return support, interest

@@ -195,6 +195,7 @@ class Recorder:
         self.snapshot: accounting.Snapshot | None = None
         self.base_phi: np.ndarray | None = None
         self.current: dict[str, float] = {}
+        self._windows: dict[int, accounting.Window] = {}  # by the number of quarters they end at
 
     def _aggregates(self) -> QuarterTotals:
         m = self.model
@@ -224,10 +225,22 @@ class Recorder:
 
     def _accounting(self) -> tuple[float, float, dict]:
         """Yearly growth accounting of the four quarters just ended against the four before."""
-        last, before = self.quarters[-4:], self.quarters[-8:-4]
-        now, prev = _window(last), _window(before)
+        end = len(self.quarters)
+        now, prev = self._window(end), self._window(end - 4)
         out = accounting.growth_accounting(prev, now)
         return out["growth"], out["tfp_contribution"], out
+
+    def _window(self, end: int) -> accounting.Window:
+        """The accounting window of the four quarters ending with quarter ``end`` (counted
+        from 1); a window is the later one of one year's accounting and the earlier one of the
+        accounting four quarters on, so it is summed once and kept that long.
+        """
+        window = self._windows.pop(end, None)
+        if window is None:
+            window = _window(self.quarters[end - 4:end])
+        self._windows[end] = window
+        self._windows.pop(end - 8, None)
+        return window
 
     def _decompose(self) -> dict[str, float]:
         """Melitz-Polanec decomposition against the previous fourth quarter; resets the

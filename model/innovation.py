@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import ratio_or_zero
+from model.arrays import blockwise, ratio_or_zero
 from model.groups import group_sum
 
 RHO_MAX = 0.15
@@ -81,12 +81,8 @@ def search(rng, imitation_h, innovation_h, gap, zeta: float, step: float,
 
     With hazards ``h`` the success probabilities are ``p = 1 - exp(-h)``. Imitation succeeds
     when ``u_1 < p_m`` and gains ``zeta D_i`` in log TFP. Innovation succeeds when
-    ``u_2 < p_n``; given success ``v = 1 - u_2 / p_n`` is uniform on (0, 1] and independent of
-    it: radical when ``v <= p_rad``, and the gain is exponential, ``x = -mu ln w`` with
-    ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``) or ``w = (v - p_rad) / (1 - p_rad)``
-    (incremental, ``mu`` = ``step``); the log gain is ``ln(1 + x)``. Every firm draws whether or
-    not it searches, so paired runs stay on aligned random streams (common random numbers).
-    Since ``p <= h``, ``p`` is formed only for the firms with ``u < h``.
+    ``u_2 < p_n`` and gains :func:`innovation_gain`. Every firm draws whether or not it
+    searches, so paired runs stay on aligned random streams (common random numbers).
 
     Returns:
         (rows of the successful imitators, their log gain, log gain from innovation of every
@@ -94,26 +90,39 @@ def search(rng, imitation_h, innovation_h, gap, zeta: float, step: float,
     """
     n = gap.shape[0]
     u = rng.random((2, n))
-    imitators = _successes(u[0], imitation_h)[0]
-    rows, p_innovate = _successes(u[1], innovation_h)
-    v = 1.0 - u[1, rows] / p_innovate
-    radical = v <= radical_p
-    x = np.empty(rows.size)
-    x[radical] = -radical_step * np.log(v[radical] / radical_p)
-    x[~radical] = -step * np.log((v[~radical] - radical_p) / (1.0 - radical_p))
+    candidates = np.flatnonzero(u[0] < imitation_h)
+    imitators = successes(u[0], candidates, imitation_h[candidates])[0]
+    candidates = np.flatnonzero(u[1] < innovation_h)
+    rows, p_innovate = successes(u[1], candidates, innovation_h[candidates])
     innovation = np.zeros(n)
-    innovation[rows] = np.log1p(x)
+    innovation[rows] = innovation_gain(u[1, rows], p_innovate, step, radical_p, radical_step)
     return imitators, zeta * gap[imitators], innovation
 
 
-def _successes(u: np.ndarray, hazard: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows with ``u < p = 1 - exp(-h)`` and their ``p``; only the rows with ``u < h`` can
-    succeed (``p <= h``), so ``p`` is formed for those alone.
+def successes(u: np.ndarray, candidates: np.ndarray, hazard: np.ndarray):
+    """Rows with ``u < p = 1 - exp(-h)`` among ``candidates``, and their ``p``.
+
+    Since ``p <= h``, only the rows with ``u < h`` can succeed: ``candidates`` are those rows
+    and ``hazard`` their hazards, so ``p`` is formed for them alone.
     """
-    rows = np.flatnonzero(u < hazard)
-    p = -np.expm1(-hazard[rows])
-    hit = u[rows] < p
-    return rows[hit], p[hit]
+    p = -np.expm1(-hazard)
+    hit = u[candidates] < p
+    return candidates[hit], p[hit]
+
+
+def innovation_gain(u, p, step: float, radical_p: float, radical_step: float) -> np.ndarray:
+    """Log TFP gain of successful innovations (``u < p``): given success ``v = 1 - u / p`` is
+    uniform on (0, 1] and independent of it: radical when ``v <= p_rad``, and the gain is
+    exponential, ``x = -mu ln w`` with ``w = v / p_rad`` (radical, ``mu`` = ``radical_step``)
+    or ``w = (v - p_rad) / (1 - p_rad)`` (incremental, ``mu`` = ``step``); the log gain is
+    ``ln(1 + x)``.
+    """
+    v = 1.0 - u / p
+    radical = v <= radical_p
+    x = np.empty(v.size)
+    x[radical] = -radical_step * np.log(v[radical] / radical_p)
+    x[~radical] = -step * np.log((v[~radical] - radical_p) / (1.0 - radical_p))
+    return np.log1p(x)
 
 
 def adapt_propensity(rng, rho, profit_rate, weight, chain, n_chains: int, speed: float,
@@ -144,35 +153,52 @@ def adapt_propensity(rng, rho, profit_rate, weight, chain, n_chains: int, speed:
 
 
 def set_rd_budgets(model) -> None:
-    """Phase 4: each firm's R&D budget this quarter, from its propensity and its sales.
+    """Phase 4: each firm's R&D budget this quarter, from its propensity and its sales
+    (:func:`rd_budgets`, on blocks of rows).
 
     Keeps sales, the energy bill and the carbon bill for the accounts (phase 4b).
     """
-    f, pol, fin, qv = model.firms, model.policy, model.config.finance, model.quarter_values
-    qv.sales = sales = f.p * f.y
-    qv.energy_bill = model.config.energy.energy_price * f.energy
-    qv.carbon_bill = pol.carbon_price * 1e-4 * f.co2
-    surplus = sales * (1.0 - fin.tax_share)
-    surplus -= model.wage * 1e-4 * f.L
-    surplus -= qv.energy_bill
-    surplus -= qv.carbon_bill
-    rho = rd_propensity(f.rho, pol.rd_subsidy, pol.rd_subsidy_response,
-                        fin.specialized_rd_bonus, f.specialized, f.little_giant)
-    # the seedling grant is earmarked for R&D: it adds to the budget of specialized firms
-    grant = (pol.seedling_support / 4.0) * (sales * f.specialized)
-    np.add(rd_budget(rho, sales, surplus), grant, out=f.rd)
-    model.seedling_grant = grant
-    contracts = fin.contract_share * float(f.rd.sum())
+    qv = model.quarter_values
+    qv.sales, qv.energy_bill, qv.carbon_bill, model.seedling_grant = blockwise(
+        lambda rows: rd_budgets(model, rows), len(model.firms)
+    )
+    contracts = model.config.finance.contract_share * float(model.firms.rd.sum())
     model.ledger.add("capital", "enterprise", "institute", contracts)
 
 
-def best_practice(log_frontier, log_tfp, chain, n_chains: int) -> np.ndarray:
+def rd_budgets(model, rows: slice):
+    """R&D budgets of the firms in ``rows`` (:func:`rd_budget` of :func:`rd_propensity`, with
+    the gross operating surplus ``(1 - tax) p y - w L - p_E E - p_C CO2`` at last quarter's
+    wage) plus the seedling grant.
+
+    Returns:
+        (sales, energy bill, carbon bill, seedling grant)
+    """
+    f, pol, fin = model.firms, model.policy, model.config.finance
+    sales = f.p[rows] * f.y[rows]
+    energy_bill = model.config.energy.energy_price * f.energy[rows]
+    carbon_bill = pol.carbon_price * 1e-4 * f.co2[rows]
+    surplus = sales * (1.0 - fin.tax_share)
+    surplus -= model.wage * 1e-4 * f.L[rows]
+    surplus -= energy_bill
+    surplus -= carbon_bill
+    specialized = f.specialized[rows]
+    rho = rd_propensity(f.rho[rows], pol.rd_subsidy, pol.rd_subsidy_response,
+                        fin.specialized_rd_bonus, specialized, f.little_giant[rows])
+    # the seedling grant is earmarked for R&D: it adds to the budget of specialized firms
+    grant = (pol.seedling_support / 4.0) * (sales * specialized)
+    np.add(rd_budget(rho, sales, surplus), grant, out=f.rd[rows])
+    return sales, energy_bill, carbon_bill, grant
+
+
+def best_practice(log_frontier, log_tfp, chain, n_chains: int, count=None) -> np.ndarray:
     """Each chain's best-practice technology, the target of imitation and renovation:
     ``ln T_c = max(ln F_c(t), m_c + 1.64 s_c)``, the rivals' frontier or, once Chongqing's
     leaders have passed it, its own leading edge (``m_c``, ``s_c`` mean and standard deviation of
-    the chain's log TFP; 1.64 s.d. is the 95th percentile of a normal).
+    the chain's log TFP; 1.64 s.d. is the 95th percentile of a normal). ``count``, if given,
+    is the number of firms in each chain.
     """
-    count = np.bincount(chain, minlength=n_chains)
+    count = np.bincount(chain, minlength=n_chains) if count is None else count
     inv = np.divide(1.0, count, out=np.zeros(n_chains), where=count > 0)
     mean = group_sum(log_tfp, chain, n_chains) * inv
     var = np.maximum(group_sum(log_tfp * log_tfp, chain, n_chains) * inv - mean**2, 0.0)
@@ -198,39 +224,76 @@ def search_phase(model) -> None:
     ``p_m = 1 - exp(-lambda_m a_i (1 + sp S_park) (1 + phi_i e_i))`` (imitation needs no R&D
     but R&D directed at it helps), ``p_n = 1 - exp(-lambda_n a_i (1 + sp S_park) (1 - phi_i)
     e_i)``: a park's services (shared labs, testing, the neighbours) speed both searches.
-    Keeps ``ln A`` and the gap to best practice after the search for renovation (phase 7).
+    Each firm draws two uniforms (:func:`search`); the hazards and the firms that can succeed
+    are found on blocks of rows (:func:`search_hazards`). Keeps ``ln A`` and the gap to best
+    practice after the search for renovation (phase 7).
     """
     f, tech, qv = model.firms, model.config.technology, model.quarter_values
-    f.know *= 1.0 - tech.knowledge_depreciation / 4.0
-    f.know += f.rd
-    ab = model.absorptive
-    log_a = np.log(f.A)
-    model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains)
-    target = model.best_practice[f.chain]
-    gap = frontier_gap(target, log_a)
+    n = len(f)
+    (log_a,) = blockwise(lambda rows: learn(model, rows), n)
+    model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains,
+                                        qv.chain_firms)
+    u = model.streams["innovation"].random((2, n))
+    gap, imitating, h_imitate, innovating, h_innovate = blockwise(
+        lambda rows: search_hazards(model, rows, log_a, u), n, ragged=4
+    )
+    imitators = successes(u[0], imitating, h_imitate)[0]
+    imitation = tech.imitation_step * gap[imitators]
+    innovators, p_innovate = successes(u[1], innovating, h_innovate)
+    innovation = innovation_gain(u[1, innovators], p_innovate, tech.innovation_step,
+                                 tech.radical_probability, tech.radical_step)
+    moved = np.zeros(n, dtype=bool)
+    moved[imitators] = moved[innovators] = True
+    moved = np.flatnonzero(moved)
+    change = np.zeros(moved.size)  # ln A gains of the quarter: imitation plus innovation
+    change[np.searchsorted(moved, imitators)] = imitation
+    change[np.searchsorted(moved, innovators)] += innovation
+    f.A[moved] *= np.exp(change)
+    f.gain_imitation[imitators] += imitation
+    f.gain_rd[innovators] += innovation
+    log_a[moved] = np.log(f.A[moved])
+    gap[moved] = frontier_gap(model.best_practice[f.chain[moved]], log_a[moved])
+    qv.log_tfp, qv.gap = log_a, gap
+    imitated = np.zeros(n)  # technology from imitation, summed as the whole column
+    imitated[imitators] = np.expm1(imitation) * f.va[imitators]
+    model.ledger.add("technology", "enterprise", "enterprise", float(imitated.sum()))
+
+
+def learn(model, rows: slice) -> tuple[np.ndarray]:
+    """Knowledge stocks of the firms in ``rows``, ``k' = k (1 - delta / 4) + RD``.
+
+    Returns:
+        (``ln A``,)
+    """
+    f, tech = model.firms, model.config.technology
+    know = f.know[rows]
+    know *= 1.0 - tech.knowledge_depreciation / 4.0
+    know += f.rd[rows]
+    return (np.log(f.A[rows]),)
+
+
+def search_hazards(model, rows: slice, log_a: np.ndarray, u: np.ndarray):
+    """Search hazards of the firms in ``rows`` and those that can succeed (``u < h``).
+
+    Returns:
+        (gap to best practice, imitation candidates, their hazards, innovation candidates,
+        their hazards); candidates are rows of the whole table.
+    """
+    f, tech = model.firms, model.config.technology
+    lo = rows.start
+    gap = frontier_gap(model.best_practice[f.chain[rows]], log_a[rows])
     phi = imitation_effort_share(gap, tech.imitation_hazard, tech.imitation_step,
                                  tech.innovation_hazard, tech.innovation_step)
-    spill = (1.0 + tech.park_spillover * np.append(model.parks.service, 0.0))[f.park]
-    effort = ratio_or_zero(f.H, f.y)
+    spill = (1.0 + tech.park_spillover * np.append(model.parks.service, 0.0))[f.park[rows]]
+    ab = model.absorptive[rows]
+    effort = ratio_or_zero(f.H[rows], f.y[rows])
     effort /= model.staff_per_output  # R&D staff per unit of output relative to the start
     h_imitate = tech.imitation_hazard * ab * spill * (1.0 + phi * effort)
     h_innovate = tech.innovation_hazard * ab * spill * (1.0 - phi) * effort
-    imitators, imitation, innovation = search(
-        model.streams["innovation"], h_imitate, h_innovate, gap, tech.imitation_step,
-        tech.innovation_step, tech.radical_probability, tech.radical_step,
-    )
-    change = innovation.copy()  # ln A gains of the quarter: imitation plus innovation
-    change[imitators] = imitation + innovation[imitators]
-    moved = np.flatnonzero(change)
-    f.A[moved] *= np.exp(change[moved])
-    f.gain_imitation[imitators] += imitation
-    f.gain_rd += innovation
-    log_a[moved] = np.log(f.A[moved])
-    gap[moved] = frontier_gap(target[moved], log_a[moved])
-    qv.log_tfp, qv.gap = log_a, gap
-    imitated = np.zeros(len(f))  # technology from imitation, summed as the whole column
-    imitated[imitators] = np.expm1(imitation) * f.va[imitators]
-    model.ledger.add("technology", "enterprise", "enterprise", float(imitated.sum()))
+    imitating = np.flatnonzero(u[0, rows] < h_imitate)
+    innovating = np.flatnonzero(u[1, rows] < h_innovate)
+    return (gap, imitating + lo, h_imitate[imitating], innovating + lo,
+            h_innovate[innovating])
 
 
 def adapt_rd(model) -> None:

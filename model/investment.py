@@ -23,19 +23,23 @@ turnover: ``g' = (g K (1 - delta/4) + x I) / K'``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from model import finance, markets
-from model.arrays import ratio_or_zero
+from model.arrays import blockwise, ratio_or_zero
 from model.groups import group_sum
 
 
-def user_cost(base: float, grant: float, promoted, capital) -> np.ndarray:
+def user_cost(base: float, grant: float, promoted, capital, out=None) -> np.ndarray:
     """``u_i = (r + delta) (1 - omega Kp_i / K_i)`` per year (formed only for the firms with
     promoted capital; the others pay ``r + delta``).
     """
-    out = np.full(capital.shape[0], base)
-    rows = np.flatnonzero(promoted)
+    if out is None:
+        out = np.empty(capital.shape[0])
+    out.fill(base)
+    rows = np.flatnonzero(promoted != 0)  # a float mask is found faster as a comparison
     share = ratio_or_zero(promoted[rows], capital[rows])
     out[rows] = base * (1.0 - grant * np.minimum(share, 1.0))
     return out
@@ -87,7 +91,9 @@ def promoted_projects(model) -> np.ndarray:
     has neither).
     """
     f, nc = model.firms, model.n_chains
-    va_c = group_sum(f.va, f.chain, nc)
+    va_c = model.quarter_values.chain_va  # value added by chain (phase 5)
+    if va_c is None:
+        va_c = group_sum(f.va, f.chain, nc)
     w = va_c * (1.0 + model.chain_se)
     amount = model.policy.promoted_investment / 4.0 * w / max(w.sum(), 1e-12)
     for c, value in model.project_events():
@@ -97,7 +103,7 @@ def promoted_projects(model) -> np.ndarray:
         return out
     rows = np.flatnonzero(f.leading | (f.size == 0))  # the receivers
     chain_weight = group_sum(f.K[rows], f.chain[rows], nc)
-    if (chain_weight[f.chain] > 0).all():
+    if (chain_weight > 0).all():
         weight, chain = f.K[rows], f.chain[rows]
     else:  # a chain without leading or large firms: all its firms receive
         weight = np.zeros(len(f))
@@ -110,106 +116,158 @@ def promoted_projects(model) -> np.ndarray:
     return out
 
 
-def finance_investment(model, desired, unit):
-    """Phase 7b: repayments, own funds, new equity and credit for the desired investment.
+def invest(model) -> None:
+    """Phase 7: desired investment, clean share, credit, promoted projects, renovation, capital.
 
-    Debt above a firm's ceiling ``min(lambda* (K + M), ltv_i K)`` is partly called in
-    (:func:`model.finance.repay`); own funds above the cash buffer, new equity for part of
-    the investment finance holds back (:func:`model.finance.new_equity`) and credit within the
-    firm's limits (:func:`model.finance.financeable`), rationed when requests exceed banks'
-    lending capacity, pay for ``I = min(I*, I_max, (F + B) / c_I)`` at the cash cost ``c_I``
-    (``unit``) of a unit of capacity.
-
-    Returns:
-        (investment, cash buffer, debt called in, credit granted, new equity)
+    Firms plan (:func:`plan_investment`), banks ration the credit asked for, and firms invest
+    (:func:`install_capital`); both steps run on blocks of rows
+    (:func:`model.arrays.blockwise`).
     """
     f, fin, pol = model.firms, model.config.finance, model.policy
-    ltv = fin.loan_to_value * finance.access(
-        f.size, f.soe, f.specialized, f.little_giant, pol.sme_credit_access,
-        fin.soe_credit_access, fin.specialized_credit_bonus,
-    )
-    ceiling = np.minimum(fin.target_leverage * (f.K + f.M), ltv * f.K)
-    due = finance.repay(f.M, f.D, ceiling, fin.debt_repayment)
-    f.M -= due
-    f.D -= due
-    floor = fin.cash_buffer * f.c * f.y
-    funds = np.maximum(0.0, f.M - floor)
-    limits = finance.CreditLimits(f.D, f.K * (1.0 - fin.depreciation / 4.0), floor,
-                                  fin.target_leverage, ltv)
-    most = limits.most(funds / unit)
-    # owners and investors put in new equity for part of the investment finance holds back
-    equity = finance.new_equity(desired - most, unit, fin.equity_issuance, fin.target_leverage)
-    f.M += equity
-    funds += equity
-    most = limits.most(funds / unit)
-    requests = np.maximum(0.0, np.minimum(desired, most) * unit - funds)
+    n = len(f)
+    premium = model.clean_premium_by_hood()
+    plans = Plans(*blockwise(lambda rows: plan_investment(model, rows, premium), n))
     capacity = pol.credit_supply * fin.lending_capacity * float(f.K.sum())
-    granted, model.credit_granted = finance.ration(requests, capacity)
-    inv = np.minimum(desired, np.minimum(most, (funds + granted) / unit))
-    f.D += granted
-    f.M += granted - inv * unit
-    return inv, floor, due, granted, equity
+    share = finance.granted_share(float(plans.requests.sum()), capacity)
+    model.credit_granted = share
+    projects = promoted_projects(model)
+    granted, lent, repaid, grant, refund = blockwise(
+        lambda rows: install_capital(model, rows, plans, share, projects, premium), n
+    )
+    # totals of whole columns, as one pass over all firms sums them
+    green_refund = float(refund.sum()) if pol.green_subsidy else 0.0
+    led = model.ledger
+    led.add("capital", "finance", "enterprise",
+            float(granted.sum() + lent.sum() + plans.equity.sum()))
+    led.add("capital", "enterprise", "finance", float(plans.due.sum() + repaid.sum()))
+    led.add("capital", "government", "enterprise", float(grant.sum()) + green_refund)
 
 
-def invest(model) -> None:
-    """Phase 7: desired investment, clean share, credit, promoted projects, renovation, capital."""
+class Plans(NamedTuple):
+    """Investment plans per firm (phase 7a, :func:`plan_investment`)."""
+
+    desired: np.ndarray  # desired investment I*
+    x: np.ndarray  # clean share of new capacity
+    unit: np.ndarray  # cash cost of a unit of capacity, c_I
+    funds: np.ndarray  # own funds F (with new equity)
+    most: np.ndarray  # largest financeable investment I_max
+    requests: np.ndarray  # credit asked for
+    due: np.ndarray  # debt called in
+    equity: np.ndarray  # new equity
+
+
+def plan_investment(model, rows: slice, premium_by_hood: np.ndarray) -> Plans:
+    """Phase 7a for the firms in ``rows``: desired investment, the clean share of new capacity
+    and the finance a firm can raise for it.
+
+    ``I* = max(0, theta (K* - K) + delta K / 4)`` with ``K* = y^e kappa^(1 - alpha) / A'``
+    (:func:`desired_investment`); the clean share from levelised costs (:func:`clean_share`);
+    then debt above a firm's ceiling ``min(lambda* (K + M), ltv_i K)`` is partly called in
+    (:func:`model.finance.repay`), own funds above the cash buffer and new equity for part of
+    the investment finance holds back (:func:`model.finance.new_equity`) set the credit asked
+    for within the firm's limits (:func:`model.finance.financeable`). Updates cash and debt.
+
+    Returns:
+        The plans of the firms in ``rows``.
+    """
     f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
     fin, tech, ad, en = s.finance, s.technology, s.adoption, s.energy
     alpha, dq = tech.capital_elasticity, fin.depreciation / 4.0
-    a_eff = f.A * qv.digital_factor  # effective_tfp
+    K, M, D = f.K[rows], f.M[rows], f.D[rows]
+    a_eff = f.A[rows] * qv.digital_factor[rows]  # effective_tfp
     costs = qv.user_costs
-    k_pow = costs.kappa_power(model.planning_wage * 1e-4, alpha, 1.0 - alpha)
+    k_pow = costs.kappa_power(model.planning_wage * 1e-4, alpha, 1.0 - alpha, rows)
     per_output = ratio_or_zero(k_pow, a_eff)  # capital per unit of output, K* / y^e
-    expected = markets.planned_output(model)
-    desired = desired_investment(expected * per_output, f.K, fin.investment_speed, dq)
+    expected = f.share[rows] * markets.planned_orders(model)[f.chain[rows]]
+    desired = desired_investment(expected * per_output, K, fin.investment_speed, dq)
 
     # clean or dirty: levelised cost per unit of output at full use
-    capital_cost = costs.quarterly * per_output
-    base_e = f.e * qv.digital_saving
-    carbon = pol.carbon_price * 1e-4 * model.emission_factor() * qv.park_kept
+    capital_cost = costs.quarterly[rows] * per_output
+    base_e = f.e[rows] * qv.digital_saving[rows]
+    carbon = pol.carbon_price * 1e-4 * model.emission_factor() * qv.park_kept[rows]
     dirty = base_e * (en.energy_price + carbon)
     clean = base_e * (1.0 - tech.green_energy_saving) * (
         en.energy_price + carbon * (1.0 - en.green_emission_cut)
     )
-    premium = model.clean_premium()
+    premium = premium_by_hood[f.hood[rows]]
     x = clean_share(capital_cost, dirty, clean, premium * (1.0 - pol.green_subsidy),
                     ad.green_choice_spread)
+    # clean capacity costs (1 + pi) per unit; the cash cost of a unit of capacity
+    unit = 1.0 + x * premium * (1.0 - pol.green_subsidy)
 
-    extra_cost = x * premium  # clean capacity costs (1 + pi) per unit
-    unit = 1.0 + extra_cost * (1.0 - pol.green_subsidy)  # cash cost per unit of capacity
-    inv, floor, due, granted, equity = finance_investment(model, desired, unit)
-    green_refund = (float((inv * extra_cost * pol.green_subsidy).sum()) if pol.green_subsidy
-                    else 0.0)
+    # finance: repayments, internal funds, new equity, credit up to target leverage
+    ltv = finance.access(
+        f.size[rows], f.soe[rows], f.specialized[rows], f.little_giant[rows],
+        pol.sme_credit_access, fin.soe_credit_access, fin.specialized_credit_bonus,
+        scale=fin.loan_to_value,
+    )
+    ceiling = np.minimum(fin.target_leverage * (K + M), ltv * K)
+    due = finance.repay(M, D, ceiling, fin.debt_repayment)
+    M -= due
+    D -= due
+    floor = fin.cash_buffer * f.c[rows] * f.y[rows]
+    funds = np.maximum(0.0, M - floor)
+    kept = K * (1.0 - dq)  # capital kept after depreciation
+    limits = finance.CreditLimits(D, kept, floor, fin.target_leverage, ltv)
+    most = limits.most(funds / unit)
+    # owners and investors put in new equity for part of the investment finance holds back
+    equity = finance.new_equity(desired - most, unit, fin.equity_issuance, fin.target_leverage)
+    M += equity
+    funds += equity
+    most = limits.most(funds / unit)
+    requests = np.maximum(0.0, np.minimum(desired, most) * unit - funds)
+    return Plans(desired, x, unit, funds, most, requests, due, equity)
 
-    projects = promoted_projects(model)
+
+def install_capital(model, rows: slice, plans: Plans, share: float, projects,
+                    premium_by_hood: np.ndarray) -> tuple:
+    """Phase 7b for the firms in ``rows``: credit granted (a share ``share`` of each request),
+    investment ``I = min(I*, I_max, (F + B) / c_I)``, promoted projects, renovation, the new
+    capital and its clean share, user costs, and cash above the buffer paid out.
+
+    Returns:
+        Per firm: (credit granted, projects' policy-bank loans, debt repaid from excess cash,
+        project grants, clean-capacity subsidies)
+    """
+    f, s, pol, qv = model.firms, model.config, model.policy, model.quarter_values
+    fin, tech = s.finance, s.technology
+    dq = fin.depreciation / 4.0
+    desired, x, unit, funds, most, requests = (a[rows] for a in plans[:6])
+    projects = projects[rows]
     grant = fin.promoted_grant * projects
-    f.D += projects - grant  # the rest is lent by policy banks, outside the rationing
-    total = inv + projects
-    gain = renovation_gain(total, f.K, fin.renovation_share, fin.renovation_catchup, qv.gap)
-    f.A *= np.exp(gain)
-    f.gain_renovation += gain
+    K, M, D, A, g = f.K[rows], f.M[rows], f.D[rows], f.A[rows], f.g[rows]
+    kept = K * (1.0 - dq)  # as planned
+    floor = fin.cash_buffer * f.c[rows] * f.y[rows]
+    granted = requests * share  # ration()
+    inv = np.minimum(desired, np.minimum(most, (funds + granted) / unit))
+    D += granted
+    M += granted - inv * unit
+    lent = projects - grant  # lent by policy banks, outside the rationing
+    D += lent
+    total = np.add(inv, projects, out=f.inv[rows])
+    gain = renovation_gain(total, K, fin.renovation_share, fin.renovation_catchup, qv.gap[rows])
+    A *= np.exp(gain)
+    renovated = f.gain_renovation[rows]
+    renovated += gain
 
-    kept_k = f.K * (1.0 - dq)
-    np.add(kept_k, total, out=f.K)
-    green = f.g * kept_k
+    np.add(kept, total, out=K)
+    green = g * kept
     green += x * total
-    if (f.K > 0).all():
-        np.divide(green, f.K, out=f.g)
+    if (K > 0).all():
+        np.divide(green, K, out=g)
     else:  # a firm without capital keeps its clean share
-        np.divide(green, f.K, out=f.g, where=f.K > 0)
-    f.e *= 1.0 - tech.efficiency_gain / 4.0  # autonomous efficiency gain (an exogenous path)
-    f.Kp *= 1.0 - dq
-    f.Kp += projects
-    f.u = user_cost(fin.interest_rate + fin.depreciation, fin.promoted_grant, f.Kp, f.K)
-    f.inv = total
+        np.divide(green, K, out=g, where=K > 0)
+    e = f.e[rows]
+    e *= 1.0 - tech.efficiency_gain / 4.0  # autonomous efficiency gain (an exogenous path)
+    Kp = f.Kp[rows]
+    Kp *= 1.0 - dq
+    Kp += projects
+    user_cost(fin.interest_rate + fin.depreciation, fin.promoted_grant, Kp, K, out=f.u[rows])
 
-    repaid, payout = finance.excess_cash(f.M, f.D, f.K + f.M, floor, fin.target_leverage)
+    repaid, payout = finance.excess_cash(M, D, K + M, floor, fin.target_leverage)
     payout *= inv >= desired  # a firm short of funds for its investment keeps its cash
-    f.D -= repaid
-    f.M -= repaid + payout
-
-    led = model.ledger
-    led.add("capital", "finance", "enterprise",
-            float(granted.sum() + (projects - grant).sum() + equity.sum()))
-    led.add("capital", "enterprise", "finance", float(due.sum() + repaid.sum()))
-    led.add("capital", "government", "enterprise", float(grant.sum()) + green_refund)
+    D -= repaid
+    M -= repaid + payout
+    # the subsidy on clean capacity, x pi s_g I
+    refund = inv * (x * premium_by_hood[f.hood[rows]]) * pol.green_subsidy
+    return granted, lent, repaid, grant, refund

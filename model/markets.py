@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model import pricing
+from model.arrays import blockwise
 from model.groups import group_sum
 
 
@@ -127,14 +128,26 @@ def replicator_shares(share, comp, chain, n_chains: int, speed: float, noise, ce
     the order shock (``noise``). It is the logit share rule written for an incumbent: a firm's
     share moves with ``exp(chi (e_i - ebar))``. ``out`` may be ``share`` itself.
     """
+    raw = attraction(share, comp, chain, speed, noise, centre)
+    return np.multiply(raw, normaliser(raw, chain, n_chains)[chain], out=out)
+
+
+def attraction(share, comp, chain, speed: float, noise, centre) -> np.ndarray:
+    """``s_i exp(chi (e_i - ebar_c) + sigma eps_i)``, the numerator of
+    :func:`replicator_shares`.
+    """
     raw = comp - centre[chain]
     raw *= speed
     raw += noise
     raw = np.exp(raw, out=raw)
     raw *= share
+    return raw
+
+
+def normaliser(raw, chain, n_chains: int) -> np.ndarray:
+    """``1 / sum_{j in c} raw_j`` of each chain (0 for a chain without firms)."""
     total = group_sum(raw, chain, n_chains)
-    inv = np.divide(1.0, total, out=np.zeros(n_chains), where=total > 0)
-    return np.multiply(raw, inv[chain], out=out)
+    return np.divide(1.0, total, out=np.zeros(n_chains), where=total > 0)
 
 
 def orders(share, target, speed: float) -> np.ndarray:
@@ -155,11 +168,19 @@ def planned_output(model) -> np.ndarray:
     toward the share its competitiveness warrants, at the market's expected growth. Firms
     anticipate the order flow instead of chasing it a quarter at a time.
     """
-    f, cm = model.firms, model.chain_markets
+    f = model.firms
+    return f.share * planned_orders(model)[f.chain]
+
+
+def planned_orders(model) -> np.ndarray:
+    """Orders each chain's firms plan for, a year ahead, as a share of the chain:
+    ``[S_c + (1 - (1 - theta)^4) (S*_c - S_c)] M_c(t) (1 + g^e_c)`` (see
+    :func:`planned_output`).
+    """
+    cm = model.chain_markets
     ahead = 1.0 - (1.0 - model.config.markets.share_adjustment) ** 4
     share = cm.share + ahead * np.maximum(cm.target - cm.share, -cm.share)
-    planned = share * cm.market(model.years) * (1.0 + cm.expected_growth)
-    return f.share * planned[f.chain]
+    return share * cm.market(model.years) * (1.0 + cm.expected_growth)
 
 
 def clear_goods_markets(model) -> None:
@@ -184,9 +205,23 @@ def clear_goods_markets(model) -> None:
     if model.t % 4 == 0:
         f.vol = yearly_volatility(rng, len(f))
     noise = order_shocks(rng, f.vol, mk.demand_noise)
-    replicator_shares(f.share, comp, f.chain, nc, mk.replicator_speed, noise, e_chain,
-                      out=f.share)
-    np.multiply(f.share, cm.demand[f.chain], out=f.yd)
+    # replicator_shares and orders, on blocks of rows
+    (raw,) = blockwise(lambda rows: (attraction(
+        f.share[rows], comp[rows], f.chain[rows], mk.replicator_speed, noise[rows], e_chain),),
+        len(f))
+    scale = normaliser(raw, f.chain, nc)
+    blockwise(lambda rows: place_orders(model, rows, raw, scale), len(f))
+
+
+def place_orders(model, rows: slice, raw, scale) -> tuple:
+    """Firms' new shares ``s_i' = raw_i scale_c`` and orders ``y^D_i = s_i' D_c`` for the firms
+    in ``rows`` (:func:`replicator_shares`).
+    """
+    f = model.firms
+    chain = f.chain[rows]
+    share = np.multiply(raw[rows], scale[chain], out=f.share[rows])
+    np.multiply(share, model.chain_markets.demand[chain], out=f.yd[rows])
+    return ()
 
 
 def record_sales(model) -> None:
@@ -195,7 +230,8 @@ def record_sales(model) -> None:
     """
     f, cm = model.firms, model.chain_markets
     sold = group_sum(f.y, f.chain, model.n_chains)
-    present = np.bincount(f.chain, minlength=model.n_chains) > 0
+    model.quarter_values.chain_firms = firms = np.bincount(f.chain, minlength=model.n_chains)
+    present = firms > 0
     market = cm.market(model.years) * model.shock()
     cm.share = np.where(present & (market > 0), sold / np.where(market > 0, market, 1.0),
                         cm.share)

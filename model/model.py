@@ -133,11 +133,11 @@ class TransitionModel(Model):
             self.log_frontier(), np.log(self.firms.A), self.firms.chain, self.n_chains
         )
 
-        self.park_agents = [IndustrialPark(self, slot) for slot in self.parks.slot]
-        self.enterprise_by_slot: list[Enterprise | None] = [
-            Enterprise(self, slot) for slot in self.firms.slot
-        ]
-        self.institute_by_slot = [ResearchInstitute(self, slot) for slot in self.institutes.slot]
+        self.park_agents = IndustrialPark.create_batch(self, self.parks.slot)
+        self.enterprise_by_slot: list[Enterprise | None] = Enterprise.create_batch(
+            self, self.firms.slot
+        )
+        self.institute_by_slot = ResearchInstitute.create_batch(self, self.institutes.slot)
 
         self.recorder = Recorder(self)
         self.datacollector = DataCollector(
@@ -258,10 +258,14 @@ class TransitionModel(Model):
         return production.park_kept(self.parks.green, self.config.energy.park_green_cut)
 
     def clean_premium(self) -> np.ndarray:
-        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`).
+        """Each firm's net extra capital cost of clean capacity (:func:`adoption.clean_premium`)."""
+        return self.clean_premium_by_hood()[self.firms.hood]
+
+    def clean_premium_by_hood(self) -> np.ndarray:
+        """The net extra capital cost of clean capacity in each neighbourhood.
 
         A neighbourhood is a park or a chain's firms outside parks, so the premium is one value
-        per neighbourhood; it is formed per neighbourhood and spread with one gather. Keeps the
+        per neighbourhood (a firm's is ``clean_premium_by_hood()[hood]``). Keeps the
         neighbourhoods' value added for adoption (phase 8).
         """
         f, ad, qv = self.firms, self.config.adoption, self.quarter_values
@@ -270,19 +274,21 @@ class TransitionModel(Model):
         hood_green = adoption.neighbourhood_mean(f.g, f.va, f.hood, n_hoods, qv.hood_va)
         park_green = np.concatenate((self.parks.green, np.zeros(self.n_chains)))
         return adoption.clean_premium(ad.clean_premium, ad.green_learning, hood_green,
-                                      ad.park_green_response, park_green)[f.hood]
+                                      ad.park_green_response, park_green)
 
     # -- population ---------------------------------------------------------------------------
     def remove_firms(self, rows: np.ndarray) -> None:
         """Remove the firms in ``rows`` (ascending) and their Mesa agents."""
-        for slot in self.firms.drop(rows).tolist():
-            self.enterprise_by_slot[slot].remove()
-            self.enterprise_by_slot[slot] = None
+        lookup = self.enterprise_by_slot
+        gone = self.firms.drop(rows).tolist()
+        Enterprise.remove_batch(self, [lookup[slot] for slot in gone])
+        for slot in gone:
+            lookup[slot] = None
 
     def add_firms(self, columns: dict, count: int) -> None:
         """Append ``count`` firms with the given column values and make their Mesa agents."""
         slots = self.firms.append(columns, count)
-        self.enterprise_by_slot += [Enterprise(self, slot) for slot in slots.tolist()]
+        self.enterprise_by_slot += Enterprise.create_batch(self, slots.tolist())
 
     def take_quota(self, key: str, amount: float) -> int:
         """Whole number of picks this year; fractions carry over to later years."""
@@ -302,7 +308,7 @@ class TransitionModel(Model):
         focus[np.arange(kinds.size), cols["home_chain"]] = 1.0
         self.institute_focus = np.vstack([self.institute_focus, focus])
         self.institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
-        self.institute_by_slot += [ResearchInstitute(self, slot) for slot in slots]
+        self.institute_by_slot += ResearchInstitute.create_batch(self, slots)
 
     # -- setup helpers ------------------------------------------------------------------------
     def _init_institutes(self) -> None:

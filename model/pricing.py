@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import blockwise
+
 
 def markup(eta: np.ndarray, start_share: np.ndarray) -> np.ndarray:
     """Markup of each chain, ``mu = 1 / (eta (1 - s0) - 1)``: the profit-maximising markup of
@@ -69,5 +71,10 @@ def rivals_competitiveness(e_start: np.ndarray, price_growth: np.ndarray, years:
 def set_prices(model) -> None:
     """Phase 1: prices from last quarter's unit costs, and each firm's log competitiveness."""
     f = model.firms
-    np.multiply((1.0 + model.chain_markets.markup)[f.chain], f.c, out=f.p)  # prices()
-    model.competitiveness = competitiveness(f.p, f.q)
+    factor = 1.0 + model.chain_markets.markup
+
+    def price(rows: slice) -> tuple[np.ndarray]:
+        p = np.multiply(factor[f.chain[rows]], f.c[rows], out=f.p[rows])  # prices()
+        return (competitiveness(p, f.q[rows]),)
+
+    (model.competitiveness,) = blockwise(price, len(f))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import markets
-from model.arrays import ratio_or_zero
+from model.arrays import blockwise, ratio_or_zero
 from model.groups import group_sum
 
 
@@ -62,14 +62,43 @@ class UserCosts:
         rows = np.flatnonzero(quarterly != base)
         return cls(quarterly, base, rows, base / quarterly[rows])
 
-    def kappa_power(self, wage: float, alpha: float, power: float) -> np.ndarray:
-        """``kappa_i^power`` for every firm: ``kappa_0^power (u_0 / u_i)^power`` with
-        ``kappa_0 = alpha w / ((1 - alpha) u_0)`` at the base user cost ``u_0``.
+    def kappa_power(self, wage: float, alpha: float, power: float,
+                    part: slice | None = None) -> np.ndarray:
+        """``kappa_i^power`` for every firm (or the rows ``part``):
+        ``kappa_0^power (u_0 / u_i)^power`` with ``kappa_0 = alpha w / ((1 - alpha) u_0)`` at the
+        base user cost ``u_0``.
         """
-        out = np.full(self.quarterly.shape[0], float(factor_ratio(wage, self.base, alpha)) ** power)
-        if self.rows.size:
-            out[self.rows] *= self.ratio**power
+        lo, hi, _ = (part or slice(None)).indices(self.quarterly.shape[0])
+        out = np.full(hi - lo, self._base_power(wage, alpha, power))
+        lo, (i, j) = self._rows_in(part)
+        if j > i:
+            out[self.rows[i:j] - lo] *= self.ratio[i:j] ** power
         return out
+
+    def times_kappa_power(self, x: np.ndarray, wage: float, alpha: float, power: float,
+                          part: slice | None = None) -> np.ndarray:
+        """``x_i kappa_i^power`` for the rows ``part`` (``x`` holds those rows): the same
+        numbers as ``x * kappa_power(...)``.
+        """
+        base = self._base_power(wage, alpha, power)
+        out = x * base
+        lo, (i, j) = self._rows_in(part)
+        if j > i:
+            rows = self.rows[i:j] - lo
+            out[rows] = x[rows] * (base * self.ratio[i:j] ** power)
+        return out
+
+    def _rows_in(self, part: slice | None) -> tuple[int, tuple[int, int]]:
+        """First row of ``part`` and the range of :attr:`rows` inside it."""
+        n = self.quarterly.shape[0]
+        lo, hi, _ = (part or slice(None)).indices(n)
+        if (lo, hi) == (0, n):
+            return 0, (0, self.rows.size)
+        i, j = np.searchsorted(self.rows, (lo, hi))
+        return lo, (int(i), int(j))
+
+    def _base_power(self, wage: float, alpha: float, power: float) -> float:
+        return float(factor_ratio(wage, self.base, alpha)) ** power
 
 
 def capacity(tfp_eff, capital, kappa, alpha: float) -> np.ndarray:
@@ -121,11 +150,21 @@ def serve_overflow(demand, output, ceiling, chain, n_chains: int) -> np.ndarray:
     ``y_i' = y_i + min(1, U_c / R_c) (ybar_i - y_i)``.
     ``ceiling`` is each firm's largest output (capacity within its hiring limit).
     """
-    unmet = group_sum(np.maximum(demand - output, 0.0), chain, n_chains)
-    room = np.maximum(ceiling - output, 0.0)
-    spare = group_sum(room, chain, n_chains)
-    fill = np.minimum(1.0, np.divide(unmet, spare, out=np.zeros(n_chains), where=spare > 0))
+    unmet, room = unserved(demand, output, ceiling)
+    fill = fill_rate(group_sum(unmet, chain, n_chains), group_sum(room, chain, n_chains))
     return output + fill[chain] * room
+
+
+def unserved(demand, output, ceiling) -> tuple[np.ndarray, np.ndarray]:
+    """Each firm's unmet orders ``max(y^D - y, 0)`` and spare room ``max(ybar - y, 0)``."""
+    return np.maximum(demand - output, 0.0), np.maximum(ceiling - output, 0.0)
+
+
+def fill_rate(unmet, spare) -> np.ndarray:
+    """Share of its spare capacity each chain's firms run for the chain's unmet orders,
+    ``min(1, U_c / R_c)`` (0 where nothing is spare).
+    """
+    return np.minimum(1.0, np.divide(unmet, spare, out=np.zeros(unmet.shape[0]), where=spare > 0))
 
 
 def ration_energy(output, cut: float) -> np.ndarray:
@@ -164,28 +203,70 @@ def production_phase(model) -> None:
     """Phase 3: firms produce for their orders (overflow served in the chain, rationed in an
     energy shortage); employment, utilisation, energy and CO2; the realised market shares.
 
-    Keeps for later phases of the quarter (:class:`model.quarter.QuarterValues`): the user
-    costs, ``1 + b d``, ``1 - s_d d`` and each firm's park's ``1 - c_p G_park``.
+    Runs on blocks of rows (:func:`model.arrays.blockwise`): capacity and first output
+    (:func:`plan_output`), the chains' overflow, then output, employment and energy
+    (:func:`run_output`). Keeps for later phases of the quarter
+    (:class:`model.quarter.QuarterValues`): the user costs, ``1 + b d``, ``1 - s_d d`` and each
+    firm's park's ``1 - c_p G_park``.
+    """
+    f, fin, qv = model.firms, model.config.finance, model.quarter_values
+    n, nc = len(f), model.n_chains
+    qv.user_costs = UserCosts.of(f.u / 4.0, (fin.interest_rate + fin.depreciation) / 4.0)
+    plan = blockwise(lambda rows: plan_output(model, rows), n)
+    qv.digital_factor, _, _, _, unmet, room = plan
+    fill = fill_rate(group_sum(unmet, f.chain, nc), group_sum(room, f.chain, nc))
+    qv.digital_saving, qv.park_kept = blockwise(lambda rows: run_output(model, rows, plan, fill),
+                                                n)
+    markets.record_sales(model)
+
+
+def plan_output(model, rows: slice):
+    """Capacity and first output of the firms in ``rows``.
+
+    ``A' = A (1 + b d)``; output per worker ``A' kappa^alpha`` and capacity
+    ``ybar = A' K kappa^(alpha - 1)`` at the planning wage; the most a firm can make
+    (:func:`ceiling`); its own orders served, ``min(y^D, most)``, and what is left unmet and
+    spare (:func:`unserved`).
+
+    Returns:
+        (1 + b d, output per worker, capacity, output from own orders, unmet orders, spare room)
     """
     f, s, qv = model.firms, model.config, model.quarter_values
-    tech, en, fin = s.technology, s.energy, s.finance
-    alpha = tech.capital_elasticity
-    qv.digital_factor = 1.0 + tech.digital_bonus * f.d
-    a_eff = f.A * qv.digital_factor  # effective_tfp
-    qv.user_costs = costs = UserCosts.of(f.u / 4.0, (fin.interest_rate + fin.depreciation) / 4.0)
-    wage = model.planning_wage * 1e-4
-    per_worker = a_eff * costs.kappa_power(wage, alpha, alpha)
-    ybar = a_eff * f.K * costs.kappa_power(wage, alpha, alpha - 1.0)
-    most = ceiling(ybar, per_worker, f.L, s.labour.hiring_limit)
-    y = serve_overflow(f.yd, np.minimum(f.yd, most), most, f.chain, model.n_chains)
+    tech, alpha = s.technology, s.technology.capital_elasticity
+    digital = 1.0 + tech.digital_bonus * f.d[rows]
+    a_eff = f.A[rows] * digital  # effective_tfp
+    costs, wage = qv.user_costs, model.planning_wage * 1e-4
+    per_worker = costs.times_kappa_power(a_eff, wage, alpha, alpha, rows)
+    ybar = costs.times_kappa_power(a_eff * f.K[rows], wage, alpha, alpha - 1.0, rows)
+    most = ceiling(ybar, per_worker, f.L[rows], s.labour.hiring_limit)
+    demand = f.yd[rows]
+    output = np.minimum(demand, most)
+    unmet, room = unserved(demand, output, most)
+    return digital, per_worker, ybar, output, unmet, room
+
+
+def run_output(model, rows: slice, plan, fill: np.ndarray):
+    """Output, workers, utilisation, energy and CO2 of the firms in ``rows``, with the chains'
+    overflow ``fill`` (:func:`serve_overflow`) and any energy shortage (:func:`ration_energy`);
+    ``plan`` is :func:`plan_output` of all firms.
+
+    Returns:
+        (``1 - s_d d``, the firm's park's ``1 - c_p G_park``)
+    """
+    f, s = model.firms, model.config
+    tech, en = s.technology, s.energy
+    _, per_worker, ybar, output, _, room = (a[rows] for a in plan)
+    y = output + fill[f.chain[rows]] * room
     cut = model.energy_cut()
     if cut > 0:
         y = ration_energy(y, cut)
-    f.y, f.L, f.z = employ(y, per_worker, ybar)
-    markets.record_sales(model)
-    qv.digital_saving = 1.0 - tech.digital_energy_saving * f.d
+    y, f.L[rows], f.z[rows] = employ(y, per_worker, ybar)
+    f.y[rows] = y
+    digital_saving = 1.0 - tech.digital_energy_saving * f.d[rows]
+    green = f.g[rows]
     # energy_use, with its digital factor kept for investment
-    np.multiply(f.y * f.e * (1.0 - tech.green_energy_saving * f.g), qv.digital_saving,
-                out=f.energy)
-    qv.park_kept = park_kept(model.parks.green, en.park_green_cut)[f.park]
-    f.co2 = emissions(f.energy, model.emission_factor(), f.g, en.green_emission_cut, qv.park_kept)
+    energy = np.multiply(y * f.e[rows] * (1.0 - tech.green_energy_saving * green),
+                         digital_saving, out=f.energy[rows])
+    kept = park_kept(model.parks.green, en.park_green_cut)[f.park[rows]]
+    f.co2[rows] = emissions(energy, model.emission_factor(), green, en.green_emission_cut, kept)
+    return digital_saving, kept

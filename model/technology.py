@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.arrays import blockwise
 from model.groups import group_sum
 from model.innovation import absorptive_capacity
 
@@ -53,13 +54,15 @@ def transfer_gain(
     ``tau U_c`` (nothing where no firm can absorb). ``chain_absorbing_va`` is
     ``sum_{j in c} a_j VA_j``.
     """
-    per_absorbing_va = np.divide(
-        efficiency * usable,
-        chain_absorbing_va,
-        out=np.zeros_like(chain_absorbing_va),
-        where=chain_absorbing_va > 0,
-    )
-    return per_absorbing_va[chain] * absorptive
+    return transfer_rate(usable, chain_absorbing_va, efficiency)[chain] * absorptive
+
+
+def transfer_rate(usable: np.ndarray, chain_absorbing_va: np.ndarray, efficiency: float):
+    """Each chain's TFP gain per unit of absorptive capacity, ``tau U_c / sum_{j in c} a_j
+    VA_j`` (0 where no firm can absorb): :func:`transfer_gain` is it times ``a_i``.
+    """
+    return np.divide(efficiency * usable, chain_absorbing_va,
+                     out=np.zeros_like(chain_absorbing_va), where=chain_absorbing_va > 0)
 
 
 def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
@@ -111,17 +114,15 @@ def transfer_knowledge(model) -> None:
         + tech.institute_productivity * inst.funding
     )
     output = inst.know * inst.transfer
-    ab = absorptive_capacity(f.d, f.know, model.quarter_values.sales, f.specialized)
-    model.absorptive = ab
-    va_c = group_sum(f.va, f.chain, nc)
-    absorbing_va = group_sum(ab * f.va, f.chain, nc)
+    model.absorptive, absorbing = blockwise(lambda rows: absorption(model, rows), len(f))
+    model.quarter_values.chain_va = va_c = group_sum(f.va, f.chain, nc)
+    absorbing_va = group_sum(absorbing, f.chain, nc)
     kinds = model.institute_kinds
     usable = usable_knowledge(
         output[kinds.research], kinds.research_focus, model.needs, model.policy.coupling,
         tech.uncoupled_relevance,
     )
     eff = tech.transfer_efficiency
-    gain = transfer_gain(usable, f.chain, ab, absorbing_va, eff)
     centre = group_sum(output[kinds.centres], kinds.centre_chain, nc)
     common = tech.innovation_centre_effect * np.divide(
         centre, va_c, out=np.zeros(nc), where=va_c > 0
@@ -133,9 +134,34 @@ def transfer_knowledge(model) -> None:
         "technology", "institute", "enterprise",
         float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum()),
     )
-    f.q *= 1.0 - tech.design_decay
-    f.q += dq_c[f.chain]
-    gain += common[f.chain]
+    rate = transfer_rate(usable, absorbing_va, eff)
+    blockwise(lambda rows: adopt_technology(model, rows, rate, common, dq_c), len(f))
+
+
+def absorption(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+    """Absorptive capacity of the firms in ``rows`` (:func:`absorptive_capacity`).
+
+    Returns:
+        (``a_i``, ``a_i VA_i``)
+    """
+    f = model.firms
+    ab = absorptive_capacity(f.d[rows], f.know[rows], model.quarter_values.sales[rows],
+                             f.specialized[rows])
+    return ab, ab * f.va[rows]
+
+
+def adopt_technology(model, rows: slice, rate, common, design) -> tuple:
+    """Transfers, common technology and design quality for the firms in ``rows``:
+    ``dA/A = rate_c a_i + common_c`` (:func:`transfer_gain`), ``q' = q (1 - delta_q) + dq_c``.
+    """
+    f, tech = model.firms, model.config.technology
+    chain = f.chain[rows]
+    q = f.q[rows]
+    q *= 1.0 - tech.design_decay
+    q += design[chain]
+    gain = rate[chain] * model.absorptive[rows]
+    gain += common[chain]
     transfer = np.log1p(gain, out=gain)
-    f.A *= np.exp(transfer)
-    f.gain_transfer += transfer
+    f.A[rows] *= np.exp(transfer)
+    f.gain_transfer[rows] += transfer
+    return ()

@@ -127,6 +127,47 @@ def test_exited_firms_leave_the_model():
     assert len(alive) == len(m.firms) and all(a.alive for a in alive)
 
 
+def _agent_register(m):
+    """(type, unique id, slot) of every agent in the order Mesa holds them, overall and by
+    type."""
+    def row(a):
+        return type(a).__name__, a.unique_id, a.slot, a.pos, a.model is m
+
+    return ([row(a) for a in m.agents],
+            {t.__name__: [row(a) for a in s] for t, s in m.agents_by_type.items()},
+            m.agent_id_counter)
+
+
+def test_batch_registration_matches_mesa_one_by_one():
+    """Entrants and leavers are (de)registered in batches; with an observer of Mesa's agent
+    signals every agent takes Mesa's own path. Both give the same agents, ids and order, and
+    the observer sees every addition and removal."""
+    from mesa.experimental.mesa_signals import ModelSignals
+
+    scenario = load_scenario("baseline", overrides={"population.enterprises": 300})
+    fast = TransitionModel(scenario, rng=3).run(steps=8)
+
+    class Observed(TransitionModel):
+        def __init__(self, *args, **kwargs):
+            self.seen = []
+            super().__init__(*args, **kwargs)
+
+        def _init_institutes(self):  # runs before the first agent is made
+            self.handler = lambda s: self.seen.append(s.signal_type)  # held: weakly observed
+            for signal in (ModelSignals.AGENT_ADDED, ModelSignals.AGENT_REMOVED):
+                self.observe("agents", signal, self.handler)
+            super()._init_institutes()
+
+    slow = Observed(scenario, rng=3).run(steps=8)
+    assert _agent_register(fast) == _agent_register(slow)
+    entries, exits = (int(fast.indicators()[k].sum()) for k in ("entries", "exits"))
+    added = slow.seen.count(ModelSignals.AGENT_ADDED)
+    created = len(slow.enterprise_by_slot) + len(slow.park_agents) + len(slow.institute_by_slot)
+    assert added == created
+    assert slow.seen.count(ModelSignals.AGENT_REMOVED) >= exits > 0 and entries > 0
+    pd.testing.assert_frame_equal(fast.indicators(), slow.indicators())
+
+
 def test_run_stops_at_horizon():
     s = load_scenario(
         "baseline", overrides={"population.enterprises": 200, "horizon.end_year": 2022}
@@ -186,3 +227,16 @@ def test_an_industry_whose_firms_all_exit_at_once_stays_empty():
     assert (df["enterprises"] == 0).all() and (df["value_added"] == 0).all()
     assert df["exits"].iloc[0] > 100 and np.isfinite(defined(df)).all()
     assert len(m.agents_by_type[Enterprise]) == 0
+
+
+def test_phases_on_row_blocks_give_the_same_run(monkeypatch):
+    """Large populations are worked on in blocks of rows (model.arrays.blockwise): the run is
+    bit for bit the one on whole columns, indicators and flows alike."""
+    import model.arrays
+
+    scenario = load_scenario("baseline", overrides={"population.enterprises": 3000})
+    whole = TransitionModel(scenario, rng=2).run(steps=12)
+    monkeypatch.setattr(model.arrays, "BLOCK", 512)
+    blocks = TransitionModel(scenario, rng=2).run(steps=12)
+    pd.testing.assert_frame_equal(whole.indicators(), blocks.indicators(), check_exact=True)
+    pd.testing.assert_frame_equal(whole.flows(), blocks.flows(), check_exact=True)
