@@ -20,6 +20,16 @@ def baseline_run(seed: int, steps: int = 16, enterprises: int | None = None) -> 
     )
 
 
+@pytest.fixture(scope="module")
+def pool():
+    """A pool of two worker processes for a module's sweeps."""
+    from experiments.executors import open_pool
+
+    p = open_pool(2)
+    yield p
+    p.close()
+
+
 @pytest.fixture(scope="session")
 def baseline_model() -> TransitionModel:
     """The baseline run to 2035 at seed 0."""

@@ -66,6 +66,12 @@ class Server:
     log: Path
 
 
+def launch(playwright):
+    """Debian's Chromium, headless, with nothing that reaches the network on its own."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -151,8 +157,7 @@ def test_a_workshop_offline(server, tmp_path):
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(p)
         try:
             context = browser.new_context(viewport={"width": 1500, "height": 1900},
                                           accept_downloads=True)
@@ -295,8 +300,7 @@ def test_the_room_sees_it_in_chinese_with_nothing_overlapping(server):
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(p)
         try:
             context = browser.new_context(viewport={"width": 1500, "height": 1900})
             context.route("**/*", only_local)

@@ -47,13 +47,6 @@ def same_runs(a: Path, b: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def pool():
-    p = open_pool(2)
-    yield p
-    p.close()
-
-
-@pytest.fixture(scope="module")
 def reference(pool, tmp_path_factory):
     """The uninterrupted sweep every other variant must reproduce."""
     report = start(tiny_spec(), tmp_path_factory.mktemp("ref")).run(pool)

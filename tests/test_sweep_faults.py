@@ -17,7 +17,6 @@ import psutil
 import pytest
 
 from experiments.design import plan
-from experiments.executors import open_pool
 from experiments.folders import FolderBusy, FolderError
 from experiments.spec import parse_spec
 from experiments.sweep import resume, start
@@ -83,13 +82,6 @@ def one_error_line(out) -> str:
 def timeseries(folder: Path) -> pd.DataFrame:
     return pd.read_parquet(folder / "timeseries").sort_values(["run_id", "step"]) \
         .reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def pool():
-    p = open_pool(2)
-    yield p
-    p.close()
 
 
 @pytest.fixture(scope="module")
