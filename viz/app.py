@@ -15,7 +15,7 @@ import solara
 from mesa.visualization import Slider, SolaraViz
 from solara.server import settings as server_settings
 
-from viz import mesa_text, style
+from viz import mesa_text, redraw, style
 from viz.controls import LanguagePicker, LeverPanel, ScenarioPanel, WhatIfControls
 from viz.i18n import tr
 from viz.panels import PANELS, language
@@ -30,6 +30,7 @@ server_settings.theme.show_banner = False
 server_settings.theme.title = "chainshift"
 style.serve_assets()  # the Chinese web font, from the installed package
 mesa_text.install()  # Mesa's run controls in the tab's language
+redraw.install()  # one render of the page per Step, not one per panel
 
 # Solara warns on each page load from a host other than "localhost" that a cross-site cookie
 # needs https; the dashboard is never embedded in another site, so its fallback is right.
