@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agents.base import TableAgent
-from model.table import Column
+from chainshift.agents.base import TableAgent
+from chainshift.model.table import Column
 
 SIZE_NAMES = ("large", "medium", "small", "micro")
 

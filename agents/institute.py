@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agents.base import TableAgent
-from model.table import Column
-from scenarios.schema import INSTITUTE_KINDS
+from chainshift.agents.base import TableAgent
+from chainshift.model.table import Column
+from chainshift.scenarios.schema import INSTITUTE_KINDS
 
 
 class ResearchInstitute(TableAgent):

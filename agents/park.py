@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from agents.base import TableAgent
-from model.table import Column
-from scenarios.schema import PARK_KINDS
+from chainshift.agents.base import TableAgent
+from chainshift.model.table import Column
+from chainshift.scenarios.schema import PARK_KINDS
 
 
 class IndustrialPark(TableAgent):

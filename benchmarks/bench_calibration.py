@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import time
 
-from experiments.calibration import (
+from chainshift.experiments.calibration import (
     Objective,
     calibrate,
     free_parameters,
     population_size,
     quarters_needed,
 )
-from experiments.design import replication_seeds
-from experiments.executors import open_pool
-from experiments.moments import load_moments
-from scenarios import load_scenario
+from chainshift.experiments.design import replication_seeds
+from chainshift.experiments.executors import open_pool
+from chainshift.experiments.moments import load_moments
+from chainshift.scenarios import load_scenario
 
 
 def main() -> None:

@@ -22,9 +22,9 @@ import time
 import ipyvuetify as v
 import solara
 
-from viz import charts, panels, parkmap, sankey
-from viz.whatif import indicator_table, table_html
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz import charts, panels, parkmap, sankey
+from chainshift.viz.whatif import indicator_table, table_html
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 WARM = 20
 QUARTERS = 20
@@ -70,7 +70,7 @@ def bench_model_and_charts(reference: str | None) -> tuple[list[float], list[flo
 
 
 def bench_page(reference: bool) -> list[float]:
-    from viz.app import Page
+    from chainshift.viz.app import Page
 
     panels.language.set("en")
     _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)

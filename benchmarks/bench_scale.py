@@ -17,8 +17,8 @@ import resource
 import time
 from contextlib import contextmanager, nullcontext
 
-from model import TransitionModel
-from scenarios import load_scenario
+from chainshift.model import TransitionModel
+from chainshift.scenarios import load_scenario
 
 
 def peak_rss_mb() -> float:
@@ -62,7 +62,7 @@ def time_phases(model: TransitionModel):
 
     saved = []
     for label, module, name in PHASES:
-        mod = importlib.import_module(f"model.{module}")
+        mod = importlib.import_module(f"chainshift.model.{module}")
         saved.append((mod, name, getattr(mod, name)))
         setattr(mod, name, timed(label, getattr(mod, name)))
     model.recorder.record = timed("record", model.recorder.record)

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from experiments.executors import open_pool  # noqa: E402
-from experiments.spec import parse_spec  # noqa: E402
-from experiments.sweep import start  # noqa: E402
+from chainshift.experiments.executors import open_pool  # noqa: E402
+from chainshift.experiments.spec import parse_spec  # noqa: E402
+from chainshift.experiments.sweep import start  # noqa: E402
 
 
 def spec(runs: int, enterprises: int, quarters: int):

@@ -15,8 +15,8 @@ import time
 
 from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, BoltzmannWealth
 
-from model import TransitionModel
-from scenarios import load_scenario
+from chainshift.model import TransitionModel
+from chainshift.scenarios import load_scenario
 
 
 def chainshift_rate(quarters: int, seed: int) -> tuple[float, float, int]:

@@ -12,16 +12,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from cli.main import UsageError, non_negative_int, positive_int
-from cli.study import add_executor_options, connect, progress_bar
-from experiments.calibration import (
+from chainshift.cli.main import UsageError, non_negative_int, positive_int
+from chainshift.cli.study import add_executor_options, connect, progress_bar
+from chainshift.experiments.calibration import (
     DEFAULT_FREE,
     POPSIZE,
     calibrate,
     free_parameters,
     population_size,
 )
-from experiments.calibration_report import (
+from chainshift.experiments.calibration_report import (
     distance_note,
     extends_for,
     reproduce_command,
@@ -29,10 +29,10 @@ from experiments.calibration_report import (
     stop_note,
     write_report,
 )
-from experiments.folders import ResultsFolder, check_file_target, check_out_dir
-from experiments.limits import check_runs
-from experiments.provenance import manifest, write_json
-from scenarios.loader import load_scenario, parse_overrides, to_toml_dict
+from chainshift.experiments.folders import ResultsFolder, check_file_target, check_out_dir
+from chainshift.experiments.limits import check_runs
+from chainshift.experiments.provenance import manifest, write_json
+from chainshift.scenarios.loader import load_scenario, parse_overrides, to_toml_dict
 
 
 def register(sub) -> None:

@@ -7,16 +7,21 @@ import time
 
 from rich.console import Console
 
-from cli.main import UsageError, add_out_option, non_negative_int, positive_int
-from cli.study import add_executor_options, connect, progress_bar
-from experiments.brief import brief_markdown, milestone_years, trajectories_chart
-from experiments.columns import RUN_IDS, Dictionary, described, write_parquet
-from experiments.columns import yearly as yearly_column
-from experiments.compare import DIFFERENCE_COLUMNS, KEY_INDICATORS, SCENARIO_COLUMN, paired
-from experiments.folders import ResultsFolder, check_out_dir
-from experiments.limits import check_runs
-from experiments.provenance import manifest, write_json
-from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
+from chainshift.cli.main import UsageError, add_out_option, non_negative_int, positive_int
+from chainshift.cli.study import add_executor_options, connect, progress_bar
+from chainshift.experiments.brief import brief_markdown, milestone_years, trajectories_chart
+from chainshift.experiments.columns import RUN_IDS, Dictionary, described, write_parquet
+from chainshift.experiments.columns import yearly as yearly_column
+from chainshift.experiments.compare import (
+    DIFFERENCE_COLUMNS,
+    KEY_INDICATORS,
+    SCENARIO_COLUMN,
+    paired,
+)
+from chainshift.experiments.folders import ResultsFolder, check_out_dir
+from chainshift.experiments.limits import check_runs
+from chainshift.experiments.provenance import manifest, write_json
+from chainshift.scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
 
 
 def register(sub) -> None:

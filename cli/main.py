@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from scenarios.loader import ScenarioError
+from chainshift.scenarios.loader import ScenarioError
 
 COMMANDS = (
     "run",
@@ -115,9 +115,9 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"cli.{name}_cmd")
+            module = importlib.import_module(f"chainshift.cli.{name}_cmd")
         except ModuleNotFoundError as err:
-            if err.name == f"cli.{name}_cmd":
+            if err.name == f"chainshift.cli.{name}_cmd":
                 continue
             raise
         module.register(sub)

@@ -9,15 +9,27 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cli.main import UsageError, add_out_option, add_set_option, non_negative_int, positive_int
-from experiments.columns import FLOW_LEDGER, Dictionary, described, quarterly, write_parquet
-from experiments.columns import yearly as yearly_column
-from experiments.folders import ResultsFolder, check_out_dir
-from experiments.provenance import manifest, write_json
-from model import TransitionModel
-from model.indicators import LOWER_IS_BETTER
-from model.summary import annual, outcomes
-from scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
+from chainshift.cli.main import (
+    UsageError,
+    add_out_option,
+    add_set_option,
+    non_negative_int,
+    positive_int,
+)
+from chainshift.experiments.columns import (
+    FLOW_LEDGER,
+    Dictionary,
+    described,
+    quarterly,
+    write_parquet,
+)
+from chainshift.experiments.columns import yearly as yearly_column
+from chainshift.experiments.folders import ResultsFolder, check_out_dir
+from chainshift.experiments.provenance import manifest, write_json
+from chainshift.model import TransitionModel
+from chainshift.model.indicators import LOWER_IS_BETTER
+from chainshift.model.summary import annual, outcomes
+from chainshift.scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
 
 YEAR_COLUMNS = (
     ("value_added_growth", "VA growth%", "{:.1f}"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scenarios.loader import available
+from chainshift.scenarios.loader import available
 
 
 def register(sub) -> None:

@@ -9,12 +9,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cli.main import add_out_option, positive_int
-from cli.study import add_executor_options, run_study, summary, write_failed
-from cli.sweep_cmd import open_study
-from experiments.columns import Dictionary, described
-from experiments.provenance import write_json
-from experiments.sensitivity import (
+from chainshift.cli.main import add_out_option, positive_int
+from chainshift.cli.study import add_executor_options, run_study, summary, write_failed
+from chainshift.cli.sweep_cmd import open_study
+from chainshift.experiments.columns import Dictionary, described
+from chainshift.experiments.provenance import write_json
+from chainshift.experiments.sensitivity import (
     INDEX_COLUMNS,
     METHODS,
     analyze,
@@ -23,9 +23,9 @@ from experiments.sensitivity import (
     check_output,
     with_samples,
 )
-from experiments.spec import check_size, load_spec
-from experiments.sweep import WorkersFailing, WriteFailed
-from scenarios.loader import ScenarioError
+from chainshift.experiments.spec import check_size, load_spec
+from chainshift.experiments.sweep import WorkersFailing, WriteFailed
+from chainshift.scenarios.loader import ScenarioError
 
 
 def register(sub) -> None:

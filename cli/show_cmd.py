@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from cli.main import add_set_option
-from scenarios.loader import dumps, dumps_diff, load_scenario, parse_overrides
+from chainshift.cli.main import add_set_option
+from chainshift.scenarios.loader import dumps, dumps_diff, load_scenario, parse_overrides
 
 
 def register(sub) -> None:

@@ -19,10 +19,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from cli.main import UsageError, positive_int, seconds
-from experiments.executors import CONNECT_TIMEOUT_S, Pool, default_workers, open_pool
-from experiments.limits import MAX_RUNS
-from experiments.sweep import Report, Study, WriteFailed
+from chainshift.cli.main import UsageError, positive_int, seconds
+from chainshift.experiments.executors import CONNECT_TIMEOUT_S, Pool, default_workers, open_pool
+from chainshift.experiments.limits import MAX_RUNS
+from chainshift.experiments.sweep import Report, Study, WriteFailed
 
 
 def add_executor_options(p) -> None:

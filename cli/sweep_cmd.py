@@ -9,11 +9,17 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from cli.main import UsageError, add_out_option
-from cli.study import add_executor_options, connect, run_study, summary, write_failed
-from experiments.folders import check_out_dir
-from experiments.spec import load_spec
-from experiments.sweep import WorkersFailing, WriteFailed, env_flush_seconds, resume, start
+from chainshift.cli.main import UsageError, add_out_option
+from chainshift.cli.study import add_executor_options, connect, run_study, summary, write_failed
+from chainshift.experiments.folders import check_out_dir
+from chainshift.experiments.spec import load_spec
+from chainshift.experiments.sweep import (
+    WorkersFailing,
+    WriteFailed,
+    env_flush_seconds,
+    resume,
+    start,
+)
 
 HEADLINES = (
     ("innovation_share_2030", "innovation_share_end"),

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cli.main import UsageError, positive_int
-from experiments.folders import check_out_dir
-from experiments.validation import CALIBRATED, write_page
-from scenarios.loader import ScenarioError, load_scenario
+from chainshift.cli.main import UsageError, positive_int
+from chainshift.experiments.folders import check_out_dir
+from chainshift.experiments.validation import CALIBRATED, write_page
+from chainshift.scenarios.loader import ScenarioError, load_scenario
 
 
 def register(sub) -> None:

@@ -16,7 +16,7 @@ import os
 import socket
 import sys
 
-from cli.main import UsageError, non_negative_int
+from chainshift.cli.main import UsageError, non_negative_int
 
 OFFLINE_ENV = {
     "SOLARA_ASSETS_PROXY": "True",
@@ -64,7 +64,7 @@ def server_command(host: str, port: int, open_browser: bool = False) -> list[str
         "-m",
         "solara",
         "run",
-        "viz.app",
+        "chainshift.viz.app",
         "--host",
         host,
         "--port",

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 
-from experiments.executors import Pool
-from experiments.runner import Job, RunResult, execute
+from chainshift.experiments.executors import Pool
+from chainshift.experiments.runner import Job, RunResult, execute
 
 
 def run_jobs(jobs: Iterable[Job], pool: Pool | None = None,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.compare import CONFIDENCE, KEY_INDICATORS, Comparison
+from chainshift.experiments.compare import CONFIDENCE, KEY_INDICATORS, Comparison
 
 COLOURS = {"A": "#4c78a8", "B": "#e45756"}
 

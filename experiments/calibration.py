@@ -29,12 +29,19 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import differential_evolution
 
-from experiments.design import replication_seeds
-from experiments.executors import Pool
-from experiments.moments import Moment, distance, first_year, last_year, load_moments, simulated
-from experiments.runner import Job, apply_overrides, execute
-from scenarios.loader import ScenarioError
-from scenarios.schema import Chain, Scenario, bounds, parameters
+from chainshift.experiments.design import replication_seeds
+from chainshift.experiments.executors import Pool
+from chainshift.experiments.moments import (
+    Moment,
+    distance,
+    first_year,
+    last_year,
+    load_moments,
+    simulated,
+)
+from chainshift.experiments.runner import Job, apply_overrides, execute
+from chainshift.scenarios.loader import ScenarioError
+from chainshift.scenarios.schema import Chain, Scenario, bounds, parameters
 
 DEFAULT_FREE = (
     "finance.capital_gap",
@@ -97,7 +104,7 @@ def _schema_field(key: str, base: Scenario) -> tuple[Any, Any]:
         return Chain.model_fields[parts[2]], getattr(chain, parts[2])
     known = {p["key"] for p in parameters()}
     if key not in known:
-        from scenarios.schema import did_you_mean
+        from chainshift.scenarios.schema import did_you_mean
 
         raise ScenarioError(f"--free: {key}: unknown parameter{did_you_mean(key, known)}; "
                             "allowed: a dotted key of docs/PARAMETERS.md")

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration import Calibration
-from experiments.columns import Column, Dictionary, described, parameter
-from scenarios.loader import render
+from chainshift.experiments.calibration import Calibration
+from chainshift.experiments.columns import Column, Dictionary, described, parameter
+from chainshift.scenarios.loader import render
 
 COLOURS = {"start": "#9d9d9d", "fitted": "#e45756", "observed": "#4c78a8"}
 

@@ -62,7 +62,7 @@ FLOW_LEDGER: dict[str, Column] = {
 
 def quarterly(name: str) -> Column | None:
     """A quarterly indicator column, from ``model.indicators``."""
-    from model.indicators import INDICATOR_UNITS, INDICATORS
+    from chainshift.model.indicators import INDICATOR_UNITS, INDICATORS
 
     if name not in INDICATORS:
         return None
@@ -71,8 +71,8 @@ def quarterly(name: str) -> Column | None:
 
 def yearly_unit(name: str) -> str:
     """The unit of an indicator's yearly figure (``model.summary.annual``)."""
-    from model.indicators import INDICATOR_UNITS
-    from model.summary import FLOW_COLUMNS
+    from chainshift.model.indicators import INDICATOR_UNITS
+    from chainshift.model.summary import FLOW_COLUMNS
 
     unit = INDICATOR_UNITS.get(name, "")
     return unit.replace("/quarter", "/year") if name in FLOW_COLUMNS else unit
@@ -80,7 +80,7 @@ def yearly_unit(name: str) -> str:
 
 def yearly(name: str) -> Column | None:
     """A column of ``model.summary.annual``: flows summed, counts at Q4, the rest averaged."""
-    from model.summary import FLOW_COLUMNS, STOCK_COLUMNS
+    from chainshift.model.summary import FLOW_COLUMNS, STOCK_COLUMNS
 
     if name == "quarters":
         return Column("count", "quarters of the year simulated (4 for a full year)")
@@ -114,7 +114,7 @@ def outcome(name: str) -> Column | None:
 
 def parameter(key: str) -> Column | None:
     """A scenario parameter by dotted key (``policy.coupling``, ``chains.nev.demand_growth``)."""
-    from scenarios.schema import SECTIONS, Chain, field_info
+    from chainshift.scenarios.schema import SECTIONS, Chain, field_info
 
     parts = key.split(".")
     if len(parts) == 2 and parts[0] in SECTIONS and parts[1] in SECTIONS[parts[0]].model_fields:

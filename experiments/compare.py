@@ -17,13 +17,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.batch import run_jobs
-from experiments.columns import Column
-from experiments.design import replication_seeds
-from experiments.executors import Pool
-from experiments.runner import Job, RunResult
-from scenarios.loader import load_scenario
-from scenarios.schema import Scenario
+from chainshift.experiments.batch import run_jobs
+from chainshift.experiments.columns import Column
+from chainshift.experiments.design import replication_seeds
+from chainshift.experiments.executors import Pool
+from chainshift.experiments.runner import Job, RunResult
+from chainshift.scenarios.loader import load_scenario
+from chainshift.scenarios.schema import Scenario
 
 ID_COLUMNS = ("scenario", "replication", "seed", "year")
 """Columns of the annual table that identify a row; every other column is compared."""
@@ -98,7 +98,7 @@ def _jobs(scenario: Scenario, seeds: list[int], quarters: int, offset: int) -> l
 
 
 def _annual(results: list[RunResult], label: str) -> pd.DataFrame:
-    from model.summary import annual
+    from chainshift.model.summary import annual
 
     frames = []
     for r in results:
@@ -142,7 +142,7 @@ def differences(annual: pd.DataFrame, paired: bool = True) -> pd.DataFrame:
     :data:`ID_COLUMNS` is compared, and each row carries the unit of its indicator's yearly
     figure.
     """
-    from experiments.columns import yearly_unit
+    from chainshift.experiments.columns import yearly_unit
 
     indicators = [c for c in annual.columns if c not in ID_COLUMNS]
     a_all = annual[annual["scenario"] == "A"]

@@ -16,8 +16,8 @@ import itertools
 
 import numpy as np
 
-from experiments.runner import Job
-from experiments.spec import SweepSpec
+from chainshift.experiments.runner import Job
+from chainshift.experiments.spec import SweepSpec
 
 MORRIS_LEVELS = 4
 """Grid levels of the Morris design (SALib's default)."""

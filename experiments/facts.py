@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.stylised import (
+from chainshift.experiments.stylised import (
     decompose_by_group,
     hill_tail_index,
     laplace_vs_normal,
@@ -124,7 +124,7 @@ def paired_t(diff: np.ndarray) -> float:
 # -- runs -------------------------------------------------------------------------------------
 def scenario(overrides: dict | None = None, events: Sequence = ()):
     """The baseline at the facts' reduced scale, with overrides and extra events."""
-    from scenarios import load_scenario
+    from chainshift.scenarios import load_scenario
 
     s = load_scenario(
         "baseline", overrides={"population.enterprises": FACT_ENTERPRISES, **(overrides or {})}
@@ -153,7 +153,7 @@ def run_panel(s, seed: int, quarters: int | None = None) -> tuple[pd.DataFrame, 
         (panel, indicators): the panel has columns year, quarter, id, chain, va (value added
         in the quarter), phi (log TFP) and g (green share).
     """
-    from model import TransitionModel
+    from chainshift.model import TransitionModel
 
     model = TransitionModel(s, rng=seed)
     steps = model.horizon if quarters is None else quarters
@@ -263,7 +263,7 @@ def _productivity_dispersion(seeds: Sequence[int]) -> FactResult:
 
 
 def _green_s_curve(seeds: Sequence[int]) -> FactResult:
-    from scenarios import load_scenario
+    from chainshift.scenarios import load_scenario
 
     rows, first = [], None
     for seed in seeds:
@@ -287,7 +287,7 @@ def _green_s_curve(seeds: Sequence[int]) -> FactResult:
 
 
 def _energy_decoupling(seeds: Sequence[int]) -> FactResult:
-    from model.summary import annual
+    from chainshift.model.summary import annual
 
     rows, first = [], None
     for seed in seeds:
@@ -341,8 +341,8 @@ def chain_shock_response(chain: str | None, seed: int) -> tuple[pd.Series, float
     """Yearly value-added growth 2023-2025 with a shock to ``chain`` in 2024 (None: no shock),
     and the chain's share of value added in 2023.
     """
-    from model.summary import annual
-    from scenarios.schema import DemandShock
+    from chainshift.model.summary import annual
+    from chainshift.scenarios.schema import DemandShock
 
     events = [] if chain is None else [DemandShock(
         kind="demand_shock", chain=chain, start=f"{SHOCK_YEAR}Q1", quarters=4, size=SHOCK_SIZE)]

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scenarios.loader import ScenarioError
+from chainshift.scenarios.loader import ScenarioError
 
 try:
     import fcntl

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from scenarios.loader import ScenarioError
+from chainshift.scenarios.loader import ScenarioError
 
 MAX_RUNS = 1_000_000
 """Most runs a study may plan unless ``--max-runs`` raises the limit."""

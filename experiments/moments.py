@@ -160,7 +160,7 @@ def first_year(moments: tuple[Moment, ...]) -> int:
 
 def simulated(indicators: pd.DataFrame, moments: tuple[Moment, ...]) -> np.ndarray:
     """The moments of one run, from its quarterly indicators."""
-    from model.summary import annual
+    from chainshift.model.summary import annual
 
     yearly = annual(indicators).set_index("year")
     return np.array([m.measure(yearly) for m in moments])

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from scenarios.loader import with_overrides
-from scenarios.schema import Scenario
+from chainshift.scenarios.loader import with_overrides
+from chainshift.scenarios.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def apply_overrides(base: Scenario | dict[str, Any], overrides: dict[str, Any]) 
 
 def simulate(scenario: Scenario, seed: int, quarters: int) -> tuple[dict[str, float], pd.DataFrame]:
     """Run the model and return its outcomes and quarterly indicators."""
-    from model import TransitionModel
-    from model.summary import outcomes
+    from chainshift.model import TransitionModel
+    from chainshift.model.summary import outcomes
 
     model = TransitionModel(scenario, rng=seed)
     model.run(steps=min(quarters, model.horizon))

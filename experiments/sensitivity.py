@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.columns import Column
-from experiments.design import MORRIS_LEVELS, problem, sample_matrix
-from experiments.spec import SweepSpec
-from scenarios.loader import ScenarioError
+from chainshift.experiments.columns import Column
+from chainshift.experiments.design import MORRIS_LEVELS, problem, sample_matrix
+from chainshift.experiments.spec import SweepSpec
+from chainshift.scenarios.loader import ScenarioError
 
 METHODS = ("sobol", "morris")
 
@@ -46,8 +46,8 @@ def outcome_names(spec: SweepSpec) -> list[str]:
     They depend on which years the runs cover, so they are read off ``outcomes`` applied
     to an all-zero indicator table of the spec's length.
     """
-    from model.indicators import INDICATORS
-    from model.summary import outcomes
+    from chainshift.model.indicators import INDICATORS
+    from chainshift.model.summary import outcomes
 
     q = spec.quarters
     table = pd.DataFrame({c: np.zeros(q) for c in INDICATORS})

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.limits import MAX_RUNS, check_runs
-from scenarios.loader import ScenarioError, load_scenario, read_toml, resolve_path
-from scenarios.schema import Chain, Scenario, field_info, parameters
+from chainshift.experiments.limits import MAX_RUNS, check_runs
+from chainshift.scenarios.loader import ScenarioError, load_scenario, read_toml, resolve_path
+from chainshift.scenarios.schema import Chain, Scenario, field_info, parameters
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 """Experimental designs: a full factorial grid, or sampled with SALib."""
@@ -367,7 +367,7 @@ def parse_spec(data: dict[str, Any], source: str, path: Path | None = None,
 
 def _check_corners(check: _Checker, base: Scenario, factors: list[Factor]) -> None:
     """Validate the scenario at each factor's extremes (cross-field rules such as the horizon)."""
-    from experiments.runner import apply_overrides
+    from chainshift.experiments.runner import apply_overrides
 
     for f in factors:
         ends = (min(f.values), max(f.values)) if f.values is not None else (f.low, f.high)

@@ -37,17 +37,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import tomli_w
 
-from experiments.columns import (
+from chainshift.experiments.columns import (
     Dictionary,
     described,
     run_column,
     timeseries_column,
     write_parquet,
 )
-from experiments.folders import FolderError
-from experiments.provenance import manifest, portable_traceback, write_json
-from experiments.runner import Job, RunResult
-from scenarios.loader import dumps
+from chainshift.experiments.folders import FolderError
+from chainshift.experiments.provenance import manifest, portable_traceback, write_json
+from chainshift.experiments.runner import Job, RunResult
+from chainshift.scenarios.loader import dumps
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PACKAGES = ("model", "agents", "scenarios")
@@ -331,7 +331,7 @@ class Store:
         """columns.csv: runs.parquet, plan.parquet and the timeseries parts (the entries of
         other files, such as sensitivity tables, are kept).
         """
-        from model.indicators import INDICATORS
+        from chainshift.model.indicators import INDICATORS
 
         d = Dictionary.read(self.path)
         d.add("runs.parquet", runs_columns)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from model.accounting import Snapshot, melitz_polanec
+from chainshift.model.accounting import Snapshot, melitz_polanec
 
 
 # -- size distributions -----------------------------------------------------------------------

@@ -28,14 +28,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from experiments.design import plan
-from experiments.executors import Pool
-from experiments.folders import FolderError, FolderLock, reserve_folder
-from experiments.limits import MAX_RUNS
-from experiments.runner import Job, RunResult, execute
-from experiments.spec import SweepSpec, check_size, load_spec
-from experiments.store import Store, code_fingerprint
-from scenarios.loader import ScenarioError
+from chainshift.experiments.design import plan
+from chainshift.experiments.executors import Pool
+from chainshift.experiments.folders import FolderError, FolderLock, reserve_folder
+from chainshift.experiments.limits import MAX_RUNS
+from chainshift.experiments.runner import Job, RunResult, execute
+from chainshift.experiments.spec import SweepSpec, check_size, load_spec
+from chainshift.experiments.store import Store, code_fingerprint
+from chainshift.scenarios.loader import ScenarioError
 
 FLUSH_RUNS = 256
 """Finished runs kept in memory before they are written as a batch."""

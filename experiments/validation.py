@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from experiments.facts import FACTS, FactResult
-from experiments.moments import Moment, load_moments, observed_data, simulated
-from experiments.runner import simulate
-from experiments.stylised import DECOMPOSITION, logistic
-from scenarios.schema import Scenario
+from chainshift.experiments.facts import FACTS, FactResult
+from chainshift.experiments.moments import Moment, load_moments, observed_data, simulated
+from chainshift.experiments.runner import simulate
+from chainshift.experiments.stylised import DECOMPOSITION, logistic
+from chainshift.scenarios.schema import Scenario
 
 FIGURES = "validation"
 """Folder of the page's figures, next to the page."""
@@ -48,7 +48,7 @@ class TargetResult:
 def target_moments(scenario: Scenario, seeds: Sequence[int], label: str,
                    moments: tuple[Moment, ...]) -> TargetResult:
     """The calibration moments of a scenario at full scale, one row per seed."""
-    from experiments.calibration import quarters_needed
+    from chainshift.experiments.calibration import quarters_needed
 
     q = quarters_needed(scenario, moments)
     return TargetResult(label, np.array([simulated(simulate(scenario, s, q)[1], moments)
@@ -362,7 +362,7 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
     Returns:
         The page's path.
     """
-    from scenarios import load_scenario
+    from chainshift.scenarios import load_scenario
 
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()

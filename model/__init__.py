@@ -1,7 +1,7 @@
 """The transition model: schedule, mechanisms (pure array functions), ledger, indicators."""
 
-from model import allocator
-from model.model import TransitionModel
+from chainshift.model import allocator
+from chainshift.model.model import TransitionModel
 
 allocator.tune()
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import finance
-from model.groups import group_sum
+from chainshift.model import finance
+from chainshift.model.groups import group_sum
 
 
 def adoption_hazard(p: float, q: float, peers, economics) -> np.ndarray:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenarios.schema import (
+from chainshift.scenarios.schema import (
     DemandShock,
     EnergyShortage,
     PolicyChange,

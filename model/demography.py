@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import markets
-from model.arrays import blockwise
-from model.groups import group_sum
-from model.production import effective_tfp, factor_ratio
-from model.setup import neighbourhood
+from chainshift.model import markets
+from chainshift.model.arrays import blockwise
+from chainshift.model.groups import group_sum
+from chainshift.model.production import effective_tfp, factor_ratio
+from chainshift.model.setup import neighbourhood
 
 EXIT_BY_SIZE = np.array([0.1, 0.5, 1.0, 1.0])
 """Random exit hazard of large, medium, small and micro firms relative to ``exit_hazard``."""

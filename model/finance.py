@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import pricing
-from model.arrays import blockwise
+from chainshift.model import pricing
+from chainshift.model.arrays import blockwise
 
 
 def profit(revenue, wage_bill, rd, energy_bill, carbon, tax, interest, depreciation, support,

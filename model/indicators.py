@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import accounting
-from model.groups import group_sum
-from model.production import effective_tfp
-from model.setup import GAIN_SOURCES
-from model.technology import coupling_index
+from chainshift.model import accounting
+from chainshift.model.groups import group_sum
+from chainshift.model.production import effective_tfp
+from chainshift.model.setup import GAIN_SOURCES
+from chainshift.model.technology import coupling_index
 
 INDICATORS: dict[str, str] = {
     "step": "quarter index from 0 at the first simulated quarter",

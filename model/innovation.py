@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import blockwise, ratio_or_zero
-from model.groups import group_sum
+from chainshift.model.arrays import blockwise, ratio_or_zero
+from chainshift.model.groups import group_sum
 
 RHO_MAX = 0.15
 """Largest R&D spending over sales a firm chooses."""

@@ -27,9 +27,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from model import finance, markets
-from model.arrays import blockwise, ratio_or_zero
-from model.groups import group_sum
+from chainshift.model import finance, markets
+from chainshift.model.arrays import blockwise, ratio_or_zero
+from chainshift.model.groups import group_sum
 
 
 def user_cost(base: float, grant: float, promoted, capital, out=None) -> np.ndarray:

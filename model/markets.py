@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model import pricing
-from model.arrays import blockwise
-from model.groups import group_sum
+from chainshift.model import pricing
+from chainshift.model.arrays import blockwise
+from chainshift.model.groups import group_sum
 
 
 @dataclass

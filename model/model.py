@@ -14,8 +14,8 @@ import pandas as pd
 from mesa import Model
 from mesa.datacollection import DataCollector
 
-from agents import Enterprise, IndustrialPark, ResearchInstitute
-from model import (
+from chainshift.agents import Enterprise, IndustrialPark, ResearchInstitute
+from chainshift.model import (
     adoption,
     demography,
     finance,
@@ -28,12 +28,12 @@ from model import (
     selection,
     technology,
 )
-from model.calendar import EventBook
-from model.groups import group_sum
-from model.indicators import INDICATORS, Recorder
-from model.ledger import FlowLedger
-from model.quarter import QuarterValues
-from model.setup import (
+from chainshift.model.calendar import EventBook
+from chainshift.model.groups import group_sum
+from chainshift.model.indicators import INDICATORS, Recorder
+from chainshift.model.ledger import FlowLedger
+from chainshift.model.quarter import QuarterValues
+from chainshift.model.setup import (
     REFERENCE_FIRMS,
     REFERENCE_INSTITUTES,
     make_firms,
@@ -41,8 +41,8 @@ from model.setup import (
     make_parks,
     new_institute_columns,
 )
-from model.streams import spawn_streams
-from scenarios.schema import Policy, Scenario
+from chainshift.model.streams import spawn_streams
+from chainshift.scenarios.schema import Policy, Scenario
 
 SPINUP_QUARTERS = 4
 """Unrecorded quarters run before the start; they are the base of the first year's growth."""

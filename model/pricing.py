@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import blockwise
+from chainshift.model.arrays import blockwise
 
 
 def markup(eta: np.ndarray, start_share: np.ndarray) -> np.ndarray:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import markets
-from model.arrays import blockwise, ratio_or_zero
-from model.groups import group_sum
+from chainshift.model import markets
+from chainshift.model.arrays import blockwise, ratio_or_zero
+from chainshift.model.groups import group_sum
 
 
 def effective_tfp(tfp, digital, bonus: float) -> np.ndarray:

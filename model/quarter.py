@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from model.production import UserCosts
+    from chainshift.model.production import UserCosts
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.groups import group_mean
-from model.setup import size_classes
+from chainshift.model.groups import group_mean
+from chainshift.model.setup import size_classes
 
 
 def innovation_score(rd, va, tfp, chain_mean_tfp, design) -> np.ndarray:

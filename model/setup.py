@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model import innovation, pricing, production
-from model.groups import group_mean, group_sum
-from model.markets import ChainMarkets
-from model.table import Table
-from scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Policy, Scenario
+from chainshift.model import innovation, pricing, production
+from chainshift.model.groups import group_mean, group_sum
+from chainshift.model.markets import ChainMarkets
+from chainshift.model.table import Table
+from chainshift.scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Policy, Scenario
 
 FIRM_COLUMNS = {
     "chain": np.intp,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.accounting import innovation_share
-from model.indicators import ACCOUNTING, DECOMPOSITION
+from chainshift.model.accounting import innovation_share
+from chainshift.model.indicators import ACCOUNTING, DECOMPOSITION
 
 FLOW_COLUMNS = (
     "value_added",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.arrays import blockwise
-from model.groups import group_sum
-from model.innovation import absorptive_capacity
+from chainshift.model.arrays import blockwise
+from chainshift.model.groups import group_sum
+from chainshift.model.innovation import absorptive_capacity
 
 
 def focus_on(

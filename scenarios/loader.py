@@ -29,7 +29,7 @@ from typing import Any, get_args
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from scenarios.schema import (
+from chainshift.scenarios.schema import (
     SECTIONS,
     Chain,
     DemandShock,

@@ -384,7 +384,9 @@ class Target(Section):
 
 def target_indicators() -> list[str]:
     """Indicator names a target may name: the yearly columns of ``model.summary.annual``."""
-    from model.indicators import INDICATORS  # imported here: the model imports this module
+    from chainshift.model.indicators import (
+        INDICATORS,  # imported here: the model imports this module
+    )
 
     return [k for k in INDICATORS if k not in ("step", "year", "quarter")]
 

@@ -7,8 +7,8 @@ import functools
 
 import pytest
 
-from model import TransitionModel
-from scenarios import load_scenario
+from chainshift.model import TransitionModel
+from chainshift.scenarios import load_scenario
 
 
 @functools.cache
@@ -23,7 +23,7 @@ def baseline_run(seed: int, steps: int = 16, enterprises: int | None = None) -> 
 @pytest.fixture(scope="module")
 def pool():
     """A pool of two worker processes for a module's sweeps."""
-    from experiments.executors import open_pool
+    from chainshift.experiments.executors import open_pool
 
     p = open_pool(2)
     yield p

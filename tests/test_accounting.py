@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from model.accounting import (
+from chainshift.model.accounting import (
     Snapshot,
     Window,
     chained_levels,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.adoption import (
+from chainshift.model.adoption import (
     adopt,
     adoption_hazard,
     clean_premium,

@@ -9,10 +9,10 @@ import functools
 import numpy as np
 import pandas as pd
 
-from model import TransitionModel
-from model.summary import annual
-from scenarios import load_scenario
-from scenarios.schema import DemandShock
+from chainshift.model import TransitionModel
+from chainshift.model.summary import annual
+from chainshift.scenarios import load_scenario
+from chainshift.scenarios.schema import DemandShock
 
 SEEDS = range(10)
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli.main import main
-from experiments.calibration import (
+from chainshift.cli.main import main
+from chainshift.experiments.calibration import (
     Objective,
     calibrate,
     free_parameter,
@@ -22,9 +22,9 @@ from experiments.calibration import (
     population_size,
     quarters_needed,
 )
-from experiments.calibration_report import extends_for, scenario_text, write_report
-from experiments.executors import open_pool
-from experiments.moments import (
+from chainshift.experiments.calibration_report import extends_for, scenario_text, write_report
+from chainshift.experiments.executors import open_pool
+from chainshift.experiments.moments import (
     DATA_DIR,
     Moment,
     distance,
@@ -32,8 +32,8 @@ from experiments.moments import (
     observed_data,
     read_observed,
 )
-from experiments.runner import apply_overrides
-from scenarios import ScenarioError, load_scenario
+from chainshift.experiments.runner import apply_overrides
+from chainshift.scenarios import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"population.enterprises": 300}
@@ -77,7 +77,7 @@ def test_figures_after_2022_are_refused(tmp_path):
 
 def test_data_files_ship_with_the_package():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"]["package-data"]["scenarios"]
+    patterns = config["tool"]["setuptools"]["package-data"]["chainshift.scenarios"]
     files = [p.relative_to(ROOT / "scenarios").as_posix() for p in DATA_DIR.iterdir()
              if p.is_file()]
     assert files
@@ -302,7 +302,7 @@ def test_piped_output_counts_evaluations_and_keeps_moment_names_whole(tmp_path):
 
 
 def test_a_distance_other_than_the_optimisers_best_is_explained(tiny_fit):
-    from experiments.calibration_report import distance_note, stop_note
+    from chainshift.experiments.calibration_report import distance_note, stop_note
 
     best = tiny_fit.settings["optimiser_best"]
     note = distance_note(tiny_fit)
@@ -328,7 +328,7 @@ def legend_clear_of_the_data(fig) -> None:
 def test_moment_and_convergence_charts_keep_legends_off_the_data(tiny_fit):
     import matplotlib.pyplot as plt
 
-    from experiments.calibration_report import convergence_figure, moment_figure
+    from chainshift.experiments.calibration_report import convergence_figure, moment_figure
 
     for j in range(len(tiny_fit.moments)):
         fig = moment_figure(tiny_fit, j)

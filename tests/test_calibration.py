@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.summary import annual
+from chainshift.model.summary import annual
 from tests.conftest import baseline_run
 
 SEEDS = range(5)

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from experiments.columns import (
+from chainshift.experiments.columns import (
     outcome,
     parameter,
     quarterly,
@@ -17,7 +17,7 @@ from experiments.columns import (
     yearly,
     yearly_unit,
 )
-from model.indicators import INDICATOR_UNITS, INDICATORS
+from chainshift.model.indicators import INDICATOR_UNITS, INDICATORS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,9 +98,9 @@ def test_a_run_folder_has_a_complete_data_dictionary(run_folder):
 
 
 def test_a_sweep_folder_has_a_complete_data_dictionary(tmp_path):
-    from experiments.executors import open_pool
-    from experiments.spec import parse_spec
-    from experiments.sweep import start
+    from chainshift.experiments.executors import open_pool
+    from chainshift.experiments.spec import parse_spec
+    from chainshift.experiments.sweep import start
 
     spec = parse_spec({"sweep": {"quarters": 8}, "fixed": {"population.enterprises": 100},
                        "parameters": {"policy.carbon_price": [0, 100]}}, "s.toml")
@@ -119,7 +119,7 @@ def test_a_sweep_folder_has_a_complete_data_dictionary(tmp_path):
 
 
 def test_a_compare_folder_has_units_per_row_and_a_data_dictionary(tmp_path):
-    from cli.main import main
+    from chainshift.cli.main import main
 
     assert main(["compare", "baseline", "green_push", "--seeds", "2", "--quarters", "8",
                  "--set", "population.enterprises=100", "--workers", "1", "--out",

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cli.main import main
-from experiments.compare import KEY_INDICATORS, differences, paired, unpaired
-from scenarios.loader import load_scenario
+from chainshift.cli.main import main
+from chainshift.experiments.compare import KEY_INDICATORS, differences, paired, unpaired
+from chainshift.scenarios.loader import load_scenario
 
 
 def annual_table(a: list[float], b: list[float]) -> pd.DataFrame:

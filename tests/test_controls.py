@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from model import TransitionModel
-from model.indicators import ACCOUNTING
-from model.summary import annual
-from scenarios import load_scenario
-from scenarios.schema import PolicyChange
+from chainshift.model import TransitionModel
+from chainshift.model.indicators import ACCOUNTING
+from chainshift.model.summary import annual
+from chainshift.scenarios import load_scenario
+from chainshift.scenarios.schema import PolicyChange
 
 SEEDS = tuple(range(10))
 AGGREGATE_SEEDS = tuple(range(20))

@@ -283,7 +283,7 @@ def test_a_workshop_offline(server, tmp_path):
 def test_the_room_sees_it_in_chinese_with_nothing_overlapping(server):
     from playwright.sync_api import sync_playwright
 
-    from viz.i18n import MESA_TEXT, SCENARIO_ZH
+    from chainshift.viz.i18n import MESA_TEXT, SCENARIO_ZH
 
     outside: list[str] = []
     errors: list[str] = []

@@ -1,6 +1,6 @@
 import numpy as np
 
-from model.demography import choose_parks, entry_count, exits, pick_parents
+from chainshift.model.demography import choose_parks, entry_count, exits, pick_parents
 
 
 def test_exit_rules():

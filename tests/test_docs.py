@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from scenarios.docs import PARAMETERS_MD, main, render_parameters
-from scenarios.schema import default_chains, parameters, target_indicators
+from chainshift.scenarios.docs import PARAMETERS_MD, main, render_parameters
+from chainshift.scenarios.schema import default_chains, parameters, target_indicators
 
 
 def test_parameters_md_is_up_to_date():
-    assert PARAMETERS_MD.exists(), "run: python -m scenarios.docs"
+    assert PARAMETERS_MD.exists(), "run: python -m chainshift.scenarios.docs"
     assert PARAMETERS_MD.read_text(encoding="utf-8") == render_parameters(), (
-        "docs/PARAMETERS.md is stale: run python -m scenarios.docs")
+        "docs/PARAMETERS.md is stale: run python -m chainshift.scenarios.docs")
 
 
 def test_every_parameter_chain_event_kind_and_indicator_is_documented():
@@ -36,7 +36,7 @@ def test_a_parameter_row_shows_type_default_range_unit_and_capability():
 def test_check_mode_reports_a_stale_file(tmp_path, monkeypatch, capsys):
     stale = tmp_path / "PARAMETERS.md"
     stale.write_text("old\n", encoding="utf-8")
-    monkeypatch.setattr("scenarios.docs.PARAMETERS_MD", stale)
+    monkeypatch.setattr("chainshift.scenarios.docs.PARAMETERS_MD", stale)
     assert main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
     assert main([]) == 0

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from distributed import LocalCluster
 
-from experiments.executors import open_pool
-from experiments.spec import parse_spec
-from experiments.sweep import start
+from chainshift.experiments.executors import open_pool
+from chainshift.experiments.spec import parse_spec
+from chainshift.experiments.sweep import start
 
 SPEC = {
     "sweep": {"name": "exec", "replications": 2, "seed": 99, "quarters": 8},
@@ -114,7 +114,7 @@ def test_a_scheduler_that_never_answers_is_exit_2_within_the_timeout(tmp_path):
 def test_the_whole_handshake_is_bounded_in_process():
     import time
 
-    from experiments.executors import probe_scheduler
+    from chainshift.experiments.executors import probe_scheduler
 
     server, _ = silent_server()
     t0 = time.monotonic()
@@ -132,7 +132,7 @@ def test_the_whole_handshake_is_bounded_in_process():
     ("ftp://host:21", "unknown protocol 'ftp'"),
 ])
 def test_malformed_scheduler_addresses_are_refused_before_connecting(address, message):
-    from experiments.executors import check_address
+    from chainshift.experiments.executors import check_address
 
     with pytest.raises(ValueError, match=message):
         check_address(address)
@@ -144,7 +144,7 @@ def test_the_probe_works_inside_a_running_event_loop():
     """A notebook runs an event loop; connecting from it must not fail on asyncio.run."""
     import asyncio
 
-    from experiments.executors import probe_scheduler
+    from chainshift.experiments.executors import probe_scheduler
 
     server, _ = silent_server()
 

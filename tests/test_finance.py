@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
 
-from model.finance import access, excess_cash, financeable, leverage, profit, ration, repay
+from chainshift.model.finance import (
+    access,
+    excess_cash,
+    financeable,
+    leverage,
+    profit,
+    ration,
+    repay,
+)
 
 
 def test_profit_adds_subsidies_and_subtracts_every_cost():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments.folders import (
+from chainshift.experiments.folders import (
     FolderBusy,
     FolderError,
     FolderLock,
@@ -126,7 +126,8 @@ def test_lock_is_exclusive_and_names_the_holder(tmp_path):
 def test_lock_of_a_killed_process_is_free_at_once(tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[1]); "
-         "from experiments.folders import FolderLock; lock = FolderLock(sys.argv[2]).acquire(); "
+         "from chainshift.experiments.folders import FolderLock; "
+         "lock = FolderLock(sys.argv[2]).acquire(); "
          "print('locked', flush=True); time.sleep(600)", str(ROOT), str(tmp_path)],
         stdout=subprocess.PIPE, text=True)
     try:

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from model.accounting import innovation_share
-from model.indicators import ACCOUNTING, DECOMPOSITION
-from model.setup import GAIN_SOURCES
-from model.summary import annual, window_shares
+from chainshift.model.accounting import innovation_share
+from chainshift.model.indicators import ACCOUNTING, DECOMPOSITION
+from chainshift.model.setup import GAIN_SOURCES
+from chainshift.model.summary import annual, window_shares
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.innovation import (
+from chainshift.model.innovation import (
     RHO_MAX,
     absorptive_capacity,
     adapt_propensity,

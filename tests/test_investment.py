@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.investment import (
+from chainshift.model.investment import (
     capital_target,
     clean_share,
     desired_investment,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.labour import clearing_wage, rd_wage, staff_moved, talent_stock
+from chainshift.model.labour import clearing_wage, rd_wage, staff_moved, talent_stock
 
 
 def test_wage_clears_against_the_labour_supply():

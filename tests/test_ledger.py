@@ -1,6 +1,6 @@
 import pytest
 
-from model.ledger import FlowLedger
+from chainshift.model.ledger import FlowLedger
 
 
 def test_ledger_sums_per_step_and_kind():

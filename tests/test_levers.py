@@ -16,10 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pytest
 
-from model import TransitionModel
-from model.summary import annual
-from scenarios import load_scenario
-from scenarios.schema import parameters
+from chainshift.model import TransitionModel
+from chainshift.model.summary import annual
+from chainshift.scenarios import load_scenario
+from chainshift.scenarios.schema import parameters
 
 LEVERS = [p for p in parameters() if p["key"].startswith("policy.")]
 SEEDS = range(10)

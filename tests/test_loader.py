@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.loader import (
+from chainshift.scenarios.loader import (
     SCENARIO_DIR,
     ScenarioError,
     available,
@@ -21,7 +21,7 @@ from scenarios.loader import (
     resolved_dict,
     to_toml_dict,
 )
-from scenarios.schema import Scenario, default_chains
+from chainshift.scenarios.schema import Scenario, default_chains
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.markets import (
+from chainshift.model.markets import (
     adjust_share,
     expect,
     order_shocks,

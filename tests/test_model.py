@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents import Enterprise, IndustrialPark, ResearchInstitute
-from model import TransitionModel
-from model.indicators import INDICATORS, MAYBE_NAN
-from scenarios import load_scenario
-from scenarios.schema import EnergyShortage
+from chainshift.agents import Enterprise, IndustrialPark, ResearchInstitute
+from chainshift.model import TransitionModel
+from chainshift.model.indicators import INDICATORS, MAYBE_NAN
+from chainshift.scenarios import load_scenario
+from chainshift.scenarios.schema import EnergyShortage
 from tests.conftest import baseline_run
 
 REQUIRED = (
@@ -232,11 +232,11 @@ def test_an_industry_whose_firms_all_exit_at_once_stays_empty():
 def test_phases_on_row_blocks_give_the_same_run(monkeypatch):
     """Large populations are worked on in blocks of rows (model.arrays.blockwise): the run is
     bit for bit the one on whole columns, indicators and flows alike."""
-    import model.arrays
+    import chainshift.model.arrays as arrays_module
 
     scenario = load_scenario("baseline", overrides={"population.enterprises": 3000})
     whole = TransitionModel(scenario, rng=2).run(steps=12)
-    monkeypatch.setattr(model.arrays, "BLOCK", 512)
+    monkeypatch.setattr(arrays_module, "BLOCK", 512)
     blocks = TransitionModel(scenario, rng=2).run(steps=12)
     pd.testing.assert_frame_equal(whole.indicators(), blocks.indicators(), check_exact=True)
     pd.testing.assert_frame_equal(whole.flows(), blocks.flows(), check_exact=True)

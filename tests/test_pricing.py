@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.pricing import (
+from chainshift.model.pricing import (
     competitiveness,
     logit_share,
     markup,

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.production import (
+from chainshift.model.production import (
     capacity,
     ceiling,
     effective_tfp,

@@ -21,11 +21,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import TransitionModel
-from model.indicators import ACCOUNTING, MAYBE_NAN
-from model.summary import annual
-from scenarios.loader import load_scenario
-from scenarios.schema import Scenario, default_chains, parameters
+from chainshift.model import TransitionModel
+from chainshift.model.indicators import ACCOUNTING, MAYBE_NAN
+from chainshift.model.summary import annual
+from chainshift.scenarios.loader import load_scenario
+from chainshift.scenarios.schema import Scenario, default_chains, parameters
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, derandomize=True,

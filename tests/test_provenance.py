@@ -5,7 +5,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from experiments.provenance import ROOT, manifest, portable_path, portable_traceback
+from chainshift.experiments.provenance import ROOT, manifest, portable_path, portable_traceback
 
 
 def test_paths_are_relative_to_the_results_folder_or_the_project(tmp_path):
@@ -37,10 +37,10 @@ def test_manifest_records_spec_files_relative_to_the_folder(tmp_path):
 
 
 def test_a_sweep_folder_names_no_absolute_path(tmp_path):
-    from experiments.executors import open_pool
-    from experiments.faults import RaiseOn
-    from experiments.spec import parse_spec
-    from experiments.sweep import start
+    from chainshift.experiments.executors import open_pool
+    from chainshift.experiments.faults import RaiseOn
+    from chainshift.experiments.spec import parse_spec
+    from chainshift.experiments.sweep import start
 
     spec = parse_spec({"sweep": {"quarters": 4}, "fixed": {"population.enterprises": 100},
                        "parameters": {"policy.coupling": [0.1, 0.2]}}, str(tmp_path / "s.toml"))

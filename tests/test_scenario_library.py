@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli.main import main
-from model import TransitionModel
-from model.groups import group_sum
-from model.indicators import MAYBE_NAN
-from model.summary import annual
-from scenarios.loader import SCENARIO_DIR, available, load_scenario
+from chainshift.cli.main import main
+from chainshift.model import TransitionModel
+from chainshift.model.groups import group_sum
+from chainshift.model.indicators import MAYBE_NAN
+from chainshift.model.summary import annual
+from chainshift.scenarios.loader import SCENARIO_DIR, available, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from model.indicators import INDICATORS
-from scenarios.schema import (
+from chainshift.model.indicators import INDICATORS
+from chainshift.scenarios.schema import (
     CAPABILITIES,
     SECTIONS,
     Chain,

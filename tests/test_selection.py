@@ -1,6 +1,6 @@
 import numpy as np
 
-from model.selection import high_tech, innovation_score, leading, pick_top
+from chainshift.model.selection import high_tech, innovation_score, leading, pick_top
 
 
 def test_pick_top_respects_eligibility_and_quota():

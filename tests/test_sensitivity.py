@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli.main import main
-from experiments.design import sample_matrix
-from experiments.sensitivity import analyze, outcome_names
-from experiments.spec import parse_spec
-from scenarios.loader import ScenarioError
+from chainshift.cli.main import main
+from chainshift.experiments.design import sample_matrix
+from chainshift.experiments.sensitivity import analyze, outcome_names
+from chainshift.experiments.spec import parse_spec
+from chainshift.scenarios.loader import ScenarioError
 
 RANGES = {"policy.coupling": {"low": 0.0, "high": 1.0},
           "policy.rd_subsidy": {"low": 0.0, "high": 0.4},
@@ -148,7 +148,7 @@ def test_cli_refuses_a_grid_and_an_unknown_output(tmp_path, capsys):
 def test_the_chart_legend_covers_no_bar(method):
     import matplotlib.pyplot as plt
 
-    from experiments.sensitivity import chart_figure
+    from chainshift.experiments.sensitivity import chart_figure
 
     spec = spec_for(method, 16 if method == "sobol" else 10)
     table = analyze(spec, method, runs_of(spec, method, lambda x: 4 * x[:, 0] + 10 * x[:, 1]),

@@ -2,9 +2,9 @@ import platform
 
 import numpy as np
 
-from model.allocator import tune
-from model.setup import apportion, size_classes
-from model.streams import spawn_streams
+from chainshift.model.allocator import tune
+from chainshift.model.setup import apportion, size_classes
+from chainshift.model.streams import spawn_streams
 
 
 def test_apportion_largest_remainder():

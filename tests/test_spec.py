@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
-from experiments.spec import load_spec
-from scenarios.loader import ScenarioError
+from chainshift.cli.main import main
+from chainshift.experiments.spec import load_spec
+from chainshift.scenarios.loader import ScenarioError
 
 GOOD = """
 [sweep]

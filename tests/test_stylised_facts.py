@@ -9,7 +9,7 @@ are shared between tests (cached per seed).
 """
 
 
-from experiments.facts import FACT_ENTERPRISES, fact
+from chainshift.experiments.facts import FACT_ENTERPRISES, fact
 
 SEEDS = range(5)
 
@@ -78,7 +78,7 @@ def test_aggregate_growth_swings_with_one_large_chains_shock():
 
 
 def test_reduced_scale_keeps_every_chain_populated():
-    from experiments.facts import baseline_panel
+    from chainshift.experiments.facts import baseline_panel
 
     panel = baseline_panel(0)[0]
     start = panel[(panel["year"] == 2021) & (panel["quarter"] == 1)]

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.design import plan, replication_seeds
-from experiments.executors import open_pool
-from experiments.faults import KillWorker, RaiseOn
-from experiments.spec import parse_spec
-from experiments.store import code_fingerprint
-from experiments.sweep import resume, start
-from scenarios.loader import ScenarioError
+from chainshift.experiments.design import plan, replication_seeds
+from chainshift.experiments.executors import open_pool
+from chainshift.experiments.faults import KillWorker, RaiseOn
+from chainshift.experiments.spec import parse_spec
+from chainshift.experiments.store import code_fingerprint
+from chainshift.experiments.sweep import resume, start
+from chainshift.scenarios.loader import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,7 +101,7 @@ def test_results_folder_holds_one_row_per_run_and_their_timeseries(reference):
 
 def test_a_run_reproduces_outside_the_sweep(reference):
     """Row 5 of runs.parquet is a plain model run with that row's parameters and seed."""
-    from experiments.runner import apply_overrides, simulate
+    from chainshift.experiments.runner import apply_overrides, simulate
 
     row = pd.read_parquet(reference / "runs.parquet").iloc[5]
     spec = tiny_spec()

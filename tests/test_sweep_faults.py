@@ -16,11 +16,11 @@ import pandas as pd
 import psutil
 import pytest
 
-from experiments.design import plan
-from experiments.folders import FolderBusy, FolderError
-from experiments.spec import parse_spec
-from experiments.sweep import resume, start
-from scenarios.loader import ScenarioError
+from chainshift.experiments.design import plan
+from chainshift.experiments.folders import FolderBusy, FolderError
+from chainshift.experiments.spec import parse_spec
+from chainshift.experiments.sweep import resume, start
+from chainshift.scenarios.loader import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_PY = str(ROOT / "run.py")
@@ -352,7 +352,7 @@ def test_a_bad_flush_interval_is_one_line_before_anything_runs(tmp_path, value):
 
 @pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e9"])
 def test_flush_interval_must_be_a_sensible_number_of_seconds(monkeypatch, value):
-    from experiments.sweep import env_flush_seconds
+    from chainshift.experiments.sweep import env_flush_seconds
 
     monkeypatch.setenv("CHAINSHIFT_FLUSH_SECONDS", value)
     with pytest.raises(ScenarioError, match=r"not a number of seconds from 0\.05 to 3600"):

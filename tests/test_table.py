@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.table import Table
+from chainshift.model.table import Table
 
 
 def make():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from model.technology import (
+from chainshift.model.technology import (
     coupling_index,
     focus_on,
     transfer_gain,

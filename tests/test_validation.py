@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cli.main import main
-from experiments.facts import Check, FactResult, annual_firm_growth, fact, paired_t
-from experiments.moments import Moment
-from experiments.stylised import (
+from chainshift.cli.main import main
+from chainshift.experiments.facts import Check, FactResult, annual_firm_growth, fact, paired_t
+from chainshift.experiments.moments import Moment
+from chainshift.experiments.stylised import (
     decompose_by_group,
     hill_tail_index,
     laplace_vs_normal,
@@ -18,7 +18,7 @@ from experiments.stylised import (
     selection_share,
     top_share,
 )
-from experiments.validation import TargetResult, fact_figure, failures, targets_section
+from chainshift.experiments.validation import TargetResult, fact_figure, failures, targets_section
 
 
 # -- size distributions -----------------------------------------------------------------------

@@ -7,8 +7,8 @@ import solara
 from reacton.find import Finder
 from solara.components.echarts import EchartsWidget
 
-from viz import panels
-from viz.app import Page
+from chainshift.viz import panels
+from chainshift.viz.app import Page
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_the_flow_panel_switches_factor(page):
 
 
 def test_picking_a_scenario_starts_from_its_own_levers(page):
-    from scenarios.loader import available, load_scenario
+    from chainshift.scenarios.loader import available, load_scenario
 
     others = [name for name in available() if name != "baseline"]
     if not others:
@@ -185,7 +185,7 @@ def texts(rc) -> list[str]:
 
 
 def test_mesas_controls_and_the_quarter_speak_the_tabs_language(page):
-    from viz.i18n import MESA_TEXT
+    from chainshift.viz.i18n import MESA_TEXT
 
     for _ in range(3):
         click(page, "Step")

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.summary import annual
-from viz import charts
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.model.summary import annual
+from chainshift.viz import charts
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 
 @functools.cache
@@ -129,7 +129,7 @@ def test_emissions_chart_without_a_peak_has_no_shading():
 
 
 def test_shares_chart_in_the_unit_of_the_indicator_files():
-    from model.indicators import INDICATOR_UNITS
+    from chainshift.model.indicators import INDICATOR_UNITS
 
     run, _ = frames()
     opt = charts.shares_chart(run)

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from cli.viz_cmd import OFFLINE_ENV, server_command, server_env
+from chainshift.cli.viz_cmd import OFFLINE_ENV, server_command, server_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_server_runs_the_app_module_offline_and_in_production_mode():
     cmd = server_command("127.0.0.1", 8123)
-    assert cmd[:5] == [sys.executable, "-m", "solara", "run", "viz.app"]
+    assert cmd[:5] == [sys.executable, "-m", "solara", "run", "chainshift.viz.app"]
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--port") + 1] == "8123"
     for flag in ("--production", "--no-check-version", "--no-open"):
@@ -28,7 +28,7 @@ def test_environment_turns_off_telemetry_and_serves_assets_locally():
 
 
 def test_the_app_module_exposes_a_page():
-    from viz import app
+    from chainshift.viz import app
 
     assert callable(app.Page)
 
@@ -70,7 +70,7 @@ def test_a_port_in_use_is_exit_2():
 
 
 def test_all_interfaces_lists_the_addresses_and_says_the_network_can_reach_it(monkeypatch):
-    from cli import viz_cmd
+    from chainshift.cli import viz_cmd
 
     monkeypatch.setattr(viz_cmd, "local_addresses", lambda: ["192.168.1.20", "10.0.0.7"])
     lines = viz_cmd.where_lines("0.0.0.0", 8080)
@@ -84,7 +84,7 @@ def test_all_interfaces_lists_the_addresses_and_says_the_network_can_reach_it(mo
 def test_local_addresses_are_this_machines_own():
     import ipaddress
 
-    from cli.viz_cmd import local_addresses
+    from chainshift.cli.viz_cmd import local_addresses
 
     for a in local_addresses():
         ip = ipaddress.ip_address(a)

@@ -5,8 +5,8 @@ import re
 
 import pandas as pd
 
-from viz import export, panels
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz import export, panels
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 
 @functools.cache

@@ -1,7 +1,15 @@
 import pytest
 
-from scenarios.schema import CAPABILITIES, default_chains, parameters
-from viz.i18n import TEXT, chain_label, humanize, lever_label, quarter_label, tr, unit_label
+from chainshift.scenarios.schema import CAPABILITIES, default_chains, parameters
+from chainshift.viz.i18n import (
+    TEXT,
+    chain_label,
+    humanize,
+    lever_label,
+    quarter_label,
+    tr,
+    unit_label,
+)
 
 
 def test_tr_picks_the_language_and_falls_back_to_the_key():
@@ -52,8 +60,8 @@ def test_units_and_quarters():
 
 
 def test_every_policy_lever_has_a_chinese_help_line():
-    from viz.i18n import LEVER_HELP_ZH, lever_help
-    from viz.levers import policy_levers
+    from chainshift.viz.i18n import LEVER_HELP_ZH, lever_help
+    from chainshift.viz.levers import policy_levers
 
     names = [lv.name for lv in policy_levers()]
     assert set(LEVER_HELP_ZH) == set(names)
@@ -63,8 +71,8 @@ def test_every_policy_lever_has_a_chinese_help_line():
 
 
 def test_every_shipped_scenario_has_a_chinese_name_and_question():
-    from scenarios.loader import available
-    from viz.i18n import SCENARIO_ZH, scenario_label, scenario_question
+    from chainshift.scenarios.loader import available
+    from chainshift.viz.i18n import SCENARIO_ZH, scenario_label, scenario_question
 
     assert set(available()) <= set(SCENARIO_ZH)
     assert scenario_label("baseline", "zh") == "基准情景（baseline）"
@@ -87,14 +95,14 @@ def test_every_shipped_scenario_has_a_chinese_name_and_question():
     (3, "quarters", "3 quarters", "3 quarters"),
 ])
 def test_lever_values_read_as_words(value, unit, en, zh):
-    from viz.i18n import value_text
+    from chainshift.viz.i18n import value_text
 
     assert value_text(value, unit, "en") == en
     assert value_text(value, unit, "zh") == zh
 
 
 def test_money_is_written_in_yuan():
-    from viz.i18n import money_text
+    from chainshift.viz.i18n import money_text
 
     assert money_text(70.68, "en") == "7.07 billion yuan"
     assert money_text(0.05, "en") == "5 million yuan"
@@ -103,7 +111,7 @@ def test_money_is_written_in_yuan():
 
 
 def test_mesa_texts_are_translated_only_in_chinese():
-    from viz.i18n import mesa_text
+    from chainshift.viz.i18n import mesa_text
 
     assert mesa_text("Controls", "zh") == "运行控制"
     assert mesa_text("Controls", "en") == "Controls"

@@ -1,7 +1,7 @@
 import pytest
 
-from scenarios.schema import CAPABILITIES, Policy, bounds, parameters
-from viz.levers import (
+from chainshift.scenarios.schema import CAPABILITIES, Policy, bounds, parameters
+from chainshift.viz.levers import (
     SPAN,
     extreme_settings,
     levers_by_capability,

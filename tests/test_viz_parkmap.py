@@ -3,8 +3,8 @@ import functools
 import numpy as np
 import pytest
 
-from viz import parkmap
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz import parkmap
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 
 @functools.cache

@@ -4,9 +4,9 @@ import ipyvuetify as v
 import reacton.core
 import solara
 
-from viz import redraw
-from viz.app import Page
-from viz.panels import language
+from chainshift.viz import redraw
+from chainshift.viz.app import Page
+from chainshift.viz.panels import language
 
 
 def renders_per_click(monkeypatch, clicks: int = 3) -> float:

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from model.ledger import FACTORS, KINDS
-from viz.sankey import recent_flows, sankey_chart
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.model.ledger import FACTORS, KINDS
+from chainshift.viz.sankey import recent_flows, sankey_chart
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 
 def ledger(rows) -> pd.DataFrame:

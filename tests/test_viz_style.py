@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from viz import style
-from viz.i18n import chinese_texts
+from chainshift.viz import style
+from chainshift.viz.i18n import chinese_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_the_font_ships_with_its_licence_and_source():
     readme = (fonts / "README.md").read_text()
     assert "@fontsource/noto-sans-sc" in readme and "OFL" in readme
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    data = config["tool"]["setuptools"]["package-data"]["viz"]
+    data = config["tool"]["setuptools"]["package-data"]["chainshift.viz"]
     assert {"assets/fonts/*.woff2", "assets/fonts/*.txt", "data/*.json"} <= set(data)
 
 

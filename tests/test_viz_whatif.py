@@ -4,8 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from model.summary import annual, outcomes
-from viz.whatif import (
+from chainshift.model.summary import annual, outcomes
+from chainshift.viz.whatif import (
     ROWS,
     format_cell,
     indicator_table,
@@ -13,7 +13,7 @@ from viz.whatif import (
     period_label,
     table_html,
 )
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 
 @functools.cache
@@ -47,7 +47,7 @@ def test_gap_is_run_minus_reference_in_the_latest_year():
 
 
 def test_units_are_those_of_the_output_files():
-    from experiments.columns import yearly_unit
+    from chainshift.experiments.columns import yearly_unit
 
     m = run()
     _, table = indicator_table(m.indicator_frame(), None, "en")

@@ -4,11 +4,11 @@ import pytest
 import solara
 from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
 
-from model.indicators import MAYBE_NAN
-from scenarios.loader import ScenarioError
-from scenarios.schema import Policy, bounds
-from viz.levers import extreme_settings
-from viz.workshop import RunSettings, WorkshopModel, rebuild
+from chainshift.model.indicators import MAYBE_NAN
+from chainshift.scenarios.loader import ScenarioError
+from chainshift.scenarios.schema import Policy, bounds
+from chainshift.viz.levers import extreme_settings
+from chainshift.viz.workshop import RunSettings, WorkshopModel, rebuild
 
 SMALL = 500
 
@@ -85,7 +85,7 @@ def test_settings_may_be_a_function_returning_the_settings_in_force():
 
 def test_mesa_reset_rebuilds_with_the_levers_on_screen_and_the_chosen_seed():
     """SolaraViz's Reset: ``type(model)(**_build_model_init_kwargs(model, params, ...))``."""
-    from viz.app import model_params
+    from chainshift.viz.app import model_params
 
     on_screen = solara.reactive(WorkshopModel(small(levers={"coupling": 0.8}), rng=0).replay(3))
     params = model_params(on_screen, "en")

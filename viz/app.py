@@ -15,11 +15,11 @@ import solara
 from mesa.visualization import Slider, SolaraViz
 from solara.server import settings as server_settings
 
-from viz import mesa_text, redraw, style
-from viz.controls import LanguagePicker, LeverPanel, ScenarioPanel, WhatIfControls
-from viz.i18n import tr
-from viz.panels import PANELS, language
-from viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz import mesa_text, redraw, style
+from chainshift.viz.controls import LanguagePicker, LeverPanel, ScenarioPanel, WhatIfControls
+from chainshift.viz.i18n import tr
+from chainshift.viz.panels import PANELS, language
+from chainshift.viz.workshop import RunSettings, WorkshopModel
 
 # No usage reports from a server started with ``solara run viz/app.py`` either (``run.py viz``
 # turns them off before the server starts; see docs/DASHBOARD.md, "Offline").

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from model.indicators import ACCOUNTING
-from model.summary import annual
-from viz.i18n import quarter_label, tr
-from viz.memo import per_frame
+from chainshift.model.indicators import ACCOUNTING
+from chainshift.model.summary import annual
+from chainshift.viz.i18n import quarter_label, tr
+from chainshift.viz.memo import per_frame
 
 COLORS = {
     "value_added_growth": "#2b6cb0",
@@ -216,7 +216,7 @@ def shares_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str =
     """Green share of capacity and digital level (value-added weighted), in the unit of the
     indicator files (``model.indicators.INDICATOR_UNITS``), as every other output shows them.
     """
-    from model.indicators import INDICATOR_UNITS
+    from chainshift.model.indicators import INDICATOR_UNITS
 
     axis = time_axis(ind, ref)
     series = lines(ind, ref, ["green_share", "digital_level"], lang, axis)

@@ -12,8 +12,8 @@ from dataclasses import replace
 import solara
 from mesa.visualization.utils import force_update
 
-from scenarios.loader import ScenarioError, available, load_scenario
-from viz.i18n import (
+from chainshift.scenarios.loader import ScenarioError, available, load_scenario
+from chainshift.viz.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     lever_help,
@@ -22,9 +22,9 @@ from viz.i18n import (
     tr,
     value_text,
 )
-from viz.levers import Lever, levers_by_capability
-from viz.panels import language
-from viz.workshop import RunSettings, rebuild
+from chainshift.viz.levers import Lever, levers_by_capability
+from chainshift.viz.panels import language
+from chainshift.viz.workshop import RunSettings, rebuild
 
 error = solara.reactive("")
 """The last settings error shown in the sidebar (one line), or ""."""

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from viz.i18n import tr
-from viz.style import FONT_FAMILY, embedded_font_css, with_font
-from viz.whatif import TABLE_CSS, indicator_table, table_html
+from chainshift.viz.i18n import tr
+from chainshift.viz.style import FONT_FAMILY, embedded_font_css, with_font
+from chainshift.viz.whatif import TABLE_CSS, indicator_table, table_html
 
 ECHARTS_VERSION = "5.4.0"
 

@@ -396,8 +396,8 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def chinese_texts() -> list[str]:
     """Every Chinese string the dashboard can show (for the web font's character subset)."""
-    from scenarios.loader import available, load_scenario
-    from scenarios.schema import parameters
+    from chainshift.scenarios.loader import available, load_scenario
+    from chainshift.scenarios.schema import parameters
 
     out = [zh for _, zh in TEXT.values()] + list(LANGUAGE_NAMES.values())
     out += [*UNITS_ZH.values(), *LEVER_ZH.values(), *LEVER_HELP_ZH.values(), *MESA_TEXT.values()]

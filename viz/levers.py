@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scenarios.schema import CAPABILITIES, parameters
-from viz.i18n import lever_label, unit_label
+from chainshift.scenarios.schema import CAPABILITIES, parameters
+from chainshift.viz.i18n import lever_label, unit_label
 
 SPAN = 5.0
 """Slider maximum of a wide-range lever, as a multiple of its default."""

@@ -14,11 +14,11 @@ import solara
 from mesa.visualization import solara_viz
 from mesa.visualization.utils import update_counter
 
-from viz.i18n import mesa_text, tr
+from chainshift.viz.i18n import mesa_text, tr
 
 
 def _language() -> str:
-    from viz.panels import language
+    from chainshift.viz.panels import language
 
     return language.value
 
@@ -59,7 +59,7 @@ class Localised:
 @solara.component
 def QuarterReached(model):
     """The quarter the run has reached, where Mesa shows its step counter."""
-    from viz.panels import reached
+    from chainshift.viz.panels import reached
 
     update_counter.get()
     lang = _language()

@@ -18,11 +18,11 @@ import solara
 from mesa.visualization.utils import update_counter
 from solara.components.echarts import EchartsWidget
 
-from model.ledger import FACTORS
-from viz import charts, export, parkmap, sankey, style
-from viz.i18n import quarter_label, tr, value_text
-from viz.levers import policy_levers
-from viz.whatif import TABLE_CSS, indicator_table, table_html
+from chainshift.model.ledger import FACTORS
+from chainshift.viz import charts, export, parkmap, sankey, style
+from chainshift.viz.i18n import quarter_label, tr, value_text
+from chainshift.viz.levers import policy_levers
+from chainshift.viz.whatif import TABLE_CSS, indicator_table, table_html
 
 language = solara.reactive("en")
 """The interface language of this browser tab, "en" or "zh"."""
@@ -168,7 +168,7 @@ def lever_changes(model, lang: str) -> list[str]:
     """One line per lever set away from its scenario value:
     ``Carbon price: 50 yuan per t CO2 → 120 yuan per t CO2``.
     """
-    from scenarios.loader import load_scenario
+    from chainshift.scenarios.loader import load_scenario
 
     changed = model.settings.levers
     if not changed:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from scenarios.schema import PARK_KINDS
-from viz.charts import rounded
-from viz.i18n import chain_label, money_text, tr
+from chainshift.scenarios.schema import PARK_KINDS
+from chainshift.viz.charts import rounded
+from chainshift.viz.i18n import chain_label, money_text, tr
 
 MIN_SIZE, MAX_SIZE = 6.0, 30.0
 """Marker diameters (px) of the smallest and the largest park by output (area ~ output)."""
@@ -48,7 +48,7 @@ GREEN_SCALE = ["#b7791f", "#ecc94b", "#38a169"]
 
 def share_text(value: float) -> str:
     """A park's green share in the unit of the indicator files (0-1 or percent)."""
-    from model.indicators import INDICATOR_UNITS
+    from chainshift.model.indicators import INDICATOR_UNITS
 
     if INDICATOR_UNITS["green_share"] == "percent":
         return f"{100 * value:.0f}%"

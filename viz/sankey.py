@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.ledger import FACTORS
-from viz.charts import rounded
-from viz.i18n import money_text, tr
+from chainshift.model.ledger import FACTORS
+from chainshift.viz.charts import rounded
+from chainshift.viz.i18n import money_text, tr
 
 KIND_COLORS = {
     "enterprise": "#2b6cb0",

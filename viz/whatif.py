@@ -11,9 +11,9 @@ import math
 
 import pandas as pd
 
-from experiments.columns import yearly_unit
-from viz.charts import emission_peak_year, rounded, yearly
-from viz.i18n import tr, unit_label
+from chainshift.experiments.columns import yearly_unit
+from chainshift.viz.charts import emission_peak_year, rounded, yearly
+from chainshift.viz.i18n import tr, unit_label
 
 ROWS: tuple[str, ...] = (
     "value_added",

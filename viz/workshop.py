@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from model import TransitionModel
-from scenarios.loader import load_scenario
-from scenarios.schema import Scenario
+from chainshift.model import TransitionModel
+from chainshift.scenarios.loader import load_scenario
+from chainshift.scenarios.schema import Scenario
 
 
 @dataclass(frozen=True)

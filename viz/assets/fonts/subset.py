@@ -24,7 +24,7 @@ WEIGHTS = (400, 700)
 def characters() -> str:
     """Every non-ASCII character of the dashboard's Chinese texts."""
     sys.path.insert(0, str(HERE.parents[2]))
-    from viz.i18n import chinese_texts
+    from chainshift.viz.i18n import chinese_texts
 
     return "".join(sorted({c for text in chinese_texts() for c in text if ord(c) > 127}))
 
