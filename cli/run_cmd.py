@@ -36,7 +36,7 @@ YEAR_COLUMNS = (
     ("innovation_share", "innovation%", "{:.0f}"),
     ("rd_intensity", "R&D/GDP%", "{:.2f}"),
     ("carbon_intensity", "tCO2/10k¥", "{:.3f}"),
-    ("green_share", "green 0-1", "{:.2f}"),
+    ("green_share", "green%", "{:.1f}"),
     ("enterprises", "enterprises", "{:,.0f}"),
 )
 

@@ -34,7 +34,7 @@ KEY_INDICATORS: dict[str, str] = {
     "tfp_contribution": "TFP contribution to growth, percentage points",
     "rd_intensity": "R&D over GDP, %",
     "carbon_intensity": "CO2 per value added, t per 10k yuan",
-    "green_share": "clean share of capital, 0-1",
+    "green_share": "clean share of capital, percent",
     "leverage": "liabilities over assets, %",
     "co2": "CO2, 10k t per year",
     "value_added": "value added, 100m yuan per year",

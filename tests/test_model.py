@@ -62,7 +62,7 @@ def test_stocks_that_cannot_be_negative(baseline_model):
     df = baseline_model.indicators()
     counts = ["enterprises", "high_tech", "specialized_new", "little_giants", "entries", "exits"]
     assert (df[counts] >= 0).all().all()
-    assert ((df["green_share"] >= 0) & (df["green_share"] <= 1)).all()
+    assert ((df["green_share"] >= 0) & (df["green_share"] <= 100)).all()
     assert baseline_model.talent >= 0 and baseline_model.wage > 0 and baseline_model.rd_wage > 0
 
 

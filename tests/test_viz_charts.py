@@ -136,7 +136,9 @@ def test_shares_chart_in_the_unit_of_the_indicator_files():
     green = series(opt, "Green share of capacity")
     assert green["data"] == [charts.rounded(v) for v in run["green_share"]]
     assert series(opt, "Digital level")["data"][0] == charts.rounded(run["digital_level"][0])
-    assert opt["yAxis"][0]["max"] == (100 if INDICATOR_UNITS["green_share"] == "percent" else 1)
+    assert INDICATOR_UNITS["green_share"] == "percent" and INDICATOR_UNITS["digital_level"] == "0-1"
+    assert (opt["yAxis"][0]["max"], opt["yAxis"][1]["max"]) == (100, 1)
+    assert (green["yAxisIndex"], series(opt, "Digital level")["yAxisIndex"]) == (0, 1)
 
 
 def test_firms_chart_counts():

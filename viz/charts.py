@@ -213,17 +213,17 @@ def emissions_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
 
 
 def shares_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:
-    """Green share of capacity and digital level (value-added weighted), in the unit of the
-    indicator files (``model.indicators.INDICATOR_UNITS``), as every other output shows them.
+    """Green share of capacity (percent, left axis) and digital level (an index 0-1, right
+    axis), both value-added weighted and in the unit of the indicator files
+    (``model.indicators.INDICATOR_UNITS``), as every other output shows them.
     """
-    from chainshift.model.indicators import INDICATOR_UNITS
-
     axis = time_axis(ind, ref)
-    series = lines(ind, ref, ["green_share", "digital_level"], lang, axis)
-    percent = INDICATOR_UNITS["green_share"] == "percent"
-    top, name = (100, "%") if percent else (1, tr("share", lang))
-    return frame(tr("shares", lang), tr("shares_note", lang) if not percent else "", axis,
-                 [value_axis(name, min=0, max=top, scale=False)], series, lang)
+    series = (lines(ind, ref, ["green_share"], lang, axis, axis=0)
+              + lines(ind, ref, ["digital_level"], lang, axis, axis=1))
+    return frame(tr("shares", lang), tr("shares_note", lang), axis,
+                 [value_axis("%", min=0, max=100, scale=False),
+                  value_axis(tr("index", lang), min=0, max=1, scale=False,
+                             splitLine={"show": False})], series, lang)
 
 
 def firms_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:

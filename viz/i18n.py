@@ -87,8 +87,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "accounting_note": ("Contributions to growth over the last four quarters, pp; innovation "
                         "share of the last five years (right axis)",
                         "对增长的贡献（百分点）；创新驱动贡献率（右轴）"),
-    "shares_note": ("Value-added weighted, share 0-1", "按增加值加权，比例 0-1"),
-    "share": ("share", "比例"),
+    "shares_note": ("Value-added weighted: green share in percent, digital level an index 0-1",
+                    "按增加值加权：绿色产能占比（%），数字化水平指数 0-1"),
+    "index": ("index 0-1", "指数 0-1"),
     # capabilities (the plan's five)
     "cap.coordination": ("Coordination", "统筹发展能力"),
     "cap.digital": ("Digital (intelligence into data)", "数字赋能能力"),

@@ -47,12 +47,10 @@ GREEN_SCALE = ["#b7791f", "#ecc94b", "#38a169"]
 
 
 def share_text(value: float) -> str:
-    """A park's green share in the unit of the indicator files (0-1 or percent)."""
-    from chainshift.model.indicators import INDICATOR_UNITS
-
-    if INDICATOR_UNITS["green_share"] == "percent":
-        return f"{100 * value:.0f}%"
-    return f"{value:.2f}"
+    """A park's green share (a 0-1 column of the park) in percent, as the indicator files
+    show the city's.
+    """
+    return f"{100 * value:.0f}%"
 
 
 def marker_sizes(output: np.ndarray) -> np.ndarray:
