@@ -142,3 +142,39 @@ def decompose_by_group(before: pd.DataFrame, after: pd.DataFrame, group: str = "
 def selection_share(parts: dict[str, float]) -> float:
     """Share of aggregate productivity growth from reallocation and net entry."""
     return (parts["between"] + parts["entry"] + parts["exit"]) / parts["total"]
+
+
+def bass(t: np.ndarray, p: float, q: float) -> np.ndarray:
+    """Cumulative Bass adoption ``F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t})``, with
+    ``p`` the coefficient of innovation (adoption on one's own) and ``q`` of imitation
+    (adoption from adopters), both per year (Bass 1969).
+    """
+    decay = np.exp(-(p + q) * np.asarray(t, dtype=float))
+    return (1.0 - decay) / (1.0 + (q / p) * decay)
+
+
+def fit_bass(t: np.ndarray, share: np.ndarray) -> dict[str, float]:
+    """Least-squares Bass fit of a cohort's cumulative adoption share, ``t`` in years from
+    the cohort's start (``share(0) = 0``, left out of the fit).
+
+    Returns:
+        ``p``, ``q``; ``q_over_p`` (the curve is S-shaped, its adoption rate peaking after
+        the start, only when ``q > p``); ``peak_year``, ``ln(q/p)/(p+q)`` (0 when
+        ``q <= p``); and ``aic_gain``, the AIC of the pure-innovation model
+        ``F = 1 - e^{-pt}`` minus that of the Bass fit (support for imitation).
+    """
+    from scipy.optimize import curve_fit
+
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(share, dtype=float)
+    keep = t > 0
+    t, y = t[keep], y[keep]
+    (p, q), _ = curve_fit(bass, t, y, p0=[0.03, 0.3], bounds=([1e-4, 0.0], [1.0, 5.0]))
+    (p0,), _ = curve_fit(lambda x, a: 1.0 - np.exp(-a * x), t, y, p0=[0.05],
+                         bounds=([1e-4], [1.0]))
+    rss_bass = max(float(((bass(t, p, q) - y) ** 2).sum()), 1e-300)
+    rss_ext = max(float(((1.0 - np.exp(-p0 * t) - y) ** 2).sum()), 1e-300)
+    n = len(t)
+    return {"p": float(p), "q": float(q), "q_over_p": float(q / p),
+            "peak_year": float(np.log(q / p) / (p + q)) if q > p else 0.0,
+            "aic_gain": _aic(rss_ext, n, 1) - _aic(rss_bass, n, 2)}

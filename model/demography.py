@@ -174,7 +174,8 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
             "H": (1.0 - fin.contract_share) * rd * 1e4 / model.rd_wage,
             "know": rd / (tech.knowledge_depreciation / 4.0),
             "M": cash, "D": fin.target_leverage * (capital + cash) * 0.7,
-            "va": price * demand, "vol": markets.yearly_volatility(rng, k),
+            "va": price * demand, "vol": markets.yearly_volatility(
+                rng, k, model.config.markets.volatility_spread),
         },
         k,
     )

@@ -95,15 +95,20 @@ def expect(expected, realised, speed: float) -> np.ndarray:
     return expected + speed * (realised - expected)
 
 
-def yearly_volatility(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Each firm's order volatility for a year, ``v_i = sqrt(G_i)`` with turbulence
-    ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2).
+def yearly_volatility(rng: np.random.Generator, n: int, spread: float = 1.0) -> np.ndarray:
+    """Each firm's order volatility for a year, ``v_i = (1 - w) + w sqrt(G_i)`` with
+    turbulence ``G_i ~ Gamma(1/2, 2)`` (mean 1, variance 2) and ``w`` the volatility spread
+    (``markets.volatility_spread``; ``w = 0`` makes every firm's shocks plain Gaussian, the
+    negative control of the tent-shaped growth-rate fact).
 
     Most years a firm's orders are calm; in some, new products, new customers or lost contracts
     make them volatile. ``Gamma(1/2, 2)`` is the chi-square distribution with one degree of
     freedom, so ``v_i = |z_i|`` with ``z_i ~ N(0, 1)``.
     """
-    return np.abs(rng.standard_normal(n))
+    v = np.abs(rng.standard_normal(n))
+    if spread == 1.0:
+        return v
+    return (1.0 - spread) + spread * v
 
 
 def order_shocks(rng: np.random.Generator, volatility: np.ndarray, sigma: float) -> np.ndarray:
@@ -203,7 +208,7 @@ def clear_goods_markets(model) -> None:
 
     rng = model.streams["demand"]
     if model.t % 4 == 0:
-        f.vol = yearly_volatility(rng, len(f))
+        f.vol = yearly_volatility(rng, len(f), mk.volatility_spread)
     noise = order_shocks(rng, f.vol, mk.demand_noise)
     # replicator_shares and orders, on blocks of rows
     (raw,) = blockwise(lambda rows: (attraction(

@@ -192,6 +192,7 @@ class Markets(Section):
     share_adjustment: float = param(0.15, 0.0, 1.0, "1/quarter", "theta: share of the gap to the logit market share closed each quarter")
     replicator_speed: float = param(0.03, 0.0, 1.0, "1/quarter", "chi: firms' share response to their log competitiveness against the chain's")
     demand_noise: float = param(0.10, 0.0, 0.3, "1", "Std. dev. of idiosyncratic quarterly order shocks (log; normal scale mixture)")
+    volatility_spread: float = param(1.0, 0.0, 1.0, "0-1", "w in v = (1 - w) + w |z|: spread of firms' yearly order volatility (1 = normal scale mixture, 0 = Gaussian shocks)")
     expectation_speed: float = param(0.25, 0.0, 1.0, "1/quarter", "Weight of the market's latest growth in firms' expected market growth")
 
 

@@ -1,80 +1,83 @@
-"""Stylised facts of industrial dynamics the model should reproduce without being fitted to
-them. Each test runs several seeds and judges a statistic, not an exact value; the measures
+"""Stylised facts of industrial dynamics, each with its negative control. Every test runs the
+fact's setting and its control over several seeds and judges a statistic, not an exact value:
+the fact must hold with its mechanism and fail with it switched off. The measures, controls
 and criteria live in ``experiments/facts.py`` so docs/VALIDATION.md reports the same numbers.
 
 Scale: 2,000 enterprises (``FACT_ENTERPRISES``) instead of 7,100 where the fact is about a
-distribution's shape or an aggregate ratio (the top 1% is still 20 firms, every chain keeps
-about 60 firms or more); 1,000 enterprises to 2060 for the green S-curve. The baseline runs
-are shared between tests (cached per seed).
+distribution's shape or an aggregate ratio; 1,000 enterprises to 2060 for the adoption curve.
+Runs are shared between tests (cached per overrides and seed).
 """
 
+import pytest
 
-from chainshift.experiments.facts import FACT_ENTERPRISES, fact
+from chainshift.experiments.facts import FACT_ENTERPRISES, FACTS, fact
 
 SEEDS = range(5)
 
 
-def _judge(name: str):
+def _shown(name: str):
     result = fact(name).evaluate(SEEDS)
-    for check in result.checks:
-        assert check.passed, result.describe()
+    assert result.passed, result.describe()
+    assert result.control_failed, "the fact holds without its mechanism: " + result.describe()
     return result
 
 
-def test_firm_sizes_are_right_skewed_and_heavy_tailed():
-    """Value added per firm in 2035Q4 after 15 years of selection, 2,000 enterprises, 5 seeds:
-    top-1% share above 10% (a Pareto tail of index 2 gives 10%), positive skewness of levels
-    and of logs, Hill index of the top 5% below 2 (Axtell 2001: about 1)."""
-    r = _judge("firm_sizes")
-    assert (r.per_seed["hill_index"] < 2).all()
+def test_firm_size_tail_emerges_from_a_thin_start():
+    """From a Pareto-4 start (Hill about 3), 15 years of selection, shocks, entry and
+    technical change give a top-1% share above 10% and a Hill index below 2 (Axtell 2001:
+    about 1); with those dynamics off the Hill index stays above 2."""
+    r = _shown("firm_sizes")
+    setting = r.per_seed[r.per_seed["case"] == "setting"]
+    assert (setting["hill_2021"] > 2.5).all(), "the start is thin-tailed"
+    assert (setting["hill_index"] < 2).all()
 
 
-def test_firm_growth_rates_are_fat_tailed_and_tent_shaped():
-    """Yearly log growth of firms' value added 2022-2035 net of the chain-year mean, firms
-    present all year in both years, 2,000 enterprises, 5 seeds: excess kurtosis above 0 and a
-    Laplace maximum-likelihood fit beating a normal one (Stanley et al. 1996)."""
-    _judge("growth_rates")
+def test_firm_growth_rates_are_fat_tailed_under_gaussian_shocks():
+    """Gaussian order shocks, 2,000 enterprises, 5 seeds: yearly growth rates net of the
+    chain-year mean have excess kurtosis above 2; without market selection they do not."""
+    _shown("growth_rates")
 
 
-def test_productivity_dispersion_persists():
-    """Within-chain sd of log TFP at the end of 2035 is at least half that at the end of 2021,
-    and the within-chain TFP 90/10 ratio stays above 1.5 (Syverson 2004: about 1.9 in US
-    manufacturing); 2,000 enterprises, 5 seeds."""
-    _judge("productivity_dispersion")
+def test_productivity_dispersion_persists_unless_imitation_is_instant():
+    """Within-chain dispersion of log TFP keeps at least half its 2021 level and the 90/10
+    ratio stays above 1.5 (Syverson 2004: about 1.9); with imitation every quarter it does
+    not."""
+    _shown("productivity_dispersion")
 
 
-def test_green_adoption_follows_an_s_curve():
-    """Share of firms with at least half their capacity green, each year end 2021-2060 (the
-    horizon is extended: by 2035 only the first half of the curve is visible), 1,000
-    enterprises, 5 seeds: a logistic beats a straight line by more than 10 AIC points and
-    turns inside the window."""
-    _judge("green_s_curve")
+def test_firms_own_savings_lower_energy_per_output_within_chains():
+    """Exogenous energy paths flat: each chain's energy per unit of output falls in every
+    seed and CO2 still grows; with clean and digital capacity saving nothing it does not
+    fall."""
+    _shown("decoupling")
 
 
-def test_energy_intensity_falls_while_energy_use_grows():
-    """Log-linear trends 2021-2035 of energy per value added (negative) and energy use
-    (positive) in every one of 5 seeds, 2,000 enterprises."""
-    r = _judge("energy_decoupling")
-    assert (r.per_seed["value_added_trend"] > r.per_seed["energy_use_trend"]).all()
+@pytest.mark.xfail(strict=True, reason="documented failure (docs/VALIDATION.md): the first "
+                   "digital upgrade spreads with q below p, an r-shaped, not an S-shaped curve")
+def test_digital_adoption_follows_a_bass_s_curve():
+    _shown("digital_adoption")
 
 
-def test_strong_selection_shifts_tfp_growth_to_reallocation_and_entry():
-    """Melitz-Polanec decomposition of TFP growth 2021Q4-2030Q4 within chains: with five times
-    the replicator speed the share of reallocation plus net entry rises (paired over 5 seeds,
-    t above 2), 2,000 enterprises."""
-    r = _judge("selection_tfp")
-    d = r.per_seed
-    assert (d["strong_between"] > d["base_between"]).all()
+@pytest.mark.xfail(strict=True, reason="documented failure (docs/VALIDATION.md): net entry "
+                   "gives about an eighth of TFP growth, not Brandt et al.'s two thirds")
+def test_net_entry_carries_most_of_tfp_growth():
+    _shown("net_entry")
 
 
-def test_aggregate_growth_swings_with_one_large_chains_shock():
-    """A -17% demand shock to one chain through 2024 (paired seeds, 2,000 enterprises): the
-    drop in aggregate growth is the chain's value-added share times 17 points within 30% for
-    the large automobile chain and the small new-materials chain, and growth rebounds in 2025
-    (paired t above 2)."""
-    r = _judge("chain_shock")
-    drops = r.per_seed.groupby("chain")["drop"].mean()
-    assert drops["automobile"] > 2 * drops["new_materials"]
+def test_known_failures_are_measured_and_their_controls_fail_too():
+    """The facts the model does not reproduce are still measured: imitation raises the Bass
+    q (its control has q near 0) and net entry's share is positive (0 without entry and
+    exit)."""
+    adoption = fact("digital_adoption").evaluate(SEEDS).per_seed.groupby("case")["q"].mean()
+    assert adoption["setting"] > adoption["control"] + 0.03
+    entry = fact("net_entry").evaluate(SEEDS).per_seed.groupby("case")["net_entry_share"].mean()
+    assert entry["setting"] > 0.05 and abs(entry["control"]) < 0.01
+
+
+def test_every_fact_has_a_control_that_changes_its_setting():
+    for f in FACTS:
+        assert f.control and f.control_text
+        assert any(f.setting.get(k) != v for k, v in f.control.items()), f.name
 
 
 def test_reduced_scale_keeps_every_chain_populated():

@@ -18,7 +18,13 @@ from chainshift.experiments.stylised import (
     selection_share,
     top_share,
 )
-from chainshift.experiments.validation import TargetResult, fact_figure, failures, targets_section
+from chainshift.experiments.validation import (
+    TargetResult,
+    fact_figure,
+    failures,
+    targets_section,
+    verdict,
+)
 
 
 # -- size distributions -----------------------------------------------------------------------
@@ -125,18 +131,31 @@ def test_targets_pass_when_the_seed_mean_is_within_tolerance():
 
 
 def test_failing_fact_checks_are_listed():
-    res = FactResult("growth_rates", [Check("kurtosis", -0.1, ">", 0.0)], pd.DataFrame())
+    res = FactResult("growth_rates", [Check("kurtosis", -0.1, ">", 0.0)], pd.DataFrame(),
+                     control_checks=[Check("kurtosis", -0.2, ">", 0.0)])
     lines = failures(MOMENTS, [], [(fact("growth_rates"), res)])
-    assert lines == ["- Firm growth rates are fat-tailed and tent-shaped: "
-                     "kurtosis = -0.1 (> 0: FAIL)."]
+    assert lines == ["- Firm growth rates are fat-tailed: kurtosis = -0.1 (> 0: FAIL)."]
+
+
+def test_a_fact_that_holds_in_its_control_is_listed_and_not_shown():
+    held = [Check("kurtosis", 3.0, ">", 2.0)]
+    res = FactResult("growth_rates", held, pd.DataFrame(), control_checks=held)
+    assert res.passed and not res.shown
+    lines = failures(MOMENTS, [], [(fact("growth_rates"), res)])
+    assert lines[0].startswith("- Firm growth rates are fat-tailed: holds in its control too")
+    assert verdict(fact("growth_rates"), res) == "**control does not fail**"
+    shown = FactResult("growth_rates", held, pd.DataFrame(),
+                       control_checks=[Check("kurtosis", 0.8, ">", 2.0)])
+    assert shown.shown and verdict(fact("growth_rates"), shown) == "shown"
 
 
 def test_fact_figure_is_a_png(tmp_path):
     years = np.arange(2021, 2036)
-    yearly = pd.DataFrame({"year": years, "energy_intensity": 0.97 ** (years - 2021),
-                           "energy_use": 1.02 ** (years - 2021)})
-    res = FactResult("energy_decoupling", [], pd.DataFrame(), {"yearly": yearly})
-    fact_figure(res, "energy", tmp_path / "e.png")
+    yearly = pd.DataFrame({"year": years, "carbon_intensity": 0.97 ** (years - 2021),
+                           "co2": 1.02 ** (years - 2021), "value_added": 1.05 ** (years - 2021)})
+    res = FactResult("decoupling", [], pd.DataFrame(),
+                     {"setting": {"yearly": yearly}, "control": {"yearly": yearly}})
+    fact_figure(res, "decoupling", tmp_path / "e.png")
     assert (tmp_path / "e.png").read_bytes()[:4] == b"\x89PNG"
 
 
