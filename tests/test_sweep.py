@@ -181,14 +181,16 @@ def test_resuming_a_complete_folder_runs_nothing(pool, reference):
     assert (reference / "runs.parquet").read_bytes() == before
 
 
+# long enough (about 10 s in all) that Ctrl-C always lands before the last run, however
+# fast or busy the machine
 SIGINT_SPEC = """
 [sweep]
 name = "longer"
 replications = 2
 seed = 5
-quarters = 20
+quarters = 60
 [fixed]
-"population.enterprises" = 300
+"population.enterprises" = 600
 [parameters]
 "policy.coupling" = { low = 0.0, high = 1.0, steps = 20 }
 """
