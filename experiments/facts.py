@@ -177,15 +177,6 @@ class Fact:
                           self.criteria(df[df["case"] == "control"]))
 
 
-def paired_t(diff: np.ndarray) -> float:
-    """Paired t statistic of per-seed differences (inf when they are all equal and nonzero)."""
-    diff = np.asarray(diff, dtype=float)
-    sd = diff.std(ddof=1) if diff.size > 1 else 0.0
-    if sd == 0:
-        return float(np.sign(diff.mean()) * np.inf) if diff.mean() != 0 else 0.0
-    return float(diff.mean() / (sd / np.sqrt(diff.size)))
-
-
 # -- runs -------------------------------------------------------------------------------------
 def scenario(overrides: dict | None = None, events: Sequence = ()):
     """The baseline at the facts' reduced scale, with overrides and extra events."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import stats
 
 from chainshift.model.accounting import Snapshot, melitz_polanec
 
@@ -52,45 +52,9 @@ def laplace_vs_normal(x: np.ndarray) -> dict[str, float]:
 
 
 # -- S-curves ---------------------------------------------------------------------------------
-def logistic(t: np.ndarray, level: float, rate: float, midpoint: float) -> np.ndarray:
-    """``level / (1 + exp(-rate (t - midpoint)))``."""
-    return level / (1.0 + np.exp(-rate * (t - midpoint)))
-
-
 def _aic(rss: float, n: int, k: int) -> float:
     """Akaike information criterion of a least-squares fit with Gaussian errors."""
     return n * np.log(max(rss, 1e-300) / n) + 2 * k
-
-
-def logistic_vs_linear(t: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Least-squares rising logistic (3 parameters) and straight-line (2) fits to a path.
-
-    Returns both residual sums of squares, their AICs (which charge the logistic for its extra
-    parameter), the fitted logistic parameters and ``aic_gain = aic_linear - aic_logistic``
-    (positive: the S-curve is the better description).
-    """
-    t = np.asarray(t, dtype=float)
-    y = np.asarray(y, dtype=float)
-    slope, intercept = np.polyfit(t, y, 1)
-    rss_lin = float(((y - (slope * t + intercept)) ** 2).sum())
-    span = max(float(np.ptp(t)), 1.0)
-    guess = (max(float(y.max()), 1e-6) * 1.05, 4.0 / span,
-             float(t[np.argmin(np.abs(y - y.max() / 2))]))
-    bounds = ([1e-9, 0.0, t.min() - 2 * span], [np.inf, np.inf, t.max() + 2 * span])
-    params, _ = optimize.curve_fit(logistic, t, y, p0=guess, bounds=bounds, maxfev=20_000)
-    rss_log = float(((y - logistic(t, *params)) ** 2).sum())
-    n = len(t)
-    aic_lin, aic_log = _aic(rss_lin, n, 2), _aic(rss_log, n, 3)
-    return {
-        "rss_logistic": rss_log,
-        "rss_linear": rss_lin,
-        "aic_logistic": aic_log,
-        "aic_linear": aic_lin,
-        "aic_gain": aic_lin - aic_log,
-        "level": float(params[0]),
-        "rate": float(params[1]),
-        "midpoint": float(params[2]),
-    }
 
 
 def log_trend(years: np.ndarray, values: np.ndarray) -> float:

@@ -295,16 +295,21 @@ def _case(r: FactResult, case: str):
     return r.per_seed[r.per_seed["case"] == case]
 
 
+def _per_seed(values, digits: int = 2) -> str:
+    """Per-seed values as a comma-separated list."""
+    return ", ".join(f"{v:.{digits}f}" for v in values)
+
+
 def _sizes_note(r: FactResult) -> str:
     s = _case(r, "setting")
     return (f"The start is thin-tailed: Hill index {s['hill_2021'].mean():.2f} at the end of "
-            f"2021 (per seed in 2035: {', '.join(f'{v:.2f}' for v in s['hill_index'])}).")
+            f"2021 (per seed in 2035: {_per_seed(s['hill_index'])}).")
 
 
 def _growth_note(r: FactResult) -> str:
     s, c = _case(r, "setting"), _case(r, "control")
-    return (f"Per seed: excess kurtosis {', '.join(f'{v:.2f}' for v in s['excess_kurtosis'])} "
-            f"(control {', '.join(f'{v:.2f}' for v in c['excess_kurtosis'])}). The tails are "
+    return (f"Per seed: excess kurtosis {_per_seed(s['excess_kurtosis'])} "
+            f"(control {_per_seed(c['excess_kurtosis'])}). The tails are "
             "fat, but the shape is not a tent: under Gaussian shocks a Laplace fit does not "
             "beat a normal one (log-likelihood gain per firm-year "
             f"{s['ll_gain_per_obs'].mean():.3f}; {int(s['n'].mean()):,} firm-years per seed). "

@@ -54,6 +54,23 @@ def test_replicator_shares_sum_to_one_per_chain():
     assert np.allclose(np.bincount(chain, weights=out), 1.0)
 
 
+def test_volatility_spread_blends_the_mixture_with_gaussian_shocks():
+    # v = (1 - w) + w |z| on the same draws: w = 1 the mixture, w = 0 every firm at 1
+    z = np.abs(np.random.default_rng(4).standard_normal(5))
+    for w, expected in ((1.0, z), (0.0, np.ones(5)), (0.5, 0.5 + 0.5 * z)):
+        got = yearly_volatility(np.random.default_rng(4), 5, w)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15)
+
+
+def test_gaussian_order_shocks_have_no_excess_kurtosis():
+    rng = np.random.default_rng(9)
+    volatility = yearly_volatility(rng, 400_000, 0.0)
+    year = sum(order_shocks(rng, volatility, 0.05) for _ in range(4))
+    assert year.std() == pytest.approx(0.1, rel=0.01)
+    excess_kurtosis = ((year - year.mean()) ** 4).mean() / year.var() ** 2 - 3
+    assert abs(excess_kurtosis) < 0.05
+
+
 def test_yearly_sums_of_order_shocks_are_fat_tailed():
     rng = np.random.default_rng(9)
     volatility = yearly_volatility(rng, 400_000)

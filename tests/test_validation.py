@@ -6,15 +6,21 @@ import pandas as pd
 import pytest
 
 from chainshift.cli.main import main
-from chainshift.experiments.facts import Check, FactResult, annual_firm_growth, fact, paired_t
+from chainshift.experiments.facts import (
+    Check,
+    FactResult,
+    adoption_path,
+    annual_firm_growth,
+    fact,
+)
 from chainshift.experiments.moments import Moment
 from chainshift.experiments.stylised import (
+    bass,
     decompose_by_group,
+    fit_bass,
     hill_tail_index,
     laplace_vs_normal,
     log_trend,
-    logistic,
-    logistic_vs_linear,
     selection_share,
     top_share,
 )
@@ -62,14 +68,34 @@ def test_annual_growth_uses_full_years_and_nets_out_the_chain_year_mean():
 
 
 # -- S-curves and trends ----------------------------------------------------------------------
-def test_logistic_path_is_recognised_and_a_straight_line_is_not():
-    t = np.arange(2021, 2061, dtype=float)
-    s = logistic_vs_linear(t, logistic(t, 0.95, 0.25, 2035.0))
+def test_bass_curve_by_hand():
+    # F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}); at t = 0 nobody, at q = 0 exponential
+    assert bass(np.array([0.0]), 0.03, 0.38)[0] == 0.0
+    e = np.exp(-0.41 * 5)
+    assert bass(np.array([5.0]), 0.03, 0.38)[0] == pytest.approx((1 - e) / (1 + 0.38 / 0.03 * e))
+    assert bass(np.array([5.0]), 0.1, 0.0)[0] == pytest.approx(1 - np.exp(-0.5))
+
+
+def test_bass_fit_recovers_an_s_curve_and_finds_no_imitation_in_an_exponential_one():
+    t = np.arange(0, 40, dtype=float)
+    s = fit_bass(t, bass(t, 0.03, 0.38))
+    assert (s["p"], s["q"]) == pytest.approx((0.03, 0.38), rel=1e-3)
+    assert s["peak_year"] == pytest.approx(np.log(0.38 / 0.03) / 0.41, rel=1e-3)
     assert s["aic_gain"] > 10
-    assert (s["level"], s["rate"], s["midpoint"]) == pytest.approx((0.95, 0.25, 2035), rel=1e-3)
-    noise = np.random.default_rng(2).normal(0, 0.01, t.size)
-    line = logistic_vs_linear(t, 0.1 + 0.02 * (t - 2021) + noise)
-    assert line["aic_gain"] < 10
+    noise = np.random.default_rng(2).normal(0, 0.005, t.size)
+    r = fit_bass(t, 1 - np.exp(-0.1 * t) + noise)
+    assert r["q_over_p"] < 0.2 and r["peak_year"] == 0.0 and r["aic_gain"] < 10
+
+
+def test_adoption_path_follows_the_first_cohort_by_hand():
+    # three firms at the end of 2021: a (0.2) and b (0.5) have room for a 0.25 step, c (0.9)
+    # has not; a upgrades in 2022, b leaves in 2023, an entrant d never counts
+    rows = [(2021, "a", 0.2), (2021, "b", 0.5), (2021, "c", 0.9),
+            (2022, "a", 0.45), (2022, "b", 0.5), (2022, "c", 1.0),
+            (2023, "a", 0.45), (2023, "c", 1.0), (2023, "d", 0.0)]
+    panel = pd.DataFrame([{"year": y, "quarter": 4, "id": i, "d": d} for y, i, d in rows])
+    path = adoption_path(panel, 0.25)
+    assert path.to_dict() == {2021: 0.0, 2022: 0.5, 2023: 1.0}
 
 
 def test_log_trend_of_a_constant_growth_series():
@@ -108,9 +134,7 @@ def test_decomposition_by_chain_weights_chains_by_their_value_added():
     assert parts["total"] == pytest.approx(0.5 * 0.6 + 0.5 * 0.3)
 
 
-def test_paired_t_and_checks():
-    assert paired_t(np.array([1.0, 2.0, 3.0])) == pytest.approx(2 / (1 / np.sqrt(3)))
-    assert paired_t(np.array([1.0, 1.0])) == np.inf
+def test_checks():
     assert Check("x", 1.0, ">", 0.5).passed and not Check("x", 1.0, "<", 0.5).passed
     assert "FAIL" in str(Check("x", 1.0, "<", 0.5))
 
