@@ -338,10 +338,8 @@ def adoption_path(panel: pd.DataFrame, step: float) -> pd.Series:
 
 
 def _adoption(over: dict, seed: int) -> tuple[dict, dict]:
-    from chainshift.scenarios import load_scenario
-
-    s = load_scenario("baseline", overrides=over)
-    path = adoption_path(run_panel(s, seed)[0], s.adoption.upgrade_step)
+    step = scenario(over).adoption.upgrade_step
+    path = adoption_path(panel_for(over, seed)[0], step)
     fit = fit_bass(path.index.to_numpy() - path.index.min(), path.to_numpy())
     return {**fit, "adopted_2035": float(path.loc[2035])}, {"path": path, "fit": fit}
 
