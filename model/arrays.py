@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 
@@ -25,6 +28,26 @@ def ratio_or_zero(num: np.ndarray, den: np.ndarray, out: np.ndarray | None = Non
 BLOCK = 1 << 16
 """Rows a phase works on at a time when a population is large (see :func:`blockwise`)."""
 
+THREADS = max(1, int(os.environ.get("CHAINSHIFT_THREADS", "0")) or min(2, os.cpu_count() or 1))
+"""Threads that work on row blocks at once (environment ``CHAINSHIFT_THREADS``; default: up to
+two, the cores of a small machine). numpy releases the interpreter lock inside array
+operations, so blocks run in parallel; the results do not depend on the number of threads
+(each block's numbers are computed alone and joined in row order)."""
+
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (process id, threads, pool)
+
+
+def _map(kernel, blocks: list[slice]) -> list:
+    """``kernel`` over ``blocks``, in parallel where :data:`THREADS` > 1; results in order."""
+    global _pool
+    if THREADS <= 1 or len(blocks) < 2:
+        return [kernel(rows) for rows in blocks]
+    # a forked sweep worker inherits the pool object but not its threads: it makes its own
+    if _pool is None or _pool[:2] != (os.getpid(), THREADS):
+        _pool = (os.getpid(), THREADS,
+                 ThreadPoolExecutor(THREADS, thread_name_prefix="chainshift-block"))
+    return list(_pool[2].map(kernel, blocks))
+
 
 def blockwise(kernel, n: int, size: int | None = None, ragged: int = 0):
     """The results of ``kernel(rows)`` over row blocks covering ``0..n-1``, joined.
@@ -46,9 +69,9 @@ def blockwise(kernel, n: int, size: int | None = None, ragged: int = 0):
     rows_out: list[np.ndarray] = []
     joined: list[list[np.ndarray]] = [[] for _ in range(ragged)]
     sums: list = []
-    for lo in range(0, n, size):
-        rows = slice(lo, min(lo + size, n))
-        part = kernel(rows)
+    blocks = [slice(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    for rows, part in zip(blocks, _map(kernel, blocks), strict=True):
+        lo = rows.start
         per_row = sum(1 for a in part if np.ndim(a)) - ragged
         if lo == 0:
             rows_out = [np.empty((n, *a.shape[1:]), dtype=a.dtype) for a in part[:per_row]]
