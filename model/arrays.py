@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -28,13 +29,35 @@ def ratio_or_zero(num: np.ndarray, den: np.ndarray, out: np.ndarray | None = Non
 BLOCK = 1 << 16
 """Rows a phase works on at a time when a population is large (see :func:`blockwise`)."""
 
-THREADS = max(1, int(os.environ.get("CHAINSHIFT_THREADS", "0")) or min(2, os.cpu_count() or 1))
+def _threads_from_environment() -> int:
+    """``CHAINSHIFT_THREADS`` if it is a whole number of at least 1, else up to two threads."""
+    default = min(2, os.cpu_count() or 1)
+    value = os.environ.get("CHAINSHIFT_THREADS", "")
+    if not value:
+        return default
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    warnings.warn(f"CHAINSHIFT_THREADS={value!r} is not a whole number of at least 1; "
+                  f"using {default} threads", stacklevel=2)
+    return default
+
+
+THREADS = _threads_from_environment()
 """Threads that work on row blocks at once (environment ``CHAINSHIFT_THREADS``; default: up to
 two, the cores of a small machine). numpy releases the interpreter lock inside array
 operations, so blocks run in parallel; the results do not depend on the number of threads
 (each block's numbers are computed alone and joined in row order)."""
 
-_pool: tuple[int, int, ThreadPoolExecutor] | None = None  # (process id, threads, pool)
+_pool: tuple[int, ThreadPoolExecutor] | None = None  # (threads, pool)
+
+
+def _forget_pool() -> None:
+    global _pool
+    _pool = None
+
+
+# a forked sweep worker inherits the pool object but not its threads: it makes its own
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _map(kernel, blocks: list[slice]) -> list:
@@ -42,11 +65,9 @@ def _map(kernel, blocks: list[slice]) -> list:
     global _pool
     if THREADS <= 1 or len(blocks) < 2:
         return [kernel(rows) for rows in blocks]
-    # a forked sweep worker inherits the pool object but not its threads: it makes its own
-    if _pool is None or _pool[:2] != (os.getpid(), THREADS):
-        _pool = (os.getpid(), THREADS,
-                 ThreadPoolExecutor(THREADS, thread_name_prefix="chainshift-block"))
-    return list(_pool[2].map(kernel, blocks))
+    if _pool is None or _pool[0] != THREADS:
+        _pool = (THREADS, ThreadPoolExecutor(THREADS, thread_name_prefix="chainshift-block"))
+    return list(_pool[1].map(kernel, blocks))
 
 
 def blockwise(kernel, n: int, size: int | None = None, ragged: int = 0):

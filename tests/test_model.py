@@ -245,6 +245,8 @@ def test_phases_on_row_blocks_give_the_same_run(monkeypatch):
 def test_row_blocks_on_one_or_two_threads_give_the_same_run(monkeypatch):
     """Row blocks run on threads (model.arrays.THREADS): one thread and two give the same run,
     bit for bit."""
+    import threading
+
     import chainshift.model.arrays as arrays_module
 
     scenario = load_scenario("baseline", overrides={"population.enterprises": 3000})
@@ -253,5 +255,6 @@ def test_row_blocks_on_one_or_two_threads_give_the_same_run(monkeypatch):
     for threads in (1, 2):
         monkeypatch.setattr(arrays_module, "THREADS", threads)
         runs.append(TransitionModel(scenario, rng=5).run(steps=8))
+    assert any(t.name.startswith("chainshift-block") for t in threading.enumerate())
     pd.testing.assert_frame_equal(runs[0].indicators(), runs[1].indicators(), check_exact=True)
     pd.testing.assert_frame_equal(runs[0].flows(), runs[1].flows(), check_exact=True)
