@@ -17,6 +17,7 @@ from chainshift.cli.study import add_executor_options, connect, progress_bar
 from chainshift.experiments.calibration import (
     DEFAULT_FREE,
     POPSIZE,
+    PRECISION_SEEDS,
     calibrate,
     free_parameters,
     population_size,
@@ -61,6 +62,9 @@ def register(sub) -> None:
                    help="common-random-number seeds per evaluation (default 5)")
     p.add_argument("--seed", type=non_negative_int, default=0,
                    help="root seed of the model seeds and the optimiser (default 0)")
+    p.add_argument("--precision-seeds", type=positive_int, default=PRECISION_SEEDS, metavar="N",
+                   help="seeds of the standard errors and identification check at the fitted "
+                   f"values, the fit's seeds first (default {PRECISION_SEEDS})")
     p.add_argument("--popsize", type=positive_int, default=POPSIZE, metavar="P",
                    help=f"candidates per generation per free parameter (default {POPSIZE})")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -109,14 +113,17 @@ def run_calibrate(args: argparse.Namespace) -> int:
     console.print(f"calibrating {len(free)} parameters of [bold]{base.name}[/bold]: "
                   f"{planned} evaluations ({generations} generations of {pop} candidates"
                   + (f"; budget {args.budget}" if planned != args.budget else "")
-                  + f") x {args.seeds} seeds on {where}", highlight=False)
+                  + f") x {args.seeds} seeds, then standard errors ({2 * len(free) + 1} points "
+                  f"x {max(args.seeds, args.precision_seeds)} seeds) on {where}",
+                  highlight=False)
     started = time.time()
     t0 = time.perf_counter()
     try:
         with progress_bar(console, "calibrate", planned, quiet=args.quiet,
                           unit="evaluations") as update:
             cal = calibrate(base, free, args.budget, seeds=args.seeds, seed=args.seed,
-                            popsize=args.popsize, pool=pool, on_batch=update)
+                            popsize=args.popsize, pool=pool, on_batch=update,
+                            precision_seeds=args.precision_seeds)
     finally:
         if pool is not None:
             pool.close(wait=False)
@@ -131,6 +138,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
             free=[vars(p) for p in free], fitted=cal.fitted, seeds=cal.seeds,
             distance_start=cal.start_distance, distance_fitted=cal.fitted_distance,
             moments=cal.table().to_dict(orient="records"), settings=cal.settings,
+            standard_errors=cal.precision.table().to_dict(orient="records"),
+            identification_flags=cal.precision.flags(),
             reproduce=reproduce_command(cal, args.scenario, fixed),
             executor="serial" if pool is None else pool.kind,
             workers=1 if pool is None else pool.workers, wall_time_s=round(wall, 3),
@@ -145,12 +154,27 @@ def run_calibrate(args: argparse.Namespace) -> int:
     for note in (distance_note(cal), stop_note(cal)):
         if note:
             console.print(f"  note: {note}", highlight=False)
-    for key, value in cal.fitted.items():
-        console.print(f"  {key} = {value:g}", highlight=False)
+    console.print(_precision_table(cal.precision))
+    for flag in cal.precision.flags():
+        console.print(f"  note: {flag}", highlight=False)
     console.print(f"results in {folder.final}")
     if args.write_scenario is not None:
         console.print(f"scenario: {args.write_scenario}")
     return 0
+
+
+def _precision_table(pr) -> Table:
+    table = Table(title=f"fitted parameters: standard errors and identification ({pr.seeds} "
+                  f"seeds; identified: some moment moves with |t| > {pr.critical:.2f})",
+                  title_justify="left")
+    for col in ("parameter", "fitted", "se", "95% interval", "moves most", "t", "identified"):
+        justify = "left" if col in ("parameter", "moves most") else "right"
+        table.add_column(col, justify=justify, no_wrap=col == "parameter")
+    for _, r in pr.table().iterrows():
+        table.add_row(r["parameter"], f"{r['fitted']:.4g}", f"{r['se']:.2g}",
+                      f"{r['ci_lo']:.3g} to {r['ci_hi']:.3g}", r["moves_most"],
+                      f"{r['t']:.3g}", "yes" if r["identified"] else "no")
+    return table
 
 
 def _moments_table(cal) -> Table:

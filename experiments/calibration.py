@@ -6,9 +6,11 @@ Chongqing moments (:mod:`experiments.moments`) and the same moments simulated by
     J(theta) = (1/M) sum_m ((mbar_m(theta) - o_m) / tol_m)^2,
     mbar_m(theta) = (1/S) sum_s m_m(theta, seed_s)
 
-Each moment is weighted by its inverse squared tolerance; ``mbar`` averages the simulated
-moment over S seeds, and every candidate uses the same seeds (common random numbers), so
-differences between candidates are not blurred by different random draws.
+Each moment is weighted by its inverse squared tolerance: a tolerance is a 95% band of the
+observed figure, so this is the inverse of the figure's variance up to a constant factor
+(inverse-variance weights). ``mbar`` averages the simulated moment over S seeds, and every
+candidate uses the same seeds (common random numbers), so differences between candidates are
+not blurred by different random draws.
 
 ``J`` is minimised with ``scipy.optimize.differential_evolution`` (seeded, no gradient polish,
 deferred updating): each generation's candidates are handed to a map-like callable that
@@ -16,6 +18,10 @@ evaluates them on the executor (:mod:`experiments.executors`) or one after anoth
 process. Both give the same numbers, so a calibration is reproducible from its budget, seed
 and settings whatever runs it. The current values of the free parameters are a member of
 the first population, so the optimiser's best is never worse than where it started.
+
+At the fitted values the moments' Jacobian gives the parameters' standard errors and an
+identification check (:mod:`experiments.precision`; ``2 K`` more evaluations for ``K`` free
+parameters).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import differential_evolution
 
+from chainshift.experiments import precision as _precision
 from chainshift.experiments.design import replication_seeds
 from chainshift.experiments.executors import Pool
 from chainshift.experiments.moments import (
@@ -39,6 +46,7 @@ from chainshift.experiments.moments import (
     load_moments,
     simulated,
 )
+from chainshift.experiments.precision import Precision
 from chainshift.experiments.runner import Job, apply_overrides, execute
 from chainshift.scenarios.loader import ScenarioError
 from chainshift.scenarios.schema import Chain, Scenario, bounds, parameters
@@ -68,6 +76,10 @@ schema range."""
 
 POPSIZE = 4
 """Population of differential evolution per free parameter (scipy's ``popsize``)."""
+
+PRECISION_SEEDS = 20
+"""Seeds the Jacobian, standard errors and identification check run on (the fit's seeds
+first; at least as many as the fit's)."""
 
 FAILED = 1e6
 """Distance given to a candidate whose runs fail (the model raised an error)."""
@@ -235,6 +247,12 @@ class PoolMap:
             self.on_batch(len(self.history))
         return values
 
+    def evaluate(self, func: Callable[[np.ndarray], Any], points: list[np.ndarray]) -> list:
+        """``func`` at every point, in order, on the executor (not counted in the history)."""
+        if self.pool is None:
+            return [func(x) for x in points]
+        return list(self.pool.executor.map(func, points))
+
 
 # -- result -----------------------------------------------------------------------------------
 @dataclass
@@ -251,6 +269,8 @@ class Calibration:
             and at the fitted values.
         history: every evaluated candidate: generation, the parameters, distance.
         settings: budget, popsize, seed, quarters, evaluations, overrides of the base.
+        precision: standard errors and identification at the fitted values
+            (:mod:`experiments.precision`).
     """
 
     parameters: list[FreeParameter]
@@ -261,6 +281,7 @@ class Calibration:
     fitted_moments: np.ndarray
     history: pd.DataFrame
     settings: dict[str, Any]
+    precision: Precision | None = None
 
     @property
     def start(self) -> dict[str, float]:
@@ -334,6 +355,7 @@ def calibrate(
     popsize: int = POPSIZE,
     pool: Pool | None = None,
     on_batch: Callable[[int], None] | None = None,
+    precision_seeds: int = PRECISION_SEEDS,
 ) -> Calibration:
     """Fit the free parameters to the observed moments.
 
@@ -348,6 +370,8 @@ def calibrate(
         popsize: candidates per generation per free parameter.
         pool: the executor; None evaluates in this process.
         on_batch: progress callback, given the number of evaluations so far.
+        precision_seeds: seeds of the standard errors and identification check at the
+            fitted values (at least ``seeds`` are used; the fit's seeds come first).
 
     Raises:
         ScenarioError: when the budget is smaller than one population, or the base's horizon
@@ -379,6 +403,14 @@ def calibrate(
     )
     fitted = {p.key: min(max(round_sig(v), p.lo), p.hi)
               for p, v in zip(free, result.x, strict=True)}
+    theta = list(fitted.values())
+    wide = Objective(objective.base, objective.keys,
+                     tuple(replication_seeds(seed, max(seeds, precision_seeds))), quarters)
+    at_theta = wide.moments(theta)
+    fitted_moments = at_theta[:seeds]  # the fit's seeds come first
+    precision = _precision.estimate(
+        wide.moments, theta, [p.lo for p in free], [p.hi for p in free], at_theta,
+        objective.keys, moments, fit_seeds=seeds, evaluate=mapper.evaluate)
     history = pd.DataFrame(
         [{"evaluation": i, "generation": g, **dict(zip(objective.keys, x, strict=True)),
           "distance": v} for i, (g, x, v) in enumerate(mapper.history)])
@@ -388,14 +420,18 @@ def calibrate(
         moments=moments,
         seeds=list(model_seeds),
         start_moments=objective.moments(x0),
-        fitted_moments=objective.moments(list(fitted.values())),
+        fitted_moments=fitted_moments,
         history=history,
         settings={"budget": budget, "popsize": popsize, "population": pop,
                   "generations": generations, "evaluations": len(history), "seed": seed,
                   "seeds": seeds, "quarters": quarters, "optimiser_best": float(result.fun),
                   "planned_evaluations": pop * (generations + 1), "generations_run": result.nit,
                   "stop_reason": str(result.message),
-                  "strategy": "best1bin", "updating": "deferred", "polish": False},
+                  "strategy": "best1bin", "updating": "deferred", "polish": False,
+                  "difference_step": _precision.STEP,
+                  "precision_seeds": max(seeds, precision_seeds),
+                  "precision_seeds_asked": precision_seeds},
+        precision=precision,
     )
 
 

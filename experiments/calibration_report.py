@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chainshift.experiments.calibration import Calibration
+from chainshift.experiments.calibration import PRECISION_SEEDS, Calibration
 from chainshift.experiments.columns import Column, Dictionary, described, parameter
+from chainshift.experiments.precision import CORRELATED, STEP, Precision
 from chainshift.scenarios.loader import render
 
 COLOURS = {"start": "#9d9d9d", "fitted": "#e45756", "observed": "#4c78a8"}
@@ -43,6 +44,20 @@ CALIBRATION_COLUMNS: dict[str, Column] = {
     "generation": Column("", "generation of differential evolution (0: the initial population)"),
     "distance": Column("1", "distance J of the candidate (1: moments on average at their "
                        "tolerance)"),
+    "se": Column(_ROW_UNIT, "standard error of the fitted value (MSM sandwich from the "
+                 "moments' Jacobian, experiments/precision.py)"),
+    "ci_lo": Column(_ROW_UNIT, "low end of the 95% interval, fitted - 1.96 se"),
+    "ci_hi": Column(_ROW_UNIT, "high end of the 95% interval, fitted + 1.96 se"),
+    "relative_se": Column("1", "standard error over the fitted value"),
+    "moves_most": Column("", "the moment the parameter moves most clearly (largest |t|)"),
+    "t": Column("1", "paired t-statistic over seeds of the moment's change across the "
+                "parameter's central difference"),
+    "moment_change_in_sd": Column("1", "that change of the moment, in standard errors of the "
+                                  "observed figure (tolerance / 2)"),
+    "identified": Column("", "the parameter moves at least one moment beyond seed noise "
+                         "(t-test, Bonferroni over the moments, 5%)"),
+    "jacobian": Column("moment unit per parameter unit", "derivative of the seed-mean moment "
+                       "with respect to the parameter (central difference)"),
 }
 """Columns of the calibration's CSV files (history.csv adds one per free parameter)."""
 
@@ -204,9 +219,48 @@ def report_markdown(cal: Calibration, base_name: str, plots: list[str],
             f"| {r['fitted_mean']:.3g} ± {r['fitted_sd']:.2g} "
             f"| {'yes' if r['start_inside'] else 'no'} / "
             f"{'yes' if r['fitted_inside'] else 'no'} |")
-    lines += ["", "Sources and tolerances: `scenarios/data/README.md`.", "", "## Plots", ""]
+    lines += ["", "Sources and tolerances: `scenarios/data/README.md`.", ""]
+    if cal.precision is not None:
+        lines += ["## Standard errors and identification", "",
+                  *precision_lines(cal.precision), ""]
+    lines += ["## Plots", ""]
     lines += [f"![{p}]({p})" for p in plots]
     return "\n".join(lines) + "\n"
+
+
+def precision_lines(pr: Precision) -> list[str]:
+    """Markdown: how the standard errors were computed, the table, and the flags."""
+    lines = [
+        f"Standard errors from the moments' Jacobian (central differences of ± "
+        f"{100 * STEP:g}% on {pr.seeds} common seeds; sandwich with the observed moments' "
+        f"variance, sd = tolerance / 2, and the seed variance of a {pr.fit_seeds}-seed mean; "
+        "`experiments/precision.py`). A parameter is identified when it moves at least one "
+        f"moment beyond seed noise: |t| above {pr.critical:.2f} (paired t-test over "
+        f"{pr.seeds} seeds, 5%, Bonferroni over {len(pr.moments)} moments). Condition number "
+        f"of G'WG (parameters scaled by their values): {pr.condition:.3g}.",
+        "",
+        "| parameter | fitted | standard error | 95% interval | moves most | t | change (sd) "
+        "| identified |",
+        "|---|---:|---:|---:|---|---:|---:|:---:|",
+    ]
+    for _, r in pr.table().iterrows():
+        lines.append(
+            f"| `{r['parameter']}` | {_fmt(r['fitted'])} | {_fmt(r['se'])} | "
+            f"{_fmt(r['ci_lo'])} to {_fmt(r['ci_hi'])} | {r['moves_most']} | {r['t']:.3g} | "
+            f"{r['moment_change_in_sd']:+.2f} | {'yes' if r['identified'] else '**no**'} |")
+    flags = pr.flags()
+    lines += ["", *(f"- {f}." for f in flags)] if flags else [
+        "", "Every parameter is identified and no pair of estimates is correlated beyond "
+        f"{CORRELATED:g}."]
+    return lines
+
+
+def jacobian_table(pr: Precision) -> pd.DataFrame:
+    """The Jacobian and t-statistics, one row per (moment, parameter)."""
+    return pd.DataFrame([
+        {"moment": m.name, "parameter": key, "jacobian": float(pr.jacobian[j, k]),
+         "t": float(pr.t[j, k])}
+        for j, m in enumerate(pr.moments) for k, key in enumerate(pr.keys)])
 
 
 def _nest(values: dict[str, Any]) -> dict[str, Any]:
@@ -236,6 +290,8 @@ def reproduce_command(cal: Calibration, scenario: str = "baseline",
     parts += [f"--set {shlex.quote(f'{k}={_toml_value(v)}')}" for k, v in (fixed or {}).items()]
     parts += [f"--free {free}", f"--budget {s['budget']}", f"--seeds {s['seeds']}",
               f"--seed {s['seed']}", f"--popsize {s['popsize']}"]
+    if s.get("precision_seeds_asked", PRECISION_SEEDS) != PRECISION_SEEDS:
+        parts.append(f"--precision-seeds {s['precision_seeds_asked']}")
     return " ".join(parts)
 
 
@@ -287,8 +343,14 @@ def write_report(cal: Calibration, folder: Path, base_name: str, extends: str,
              "parameters": folder / "parameters.csv", "history": folder / "history.csv",
              "report": folder / "report.md", "scenario": folder / "fitted.toml"}
     dictionary = Dictionary()
-    for role, frame in (("moments", cal.table()), ("per_seed", per_seed_table(cal)),
-                        ("parameters", cal.parameter_table()), ("history", cal.history)):
+    frames = [("moments", cal.table()), ("per_seed", per_seed_table(cal)),
+              ("parameters", cal.parameter_table()), ("history", cal.history)]
+    if cal.precision is not None:
+        files |= {"precision": folder / "standard_errors.csv",
+                  "jacobian": folder / "jacobian.csv"}
+        frames += [("precision", cal.precision.table()),
+                   ("jacobian", jacobian_table(cal.precision))]
+    for role, frame in frames:
         frame.to_csv(files[role], index=False)
         dictionary.add(files[role].name,
                        described(frame, lambda c: CALIBRATION_COLUMNS.get(c) or parameter(c)))

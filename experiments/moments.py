@@ -44,7 +44,8 @@ class Moment:
         statistic: ``value`` or ``pct_change`` of the model's yearly indicator.
         observed: the observed value, in ``unit``.
         tolerance: how far the simulated mean may sit from ``observed`` and still count as
-            fitting; the moment's weight in the distance is ``1 / tolerance**2``.
+            fitting: a 95% band of the observed figure (two of its standard errors, see
+            :attr:`sd`); the moment's weight in the distance is ``1 / tolerance**2``.
         unit: unit of ``observed`` and of the simulated moment.
         label: words for tables and plots.
         source: the data rows and sources the observed value comes from.
@@ -63,8 +64,18 @@ class Moment:
     tolerance_reason: str
 
     @property
+    def sd(self) -> float:
+        """Standard error of the observed figure as a measure of the model's quantity
+        (sampling, revision, and the gap between the data's concept and the model's):
+        half the tolerance, which is a 95% band.
+        """
+        return self.tolerance / 2.0
+
+    @property
     def weight(self) -> float:
-        """Weight in the distance: inverse squared tolerance."""
+        """Weight in the distance: inverse squared tolerance (the inverse of the observed
+        figure's variance, ``1 / sd**2``, over 4).
+        """
         return 1.0 / self.tolerance**2
 
     def measure(self, yearly: pd.DataFrame) -> float:

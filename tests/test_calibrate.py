@@ -194,6 +194,22 @@ def test_budget_below_one_population_is_refused(tiny_base):
         calibrate(tiny_base, free_parameters(FREE, tiny_base), budget=7, seeds=1)
 
 
+def test_fit_has_standard_errors_from_the_jacobian_on_the_fits_seeds_first(tiny_base, tiny_fit):
+    pr = tiny_fit.precision
+    assert pr.keys == tuple(FREE.split(","))
+    assert pr.fit_seeds == 2 and pr.seeds == 20
+    # the fit's two seeds are the first of the precision seeds
+    np.testing.assert_allclose(
+        Objective(tiny_base.model_dump(), pr.keys, tuple(tiny_fit.seeds), 8).moments(pr.theta),
+        tiny_fit.fitted_moments)
+    assert np.isfinite(pr.se).all() and (pr.se > 0).all()
+    # the R&D share moves R&D intensity, and nothing else: the test must see it
+    j = [m.name for m in pr.moments].index("rd_intensity_2022")
+    k = pr.keys.index("energy.other_rd_share")
+    assert pr.jacobian[j, k] > 0 and abs(pr.t[j, k]) > pr.critical
+    assert pr.identified[k]
+
+
 # -- outputs ----------------------------------------------------------------------------------
 def test_written_scenario_loads_as_base_plus_fitted_values(tmp_path, tiny_base, tiny_fit):
     path = tmp_path / "fit.toml"
@@ -219,7 +235,14 @@ def test_report_has_tables_a_plot_per_moment_and_the_scenario(tmp_path, tiny_fit
     for m in load_moments():
         png = tmp_path / f"moment-{m.name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "| parameter | start | range | fitted | unit |" in files["report"].read_text()
+    report = files["report"].read_text()
+    assert "| parameter | start | range | fitted | unit |" in report
+    assert "## Standard errors and identification" in report
+    se = pd.read_csv(files["precision"])
+    assert se["parameter"].tolist() == FREE.split(",")
+    assert se["se"].tolist() == pytest.approx(tiny_fit.precision.se.tolist())
+    jac = pd.read_csv(files["jacobian"])
+    assert len(jac) == len(load_moments()) * 2
     assert load_scenario(files["scenario"]).population.enterprises == 300
 
 
@@ -237,7 +260,10 @@ def test_calibrate_command_writes_folder_and_scenario(tmp_path, capsys):
     assert (folder / "report.md").exists() and (folder / "convergence.png").exists()
     s = load_scenario(fit)
     assert s.population.enterprises == 300
-    assert "distance J" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "distance J" in printed
+    assert "standard errors and identification" in printed
+    assert '"standard_errors"' in manifest
 
 
 @pytest.mark.parametrize("argv, words", [
