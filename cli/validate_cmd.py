@@ -26,6 +26,9 @@ def register(sub) -> None:
     )
     p.add_argument("--seeds", type=positive_int, default=5, metavar="N",
                    help="seeds per scenario and fact: 0 .. N-1 (default 5)")
+    p.add_argument("--draws", type=positive_int, default=40, metavar="N",
+                   help="runs of the parameter fan 2021-2035, parameters drawn from the fit's "
+                   "distribution (default 40)")
     p.add_argument("--out", type=Path, default=Path("docs"),
                    help="folder of VALIDATION.md (default: docs)")
     p.add_argument("--calibrated", type=Path, default=CALIBRATED, metavar="PATH",
@@ -46,7 +49,7 @@ def validate(args: argparse.Namespace) -> int:
             raise UsageError(f"validate: --calibrated {err}") from None
     check_out_dir(args.out, "validate: --out")
     console = Console(soft_wrap=True)
-    page = write_page(args.out, seeds=args.seeds, calibrated=args.calibrated,
+    page = write_page(args.out, seeds=args.seeds, calibrated=args.calibrated, draws=args.draws,
                       progress=lambda msg: console.print(f"  {msg}", highlight=False))
     console.print(f"validation page: {page}")
     return 0

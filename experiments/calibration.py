@@ -403,14 +403,9 @@ def calibrate(
     )
     fitted = {p.key: min(max(round_sig(v), p.lo), p.hi)
               for p, v in zip(free, result.x, strict=True)}
-    theta = list(fitted.values())
-    wide = Objective(objective.base, objective.keys,
-                     tuple(replication_seeds(seed, max(seeds, precision_seeds))), quarters)
-    at_theta = wide.moments(theta)
+    precision, at_theta = precision_of(apply_overrides(base, fitted), free, seeds,
+                                       precision_seeds, seed, evaluate=mapper.evaluate)
     fitted_moments = at_theta[:seeds]  # the fit's seeds come first
-    precision = _precision.estimate(
-        wide.moments, theta, [p.lo for p in free], [p.hi for p in free], at_theta,
-        objective.keys, moments, fit_seeds=seeds, evaluate=mapper.evaluate)
     history = pd.DataFrame(
         [{"evaluation": i, "generation": g, **dict(zip(objective.keys, x, strict=True)),
           "distance": v} for i, (g, x, v) in enumerate(mapper.history)])
@@ -433,6 +428,46 @@ def calibrate(
                   "precision_seeds_asked": precision_seeds},
         precision=precision,
     )
+
+
+def precision_of(fitted: Scenario, free: list[FreeParameter], fit_seeds: int,
+                 precision_seeds: int = PRECISION_SEEDS, seed: int = 0,
+                 evaluate: Callable | None = None) -> tuple[Precision, np.ndarray]:
+    """Standard errors and identification of a fit (:mod:`experiments.precision`).
+
+    Args:
+        fitted: the scenario at the fitted values.
+        free: the free parameters (their search ranges bound the central differences).
+        fit_seeds: seeds the fit averaged (``S``).
+        precision_seeds: seeds of the Jacobian (at least ``fit_seeds`` are used; the fit's
+            seeds, ``replication_seeds(seed, ...)``, come first).
+        seed: the fit's root seed.
+        evaluate: maps a function over points (e.g. :meth:`PoolMap.evaluate`).
+
+    Returns:
+        The precision, and the simulated moments at the fitted values (seeds x moments).
+    """
+    moments = load_moments()
+    keys = tuple(p.key for p in free)
+    objective = Objective(fitted.model_dump(), keys,
+                          tuple(replication_seeds(seed, max(fit_seeds, precision_seeds))),
+                          quarters_needed(fitted, moments))
+    flat = fitted.model_dump()
+    theta = [_value(flat, k) for k in keys]
+    at_theta = objective.moments(theta)
+    pr = _precision.estimate(objective.moments, theta, [p.lo for p in free],
+                             [p.hi for p in free], at_theta, keys, moments,
+                             fit_seeds=fit_seeds, evaluate=evaluate)
+    return pr, at_theta
+
+
+def _value(dump: dict[str, Any], key: str) -> float:
+    """The value of a dotted key in a scenario's ``model_dump()``."""
+    parts = key.split(".")
+    if parts[0] == "chains":
+        chain = next(c for c in dump["chains"] if c["name"] == parts[1])
+        return float(chain[parts[2]])
+    return float(dump[parts[0]][parts[1]])
 
 
 def fitted_scenario(base: Scenario, cal: Calibration) -> Scenario:

@@ -16,11 +16,14 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from chainshift.experiments import fit_uncertainty
 from chainshift.experiments.facts import FACTS, FactResult
 from chainshift.experiments.moments import Moment, load_moments, simulated
 from chainshift.experiments.runner import simulate
 from chainshift.experiments.stylised import DECOMPOSITION, bass
 from chainshift.scenarios.schema import Scenario
+
+NOTHING_FAILS = "Nothing at these seeds."
 
 FIGURES = "validation"
 """Folder of the page's figures, next to the page."""
@@ -384,11 +387,11 @@ def failures(moments, results: list[TargetResult], facts: list[tuple]) -> list[s
         lines += [f"- {f.title}: {c}." for c in res.checks if not c.passed]
         if res.passed and not res.control_failed:
             lines.append(f"- {f.title}: holds in its control too ({f.control_text}).")
-    return lines or ["Nothing at these seeds."]
+    return lines or [NOTHING_FAILS]
 
 
 def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
-               progress: Callable[[str], None] | None = None) -> Path:
+               progress: Callable[[str], None] | None = None, draws: int = 40) -> Path:
     """Measure everything and write ``out/VALIDATION.md`` and ``out/validation/*.png``.
 
     Args:
@@ -396,6 +399,7 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
         seeds: seeds per scenario and fact (seeds 0 .. seeds-1).
         calibrated: a calibrated scenario to show beside the defaults (skipped if missing).
         progress: called with a short message before each step.
+        draws: runs of the parameter fan (parameters drawn from the fit's distribution).
 
     Returns:
         The page's path.
@@ -416,6 +420,11 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
         results.append(target_moments(load_scenario(calibrated), seed_list,
                                       f"{Path(calibrated).stem}", moments))
     targets_figure(moments, results, figures / "targets.png")
+    fitted = (load_scenario(calibrated) if calibrated is not None and Path(calibrated).exists()
+              else load_scenario("baseline"))
+    uncertainty = fit_uncertainty.measure(fitted, draws, progress=say)
+    if uncertainty.fan is not None:
+        fit_uncertainty.fan_figure(uncertainty.fan, figures / "fan.png")
     facts = []
     for f in FACTS:
         say(f.title)
@@ -455,12 +464,18 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
         "",
         *targets_section(moments, results, seeds),
         *cal_note,
+        *fit_uncertainty.precision_section(uncertainty, fitted.name),
         "## 2. Stylised facts (not fitted)",
         "",
     ]
     for i, (f, res) in enumerate(facts, start=1):
         lines += fact_section(i, f, res, seeds)
-    lines += ["## 3. What fails", "", *failures(moments, results, facts)]
+    lines += fit_uncertainty.fan_section(uncertainty, FIGURES)
+    flags = [f"- The fit: {flag}." for flag in uncertainty.precision.flags()]
+    failed = failures(moments, results, facts)
+    if flags and failed == [NOTHING_FAILS]:
+        failed = []
+    lines += ["## 4. What fails", "", *failed, *flags]
     wall = time.perf_counter() - t0
     page = out / "VALIDATION.md"
     page.write_text("\n".join(lines).replace("{wall}", f"{wall:.0f}") + "\n", encoding="utf-8")
