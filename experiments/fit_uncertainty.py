@@ -115,9 +115,9 @@ def precision_section(u: FitUncertainty, label: str) -> list[str]:
     ]
 
 
-def fan_section(u: FitUncertainty, figures: str) -> list[str]:
+def fan_section(u: FitUncertainty, figures: str, number: str = "4") -> list[str]:
     """Markdown: the fan table and figure."""
-    lines = ["## 3. Parameter uncertainty on the headline path", ""]
+    lines = [f"## {number}. Parameter uncertainty on the headline path", ""]
     if u.fan is None:
         return [*lines, f"No fan: {u.fan_error}.", ""]
     f = u.fan

@@ -133,14 +133,16 @@ def _observed_value(data: pd.DataFrame, indicator: str, year: int, statistic: st
 
 
 @cache
-def load_moments() -> tuple[Moment, ...]:
-    """The calibration moments of ``scenarios/data/moments.csv`` with their observed values."""
+def load_moments(path: Path = MOMENTS_FILE) -> tuple[Moment, ...]:
+    """Moments with their observed values: the calibration's (``scenarios/data/moments.csv``)
+    or another table of the same columns, such as the hindcast's checks.
+    """
     data = observed_data()
-    spec = pd.read_csv(MOMENTS_FILE)
+    spec = pd.read_csv(path)
     out = []
     for r in spec.itertuples(index=False):
         if r.statistic not in STATISTICS:
-            raise ValueError(f"{MOMENTS_FILE}: {r.moment}: statistic '{r.statistic}'")
+            raise ValueError(f"{path}: {r.moment}: statistic '{r.statistic}'")
         observed, source = _observed_value(data, r.data_indicator, int(r.year), r.data_statistic)
         out.append(
             Moment(

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from chainshift.experiments import fit_uncertainty
+from chainshift.experiments import fit_uncertainty, hindcast
 from chainshift.experiments.facts import FACTS, FactResult
 from chainshift.experiments.moments import Moment, load_moments, simulated
 from chainshift.experiments.runner import simulate
@@ -425,6 +425,9 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
     uncertainty = fit_uncertainty.measure(fitted, draws, progress=say)
     if uncertainty.fan is not None:
         fit_uncertainty.fan_figure(uncertainty.fan, figures / "fan.png")
+    say("hindcast 2017-2019")
+    past = hindcast.run_hindcast(seed_list)
+    hindcast.figure(past, figures / "hindcast.png")
     facts = []
     for f in FACTS:
         say(f.title)
@@ -470,12 +473,13 @@ def write_page(out: Path, seeds: int = 5, calibrated: Path | None = CALIBRATED,
     ]
     for i, (f, res) in enumerate(facts, start=1):
         lines += fact_section(i, f, res, seeds)
-    lines += fit_uncertainty.fan_section(uncertainty, FIGURES)
+    lines += hindcast.section(past, FIGURES, "3")
+    lines += fit_uncertainty.fan_section(uncertainty, FIGURES, "4")
     flags = [f"- The fit: {flag}." for flag in uncertainty.precision.flags()]
     failed = failures(moments, results, facts)
-    if flags and failed == [NOTHING_FAILS]:
+    if (flags or hindcast.failures(past)) and failed == [NOTHING_FAILS]:
         failed = []
-    lines += ["## 4. What fails", "", *failed, *flags]
+    lines += ["## 5. What fails", "", *failed, *hindcast.failures(past), *flags]
     wall = time.perf_counter() - t0
     page = out / "VALIDATION.md"
     page.write_text("\n".join(lines).replace("{wall}", f"{wall:.0f}") + "\n", encoding="utf-8")

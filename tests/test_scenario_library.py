@@ -120,10 +120,12 @@ def test_show_diff_prints_only_the_changes_as_a_loadable_file(name, tmp_path, ca
 
 # -- every scenario runs ----------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(available()))
-def test_runs_to_2035_without_a_warning(name):
+def test_runs_to_its_end_without_a_warning(name):
     yearly, model = run(name, 0)
-    assert model.finished and model.year == 2035 and model.quarter == 4
-    assert list(yearly.index) == list(range(2021, 2036))
+    h = load_scenario(name).horizon
+    assert (h.start_year, h.end_year) == ((2017, 2019) if name == "hindcast_2017" else (2021, 2035))
+    assert model.finished and model.year == h.end_year and model.quarter == 4
+    assert list(yearly.index) == list(range(h.start_year, h.end_year + 1))
     df = model.indicators()
     assert np.isfinite(df.drop(columns=[c for c in MAYBE_NAN if c in df]).to_numpy(float)).all()
 

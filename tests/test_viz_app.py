@@ -211,3 +211,11 @@ def test_levers_show_values_in_words_and_help_in_the_tabs_language(page):
     html = " ".join(html_under(with_class(page, v.Sheet, "cs-lever-coupling")))
     assert "0.50（比例）" in html
     assert "双链融合：科研院所按产业链需求开展研究的比例" in texts(page)
+
+
+def test_the_hindcast_runs_from_2017_in_the_dashboard(page):
+    with_class(page, v.Select, "cs-scenario").widget.v_model = "hindcast_2017"
+    for _ in range(5):
+        click(page, "Step")
+    assert "Simulated to 2018Q1" in texts(page)
+    assert chart(page, "sankey")["title"]["subtext"]
