@@ -21,6 +21,7 @@ from chainshift.experiments.sensitivity import (
     chart,
     check_method,
     check_output,
+    ranking_notes,
     with_samples,
 )
 from chainshift.experiments.spec import check_size, load_spec
@@ -83,9 +84,10 @@ def ranked_table(table: pd.DataFrame, method: str, output: str) -> Table:
     )
     for name, conf in cols:
         out.add_column(name + (" (95% CI)" if conf else ""), justify="right")
+    out.add_column("tier", justify="right")
     for i, row in table.iterrows():
         cells = [f"{row[n]:.3g}" + (f" ± {row[c]:.2g}" if c else "") for n, c in cols]
-        out.add_row(str(i + 1), row["parameter"], *cells)
+        out.add_row(str(i + 1), row["parameter"], *cells, str(row["tier"]))
     return out
 
 
@@ -159,14 +161,18 @@ def _run_and_analyse(args: argparse.Namespace, study, pool) -> int:
     dictionary.add(f"{stem}.csv", described(table, INDEX_COLUMNS.get))
     dictionary.write(report.folder)
     png = chart(table, study.design, args.output, report.folder / f"{stem}.png")
+    notes = ranking_notes(table, study.design)
     manifest = study.store.read_manifest()
     manifest.setdefault("analyses", {})[args.output] = {
         "method": study.design,
         "table": f"{stem}.csv",
         "chart": png.name,
         "indices": table.to_dict(orient="records"),
+        "notes": notes,
     }
     write_json(study.store.manifest_path, manifest)
     console.print(ranked_table(table, study.design, args.output))
+    for note in notes:
+        console.print(f"note: {note}", highlight=False)
     console.print(f"indices: {report.folder / (stem + '.csv')}\nchart:   {png}")
     return 0

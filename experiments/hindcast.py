@@ -172,7 +172,16 @@ def section(result: Hindcast, figures: str, number: str = "3") -> list[str]:
             f"| {c.label} | {c.observed:.1f} | ±{c.tolerance:g} | {mean[j]:.1f} "
             f"[{lo[j]:.1f}, {hi[j]:.1f}] | {cmean[j]:.1f} | {eff[j]:+.1f} "
             f"[{elo[j]:+.1f}, {ehi[j]:+.1f}] | {'pass' if ok[j] else 'fail'} |")
-    lines += ["", f"![hindcast]({figures}/hindcast.png)", ""]
+    lines += [
+        "",
+        "What the hindcast is not given: 2018's other shocks (the national car market's first "
+        "fall in decades, the trade dispute, mining value added -13%). What the model lacks: "
+        "input-output links, so the slump reaches no supplier chain, while the labour and "
+        "capital the automobile chain releases go to the other chains within the year.",
+        "",
+        f"![hindcast]({figures}/hindcast.png)",
+        "",
+    ]
     return lines
 
 

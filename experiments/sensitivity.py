@@ -4,6 +4,12 @@ Sobol' (Saltelli sampling, first- and total-order indices with 95% confidence in
 Morris elementary effects (mu*, its confidence interval, sigma). With several replications,
 the outcome of a design point is the mean over its replications (which share seeds across
 points, so the indices are not inflated by seed noise).
+
+A ranking is only as good as the intervals under it, so the table says when it cannot tell:
+each parameter's ``tier`` is one plus the number of parameters whose 95% interval of the
+ranking index (ST for Sobol', mu* for Morris) lies wholly above its own. Parameters of one
+tier cannot be ranked against each other at this sample size; :func:`ranking_notes` puts
+that, and indices not distinguishable from zero, into words.
 """
 
 from __future__ import annotations
@@ -36,6 +42,10 @@ INDEX_COLUMNS: dict[str, Column] = {
     "sigma": Column("unit of the outcome", "Morris sigma: spread of the elementary effects "
                     "(non-linearity and interactions)"),
     "mu": Column("unit of the outcome", "Morris mu: mean elementary effect (signed)"),
+    "tier": Column("rank", "1 + the number of parameters whose 95% interval of the ranking "
+                   "index (ST or mu*) lies wholly above this one's; one tier cannot be ranked "
+                   "within itself"),
+    "above_zero": Column("true/false", "the ranking index's 95% interval excludes zero"),
 }
 """Columns of ``sensitivity-<output>.csv``."""
 
@@ -149,7 +159,58 @@ def analyze(spec: SweepSpec, method: str, runs: pd.DataFrame, output: str) -> pd
                                   "mu_star_conf": si["mu_star_conf"], "sigma": si["sigma"],
                                   "mu": si["mu"]})
             rank = "mu_star"
-    return table.sort_values(rank, ascending=False, kind="stable").reset_index(drop=True)
+    table = table.sort_values(rank, ascending=False, kind="stable").reset_index(drop=True)
+    return with_tiers(table, rank)
+
+
+RANKED_BY = {"sobol": "ST", "morris": "mu_star"}
+"""The index each method ranks by."""
+
+
+def with_tiers(table: pd.DataFrame, rank: str) -> pd.DataFrame:
+    """Add ``tier`` and ``above_zero`` for the ranking index ``rank`` (see the module doc).
+
+    ``tier_i = 1 + #{j : lo_j > hi_i}`` with ``lo, hi = index -+ half width`` of the 95%
+    intervals; ``above_zero_i = lo_i > 0``. A NaN half width counts as an unbounded interval.
+    """
+    value = table[rank].to_numpy(float)
+    half = np.nan_to_num(table[f"{rank}_conf"].to_numpy(float), nan=np.inf)
+    lo, hi = value - half, value + half
+    out = table.copy()
+    out["tier"] = 1 + (lo[None, :] > hi[:, None]).sum(axis=1)
+    out["above_zero"] = lo > 0
+    return out
+
+
+def ranking_notes(table: pd.DataFrame, method: str) -> list[str]:
+    """What the ranking can and cannot tell, one sentence per finding.
+
+    - parameters sharing a tier: their order is not meaningful at this sample size;
+    - parameters whose interval includes zero: not shown to matter at all;
+    - Morris: sigma above mu*, the effect is non-linear or interacts with other parameters.
+    """
+    rank = RANKED_BY[method]
+    label = "ST" if method == "sobol" else "mu*"
+    notes = []
+    if len(table) > 1 and table["tier"].nunique() == 1:
+        notes.append(f"no parameter can be ranked above another: the 95% intervals of {label} "
+                     "leave none wholly above another; more samples or replications narrow "
+                     "them")
+    for tier, group in table.groupby("tier", sort=True):
+        if 1 < len(group) < len(table):
+            names = ", ".join(group["parameter"])
+            notes.append(f"tier {tier}: {names} have overlapping 95% intervals of {label}; "
+                         "their order is not meaningful at this sample size")
+    zero = table.loc[~table["above_zero"], "parameter"].tolist()
+    if zero:
+        notes.append(f"{', '.join(zero)}: the 95% interval of {label} includes zero, so "
+                     "the effect is not shown to differ from none")
+    if method == "morris":
+        wide = table.loc[table["sigma"] > table[rank], "parameter"].tolist()
+        if wide:
+            notes.append(f"{', '.join(wide)}: sigma above mu*, so the effect is non-linear "
+                         "or interacts with other parameters (mu* averages unlike effects)")
+    return notes
 
 
 def chart(table: pd.DataFrame, method: str, output: str, path: Path) -> Path:
@@ -187,7 +248,9 @@ def chart_figure(table: pd.DataFrame, method: str, output: str):
     # below the axes, so it never covers a bar or a dot
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2,
                frameon=False)
-    ax.set_yticks(y, order["parameter"])
+    ticks = (order["parameter"] + "  [tier " + order["tier"].astype(str) + "]"
+             if "tier" in order else order["parameter"])
+    ax.set_yticks(y, ticks)
     ax.axvline(0, color="black", lw=0.6)
     ax.set_title(f"Sensitivity of {output} ({'Sobol' if method == 'sobol' else 'Morris'})")
     return fig

@@ -9,7 +9,7 @@ import pytest
 
 from chainshift.cli.main import main
 from chainshift.experiments.design import sample_matrix
-from chainshift.experiments.sensitivity import analyze, outcome_names
+from chainshift.experiments.sensitivity import analyze, outcome_names, ranking_notes, with_tiers
 from chainshift.experiments.spec import parse_spec
 from chainshift.scenarios.loader import ScenarioError
 
@@ -88,8 +88,10 @@ quarters = 8
 
 
 @pytest.mark.parametrize(("method", "runs", "columns"), [
-    ("sobol", 4 * (2 + 2), ["parameter", "S1", "S1_conf", "ST", "ST_conf"]),
-    ("morris", 4 * (2 + 1), ["parameter", "mu_star", "mu_star_conf", "sigma", "mu"]),
+    ("sobol", 4 * (2 + 2), ["parameter", "S1", "S1_conf", "ST", "ST_conf", "tier",
+                            "above_zero"]),
+    ("morris", 4 * (2 + 1), ["parameter", "mu_star", "mu_star_conf", "sigma", "mu", "tier",
+                             "above_zero"]),
 ])
 def test_cli_runs_end_to_end(tmp_path, capsys, method, runs, columns):
     spec = tmp_path / "tiny.toml"
@@ -111,6 +113,9 @@ def test_cli_runs_end_to_end(tmp_path, capsys, method, runs, columns):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["kind"] == "sensitivity" and manifest["design"] == method
     assert manifest["analyses"]["innovation_share_end"]["method"] == method
+    notes = manifest["analyses"]["innovation_share_end"]["notes"]
+    assert printed.count("note: ") == len(notes)
+    assert table["tier"].min() == 1
 
     # another output of the same runs: nothing is run again
     assert main(["sensitivity", "--resume", str(folder), "--output", "carbon_intensity_end",
@@ -160,3 +165,44 @@ def test_the_chart_legend_covers_no_bar(method):
     assert ax.get_legend() is None
     assert not legend.get_window_extent().overlaps(ax.get_window_extent())
     plt.close(fig)
+
+
+def _morris(rows):
+    return pd.DataFrame(rows, columns=["parameter", "mu_star", "mu_star_conf", "sigma", "mu"])
+
+
+def test_tiers_count_the_intervals_wholly_above():
+    # intervals a [8, 12], b [6, 10], c [1, 3], d [-0.5, 1.5]
+    t = with_tiers(_morris([("a", 10, 2, 1, 10), ("b", 8, 2, 9, 8), ("c", 2, 1, 1, 2),
+                            ("d", 0.5, 1, 0.2, 0.5)]), "mu_star")
+    assert t["tier"].tolist() == [1, 1, 3, 3]  # c and d lie below both a and b, not each other
+    assert t["above_zero"].tolist() == [True, True, True, False]
+    notes = ranking_notes(t, "morris")
+    assert notes == [
+        "tier 1: a, b have overlapping 95% intervals of mu*; their order is not meaningful at "
+        "this sample size",
+        "tier 3: c, d have overlapping 95% intervals of mu*; their order is not meaningful at "
+        "this sample size",
+        "d: the 95% interval of mu* includes zero, so the effect is not shown to differ from "
+        "none",
+        "b: sigma above mu*, so the effect is non-linear or interacts with other parameters "
+        "(mu* averages unlike effects)",
+    ]
+
+
+def test_a_ranking_that_cannot_tell_says_so_and_a_clear_one_says_nothing():
+    # five levers with about the same mu* and wide intervals (the pattern of a noisy screen)
+    same = with_tiers(_morris([(f"p{i}", 15 - i * 0.3, 6, 20, 1) for i in range(5)]), "mu_star")
+    assert same["tier"].tolist() == [1] * 5
+    assert ranking_notes(same, "morris")[0].startswith("no parameter can be ranked above")
+    clear = with_tiers(_morris([("a", 10, 1, 1, 10), ("b", 5, 1, 1, 5), ("c", 1, 0.5, 0.1, 1)]),
+                       "mu_star")
+    assert clear["tier"].tolist() == [1, 2, 3]
+    assert ranking_notes(clear, "morris") == []
+
+
+def test_sobol_tiers_use_st_and_a_missing_interval_is_unbounded():
+    t = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.6, 0.1], "S1_conf": [0.1, 0.1],
+                      "ST": [0.7, 0.1], "ST_conf": [0.1, np.nan]})
+    t = with_tiers(t, "ST")
+    assert t["tier"].tolist() == [1, 1] and t["above_zero"].tolist() == [True, False]
