@@ -185,6 +185,38 @@ def _net_entry_plot(ax, r: FactResult) -> None:
     ax.legend(fontsize=8, frameon=False, loc="upper right")
 
 
+def _rd_return_plot(ax, r: FactResult) -> None:
+    cases = (("setting", "#4c78a8", "model"), ("control", "#9d9d9d", "control: R&D buys nothing"))
+    for x, (case, colour, _) in enumerate(cases):
+        rho = r.per_seed.loc[r.per_seed["case"] == case, "rd_return"].to_numpy()
+        ax.scatter(x + np.linspace(-0.1, 0.1, len(rho)), rho, s=14, color=colour)
+        ax.hlines(rho.mean(), x - 0.25, x + 0.25, color=colour, lw=2.5)
+    ax.axhspan(0.2, 0.3, color="#e45756", alpha=0.15, lw=0,
+               label="20-30%: where estimates cluster")
+    ax.axhline(0.1, color="#e45756", lw=1, ls="--", label="criterion: 0.1 to 0.6")
+    ax.axhline(0.6, color="#e45756", lw=1, ls="--")
+    ax.set_xticks(range(len(cases)), [c[2] for c in cases])
+    ax.set_xlim(-0.6, len(cases) - 0.4)
+    ax.set_ylabel("gross rate of return to R&D, a year")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+
+
+def _lumpy_plot(ax, r: FactResult) -> None:
+    from chainshift.experiments.facts import SPIKE
+
+    bins = np.linspace(-0.05, 0.8, 52)
+    for case, colour, label in (("setting", "#4c78a8", "model"),
+                                ("control", "#9d9d9d", "control: no order shocks")):
+        ik = np.clip(r.figure[case]["ik"], bins[0], bins[-1])
+        ax.hist(ik, bins=bins, density=True, histtype="step", lw=1.5, color=colour,
+                label=label)
+    ax.axvline(SPIKE, color="#e45756", lw=1, ls="--", label=f"spike: I/K > {SPIKE:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("investment over capital at the start of the year (clipped at 0.8)")
+    ax.set_ylabel("density (log scale)")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+
+
 FACT_PLOTS: dict[str, Callable] = {
     "firm_sizes": _firm_sizes_plot,
     "growth_rates": _growth_rates_plot,
@@ -192,6 +224,8 @@ FACT_PLOTS: dict[str, Callable] = {
     "digital_adoption": _adoption_plot,
     "decoupling": _decoupling_plot,
     "net_entry": _net_entry_plot,
+    "rd_return": _rd_return_plot,
+    "lumpy_investment": _lumpy_plot,
 }
 """Figure of each fact."""
 

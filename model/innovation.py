@@ -38,13 +38,16 @@ RHO_MAX = 0.15
 """Largest R&D spending over sales a firm chooses."""
 
 
-def absorptive_capacity(digital, knowledge, sales, specialized) -> np.ndarray:
-    """``a = (0.3 + 0.4 d + 0.3 min(1, k / (0.4 p y))) (1 + 0.2 [specialized])``, with ``k`` the
-    firm's R&D knowledge stock and ``p y`` its quarterly sales.
+def absorptive_capacity(digital, knowledge, sales, specialized,
+                        weight: float = 0.3) -> np.ndarray:
+    """``a = (0.3 + 0.4 d + w_k min(1, k / (0.4 p y))) (1 + 0.2 [specialized])``, with ``k`` the
+    firm's R&D knowledge stock, ``p y`` its quarterly sales and ``w_k`` the weight of own
+    knowledge (``technology.knowledge_absorption``; 0 cuts R&D's channel into imitation and
+    transfer).
     """
     ratio = ratio_or_zero(knowledge, 0.4 * sales)
     ratio = np.minimum(1.0, ratio, out=ratio)
-    ratio *= 0.3
+    ratio *= weight
     out = 0.4 * digital
     out += 0.3
     out += ratio

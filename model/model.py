@@ -321,7 +321,8 @@ class TransitionModel(Model):
         inst.funding = gov * inst.researchers / inst.researchers.sum()
         inst.know = tech.institute_productivity * inst.funding / (tech.knowledge_depreciation / 4.0)
         self.tech_to_chain = np.zeros(self.n_chains)
-        self.absorptive = innovation.absorptive_capacity(f.d, f.know, f.p * f.y, f.specialized)
+        self.absorptive = innovation.absorptive_capacity(f.d, f.know, f.p * f.y, f.specialized,
+                                                         tech.knowledge_absorption)
 
     def _initial_selection(self) -> None:
         """Specialized-and-new firms, little giants, leaders and high-tech firms at the start."""

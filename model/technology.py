@@ -146,7 +146,7 @@ def absorption(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:
     """
     f = model.firms
     ab = absorptive_capacity(f.d[rows], f.know[rows], model.quarter_values.sales[rows],
-                             f.specialized[rows])
+                             f.specialized[rows], model.config.technology.knowledge_absorption)
     return ab, ab * f.va[rows]
 
 

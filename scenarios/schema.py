@@ -212,6 +212,7 @@ class Technology(Section):
     transfer_efficiency: float = param(0.04, 0.0, 0.2, "TFP/knowledge", "TFP gain per unit of knowledge transferred per unit of firm output")
     uncoupled_relevance: float = param(0.35, 0.0, 1.0, "0-1", "Share of institute knowledge usable by industry when not steered by chain needs")
     knowledge_depreciation: float = param(0.15, 0.05, 0.5, "1/year", "Depreciation of R&D knowledge stocks")
+    knowledge_absorption: float = param(0.3, 0.0, 1.0, "1", "w_k in a = (0.3 + 0.4 d + w_k min(1, k / (0.4 p y))) (1 + 0.2 [specialized]): weight of a firm's own R&D knowledge in its absorptive capacity")
     innovation_centre_effect: float = param(0.02, 0.0, 0.1, "TFP/knowledge", "Common-technology gain a manufacturing innovation centre gives its chain per unit of knowledge over chain output")
     design_effect: float = param(0.5, 0.0, 2.0, "quality/knowledge", "Design-quality gain of a chain per unit of design-centre knowledge over chain output")
     design_decay: float = param(0.08, 0.01, 0.5, "1/quarter", "Obsolescence of design quality")

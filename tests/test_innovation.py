@@ -17,6 +17,10 @@ from chainshift.model.innovation import (
 def test_absorptive_capacity():
     a = absorptive_capacity(np.array([1.0]), np.array([0.4]), np.array([1.0]), np.array([True]))
     assert a[0] == pytest.approx((0.3 + 0.4 + 0.3) * 1.2)
+    # half the knowledge a full term needs (k / 0.4 p y = 0.5), own knowledge weighted 0.6 or 0
+    half = (np.array([0.5]), np.array([0.2]), np.array([1.0]), np.array([False]))
+    assert absorptive_capacity(*half, 0.6)[0] == pytest.approx(0.3 + 0.2 + 0.6 * 0.5)
+    assert absorptive_capacity(*half, 0.0)[0] == pytest.approx(0.3 + 0.2)
 
 
 def test_rd_propensity_responds_to_subsidy_and_status_and_is_capped():
