@@ -623,7 +623,7 @@ FACTS: tuple[Fact, ...] = (
         "construction), 2021-2035: the share of firm-years with investment above 20% of the "
         "capital at the start of the year must exceed 10%, and the correlation of a firm's "
         "investment rate with its rate the year before (rates winsorised at their 1st and "
-        "99th percentiles) must be below 0.3. (The inaction rate is reported, not judged.)",
+        "99th percentiles) must be below 0.3.",
         "No idiosyncratic order shocks (markets.demand_noise = 0): capital then follows "
         "smooth demand.",
         NO_PROJECTS, NO_ORDER_SHOCKS, _lumpy, _lumpy_criteria, expected=False,

@@ -134,7 +134,12 @@ def test_random_valid_scenarios_run_cleanly(values, timed):
     assert np.isfinite(q4[list(ACCOUNTING)].iloc[1:].to_numpy()).all()  # the second year on
     yearly = annual(df)
     growth = yearly["value_added_growth"].iloc[1:]
-    assert growth.between(-40.0, 40.0).all(), growth.tolist()
+    # an event that removes a share x of output swings growth by about x / (1 - x) in its year
+    # and back in the next (lost orders return by partial adjustment)
+    swing = max([abs(e.get("size", 0.0)) for e in timed] + [e.get("cut", 0.0) for e in timed]
+                + [0.0])
+    bound = 40.0 + 100.0 * swing / (1.0 - swing)
+    assert growth.between(-bound, bound).all(), (growth.tolist(), bound)
     assert (yearly["rd_intensity"] < 15.0).all(), yearly["rd_intensity"].tolist()
     flows = model.flows()
     assert np.isfinite(flows["amount"]).all() and (flows["amount"] >= 0).all()
