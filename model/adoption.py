@@ -88,7 +88,8 @@ def adopt_digital(model) -> None:
     f.gain_digital[rows] += np.log1p(bonus * f.d[rows]) - before
 
     led = model.ledger
-    led.add("capital", "government", "enterprise", pol.digital_support * float(cost.sum()))
+    led.add_pairs("capital", "government", "enterprise", pol.digital_support * cost,
+                  dst_rows=rows, total=pol.digital_support * float(cost.sum()))
     # data flow dd * VA split by the parts of M_d = 1 + a_s s_d + a_i D: subsidy,
     # infrastructure, and (the 1) own effort, of which the peer part q peers / (p + q peers)
     hood = f.hood[rows]
@@ -97,10 +98,14 @@ def adopt_digital(model) -> None:
     f_peer = np.divide(ad.digital_imitation * peer, ad.digital_innovation
                        + ad.digital_imitation * peer, out=np.zeros_like(peer),
                        where=ad.digital_innovation + ad.digital_imitation * peer > 0)
-    led.add("data", "government", "enterprise",
-            ad.subsidy_response * pol.digital_support * float(data.sum()))
-    led.add("data", "park", "enterprise", ad.infrastructure_response * float(data @ infra_d[hood]))
-    led.add("data", "enterprise", "enterprise", float((data * f_peer).sum()))
+    share = ad.subsidy_response * pol.digital_support
+    led.add_pairs("data", "government", "enterprise", share * data, dst_rows=rows,
+                  total=share * float(data.sum()))
+    led.add_pairs("data", "park", "enterprise", ad.infrastructure_response * data * infra_d[hood],
+                  src_rows=f.park[rows], dst_rows=rows,
+                  total=ad.infrastructure_response * float(data @ infra_d[hood]))
+    # from the firm's digital neighbours as a group (its park, or its chain outside parks)
+    led.add_pairs("data", "enterprise", "enterprise", data * f_peer, dst_rows=rows)
 
     before_level = parks.green + parks.digital + parks.service
     parks.green = infrastructure(parks.green, pol.green_infrastructure)
@@ -109,4 +114,4 @@ def adopt_digital(model) -> None:
     spend = s.finance.infrastructure_cost * (
         parks.green + parks.digital + parks.service - before_level
     )
-    led.add("capital", "government", "park", float(spend.sum()))
+    led.add_pairs("capital", "government", "park", spend, dst_rows=np.arange(len(spend)))

@@ -179,5 +179,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
         },
         k,
     )
-    model.ledger.add("technology", "institute", "enterprise", incubated * float(demand.sum()))
+    entrants = np.arange(len(model.firms) - k, len(model.firms))
+    model.ledger.add_pairs("technology", "institute", "enterprise", incubated * demand,
+                           dst_rows=entrants, total=incubated * float(demand.sum()))
     return group_sum(share, chain, model.n_chains)

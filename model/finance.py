@@ -169,8 +169,9 @@ def settle_accounts(model) -> None:
     """
     support, interest = blockwise(lambda rows: settle(model, rows), len(model.firms))
     led = model.ledger
-    led.add("capital", "government", "enterprise", float(support.sum()))
-    led.add("capital", "enterprise", "finance", float(interest.sum()))
+    firms = np.arange(len(support))
+    led.add_pairs("capital", "government", "enterprise", support, dst_rows=firms)
+    led.add_pairs("capital", "enterprise", "finance", interest, src_rows=firms)
 
 
 def settle(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:

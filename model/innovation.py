@@ -165,8 +165,10 @@ def set_rd_budgets(model) -> None:
     qv.sales, qv.energy_bill, qv.carbon_bill, model.seedling_grant = blockwise(
         lambda rows: rd_budgets(model, rows), len(model.firms)
     )
-    contracts = model.config.finance.contract_share * float(model.firms.rd.sum())
-    model.ledger.add("capital", "enterprise", "institute", contracts)
+    share = model.config.finance.contract_share
+    model.ledger.add_pairs("capital", "enterprise", "institute", share * model.firms.rd,
+                           src_rows=np.arange(len(model.firms)),
+                           total=share * float(model.firms.rd.sum()))
 
 
 def rd_budgets(model, rows: slice):
@@ -259,7 +261,9 @@ def search_phase(model) -> None:
     qv.log_tfp, qv.gap = log_a, gap
     imitated = np.zeros(n)  # technology from imitation, summed as the whole column
     imitated[imitators] = np.expm1(imitation) * f.va[imitators]
-    model.ledger.add("technology", "enterprise", "enterprise", float(imitated.sum()))
+    # from the chain's best practice, not one named firm
+    model.ledger.add_pairs("technology", "enterprise", "enterprise", imitated,
+                           dst_rows=np.arange(n))
 
 
 def learn(model, rows: slice) -> tuple[np.ndarray]:

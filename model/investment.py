@@ -137,10 +137,14 @@ def invest(model) -> None:
     # totals of whole columns, as one pass over all firms sums them
     green_refund = float(refund.sum()) if pol.green_subsidy else 0.0
     led = model.ledger
-    led.add("capital", "finance", "enterprise",
-            float(granted.sum() + lent.sum() + plans.equity.sum()))
-    led.add("capital", "enterprise", "finance", float(plans.due.sum() + repaid.sum()))
-    led.add("capital", "government", "enterprise", float(grant.sum()) + green_refund)
+    firms = np.arange(n)
+    led.add_pairs("capital", "finance", "enterprise", granted + lent + plans.equity,
+                  dst_rows=firms, total=float(granted.sum() + lent.sum() + plans.equity.sum()))
+    led.add_pairs("capital", "enterprise", "finance", plans.due + repaid, src_rows=firms,
+                  total=float(plans.due.sum() + repaid.sum()))
+    led.add_pairs("capital", "government", "enterprise",
+                  grant + refund if pol.green_subsidy else grant, dst_rows=firms,
+                  total=float(grant.sum()) + green_refund)
 
 
 class Plans(NamedTuple):

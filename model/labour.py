@@ -68,13 +68,23 @@ def clear_labour_markets(model) -> None:
     budget = 1e4 * (1.0 - model.config.finance.contract_share) * f.rd  # staff part, 10k yuan
     model.rd_wage = rd_wage(float(budget.sum()), lab.rd_wage, model.talent,
                             lab.rd_supply_elasticity)
-    before = f.H
+    before = f.H.copy()  # f.H is overwritten in place below
     np.divide(budget, model.rd_wage, out=f.H)
     led = model.ledger
     new = float(f.H.sum()) - float(before.sum()) * (1.0 - model.talent_attrition / 4.0)
     hired = min(max(new, 0.0), inflow)
+    rise = np.maximum(f.H - before, 0.0)
+    # where staff went: the growing firms (or, if none grew, every firm by its staff)
+    base = rise if rise.sum() > 0 else f.H
+    to = base / base.sum() if base.sum() > 0 else base
+    firms = np.arange(len(f))
     if hired > 0:  # new talent by source, in proportion to the inflow
-        led.add("talent", "institute", "enterprise", hired * pol.graduates / 4.0 / inflow)
-        led.add("talent", "government", "enterprise",
-                hired * pol.talent_introduction / 4.0 / inflow)
-    led.add("talent", "enterprise", "enterprise", staff_moved(before, f.H, hired))
+        graduates = hired * pol.graduates / 4.0 / inflow
+        introduced = hired * pol.talent_introduction / 4.0 / inflow
+        led.add_pairs("talent", "institute", "enterprise", graduates * to, dst_rows=firms,
+                      total=graduates)
+        led.add_pairs("talent", "government", "enterprise", introduced * to, dst_rows=firms,
+                      total=introduced)
+    moved = staff_moved(before, f.H, hired)
+    # from the pool of staff leaving shrinking firms to the growing ones
+    led.add_pairs("talent", "enterprise", "enterprise", moved * to, dst_rows=firms, total=moved)

@@ -31,7 +31,7 @@ from chainshift.model import (
 from chainshift.model.calendar import EventBook
 from chainshift.model.groups import group_sum
 from chainshift.model.indicators import INDICATORS, Recorder
-from chainshift.model.ledger import FlowLedger
+from chainshift.model.ledger import POOL, FlowLedger, summarise
 from chainshift.model.quarter import QuarterValues
 from chainshift.model.setup import (
     REFERENCE_FIRMS,
@@ -45,6 +45,9 @@ from chainshift.model.streams import spawn_streams
 from chainshift.scenarios.schema import Policy, Scenario
 
 SPINUP_QUARTERS = 4
+PAIR_LEDGER_LIMIT = 100_000
+"""Above this many enterprises the flow ledger is kept by kind only unless asked for pairs:
+at a million firms the pairs would take about 17 GB over 60 quarters."""
 """Unrecorded quarters run before the start; they are the base of the first year's growth."""
 
 
@@ -75,6 +78,8 @@ class TransitionModel(Model):
     Args:
         scenario: a validated :class:`scenarios.schema.Scenario` (``load_scenario(...)``).
         rng: seed of the run; every draw comes from generators spawned from it.
+        pair_ledger: keep the flow ledger by pair of agents as well as by kind (None: when
+            the scenario has at most :data:`PAIR_LEDGER_LIMIT` enterprises).
 
     Attributes:
         config: the scenario the model runs.
@@ -86,7 +91,8 @@ class TransitionModel(Model):
         ledger: the innovation-factor flow ledger (see :meth:`flows`).
     """
 
-    def __init__(self, scenario: Scenario | None = None, rng: int | None = 0) -> None:
+    def __init__(self, scenario: Scenario | None = None, rng: int | None = 0,
+                 pair_ledger: bool | None = None) -> None:
         super().__init__(rng=rng)
         self.config = s = scenario if scenario is not None else Scenario()
         self.seed = rng
@@ -97,15 +103,23 @@ class TransitionModel(Model):
         self.policy = s.policy.model_copy()
         self.horizon = s.horizon.quarters
         self.events = EventBook.build(s, self.horizon)
-        self.ledger = FlowLedger()
+        pairs = (s.population.enterprises <= PAIR_LEDGER_LIMIT if pair_ledger is None
+                 else pair_ledger)
+        self.ledger = FlowLedger(pairs=pairs)
         self.t = -SPINUP_QUARTERS
 
         setup = self.streams["setup"]
         self.parks = make_parks(s, setup)
         start = make_firms(s, setup, self.parks)
         self.firms, self.chain_markets = start.firms, start.markets
+        self._slot_place = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+        self._remember_places(self.firms.slot)
         self.institutes, self.institute_focus = make_institutes(s, setup)
         self.institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
+        self.ledger.ids = {"enterprise": self._firm_ids, "institute": self._institute_ids,
+                           "park": _park_ids}
+        self.ledger.places = {"enterprise": self._firm_places,
+                              "institute": self._institute_places}
         self.initial_incubators = float(self.institutes.incubator.sum())
         # each simulated firm stands for REFERENCE_FIRMS / enterprises real ones: quotas that
         # count firms scale with it; money, people and output do not
@@ -288,6 +302,7 @@ class TransitionModel(Model):
     def add_firms(self, columns: dict, count: int) -> None:
         """Append ``count`` firms with the given column values and make their Mesa agents."""
         slots = self.firms.append(columns, count)
+        self._remember_places(slots)
         self.enterprise_by_slot += Enterprise.create_batch(self, slots.tolist())
 
     def take_quota(self, key: str, amount: float) -> int:
@@ -347,15 +362,67 @@ class TransitionModel(Model):
             df[col] = df[col].astype("int64")
         return df
 
-    def flows(self) -> pd.DataFrame:
-        """The innovation-factor flow ledger: (step, factor, from_kind, to_kind, amount, unit)."""
-        df = self.ledger.frame()
+    def flows(self, by: str = "kind") -> pd.DataFrame:
+        """The innovation-factor flow ledger of the recorded quarters.
+
+        Args:
+            by: ``kind`` (step, factor, from_kind, to_kind, amount, unit); ``agent``, every
+                transfer with the id, chain and park of both ends (``model.ledger``); or
+                ``chain`` or ``park``, the transfers summed by the chain or park of the ends
+                (:data:`model.ledger.POOL` where an end has none).
+
+        Raises:
+            ValueError: for another ``by``, or a by-agent view of a ledger kept by kind only.
+        """
+        if by == "kind":
+            df = self.ledger.frame()
+        elif by in ("agent", "chain", "park"):
+            df = self.ledger.pair_frame()
+            df = df[df["step"] >= 0]
+            if by != "agent":
+                df = summarise(df, by)
+        else:
+            raise ValueError(f"flows(by={by!r}): allowed: 'kind', 'agent', 'chain', 'park'")
         return df[df["step"] >= 0].reset_index(drop=True)
+
+    def _firm_ids(self, rows: np.ndarray) -> np.ndarray:
+        return self.firms.slot[rows]
+
+    def _institute_ids(self, rows: np.ndarray) -> np.ndarray:
+        return self.institutes.slot[rows]
+
+    def _firm_places(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Chain and park of firms by slot, live or gone (neither changes in a firm's life)."""
+        return self._slot_place[0][slots], self._slot_place[1][slots]
+
+    def _institute_places(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        inst = self.institutes
+        chain = np.full(inst.row_of.shape[0], POOL, np.int32)
+        live = inst.row_of >= 0
+        chain[live] = inst.home_chain[inst.row_of[live]]  # institutes never close
+        return chain[slots], np.full(len(slots), POOL, np.int32)
+
+    def _remember_places(self, slots: np.ndarray) -> None:
+        """Keep the chain and park of new firms by slot (for the pair ledger's views)."""
+        f = self.firms
+        rows = f.row_of[slots]
+        chain, park = self._slot_place
+        need = int(slots.max()) + 1 if len(slots) else 0
+        if need > len(chain):
+            size = max(need, 2 * len(chain))
+            chain = np.concatenate([chain, np.full(size - len(chain), POOL, np.int32)])
+            park = np.concatenate([park, np.full(size - len(park), POOL, np.int32)])
+        chain[slots], park[slots] = f.chain[rows], f.park[rows]
+        self._slot_place = (chain, park)
 
     @property
     def enterprises(self):
         """The Enterprise agents (a Mesa AgentSet)."""
         return self.agents_by_type[Enterprise]
+
+
+def _park_ids(rows: np.ndarray) -> np.ndarray:
+    return np.asarray(rows, dtype=np.int64)  # a park's row is its index, and parks never close
 
 
 def _reporter(name: str):

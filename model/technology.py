@@ -96,7 +96,8 @@ def fund_institutes(model) -> None:
     served = focus_on(model.institute_focus, model.needs, pol.coupling, needs) * inst.researchers
     w_con = served / served.sum() if served.sum() > 0 else w_gov
     inst.funding = gov * w_gov + contracts * w_con
-    model.ledger.add("capital", "government", "institute", gov)
+    model.ledger.add_pairs("capital", "government", "institute", gov * w_gov,
+                           dst_rows=np.arange(len(inst)), total=gov)
 
 
 def transfer_knowledge(model) -> None:
@@ -130,11 +131,13 @@ def transfer_knowledge(model) -> None:
     design_k = group_sum(output[kinds.design], kinds.design_chain, nc)
     dq_c = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)
     model.tech_to_chain = eff * usable * (absorbing_va > 0)  # = sum_c gain VA
-    model.ledger.add(
-        "technology", "institute", "enterprise",
-        float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum()),
-    )
     rate = transfer_rate(usable, absorbing_va, eff)
+    # each firm's share: (rate_c a_i + common_c + dq_c) VA_i, from its chain's institutes
+    per_firm = (rate[f.chain] * model.absorptive + (common + dq_c)[f.chain]) * f.va
+    model.ledger.add_pairs(
+        "technology", "institute", "enterprise", per_firm, dst_rows=np.arange(len(f)),
+        total=float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum()),
+    )
     blockwise(lambda rows: adopt_technology(model, rows, rate, common, dq_c), len(f))
 
 

@@ -7,6 +7,7 @@ import pytest
 from chainshift.agents import Enterprise, IndustrialPark, ResearchInstitute
 from chainshift.model import TransitionModel
 from chainshift.model.indicators import INDICATORS, MAYBE_NAN
+from chainshift.model.ledger import POOL
 from chainshift.scenarios import load_scenario
 from chainshift.scenarios.schema import EnergyShortage
 from tests.conftest import baseline_run
@@ -258,3 +259,81 @@ def test_row_blocks_on_one_or_two_threads_give_the_same_run(monkeypatch):
     assert any(t.name.startswith("chainshift-block") for t in threading.enumerate())
     pd.testing.assert_frame_equal(runs[0].indicators(), runs[1].indicators(), check_exact=True)
     pd.testing.assert_frame_equal(runs[0].flows(), runs[1].flows(), check_exact=True)
+
+
+# -- the flow ledger by pair of agents --------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_pair_ledger_sums_to_the_kind_ledger_and_names_real_agents(seed):
+    m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": 800}),
+                        rng=seed)
+    m.run(steps=12)
+    pairs, kinds = m.flows(by="agent"), m.flows()
+    assert (pairs["amount"] > 0).all() and np.isfinite(pairs["amount"]).all()
+    keys = ["step", "factor", "from_kind", "to_kind"]
+    summed = pairs.groupby(keys, observed=True)["amount"].sum().reset_index()
+    both = kinds.merge(summed, on=keys, how="outer", suffixes=("_kind", "_pairs"))
+    assert both.notna().all().all()
+    np.testing.assert_allclose(both["amount_pairs"], both["amount_kind"], rtol=1e-12)
+    # enterprise ends are firm slots that existed, with the chain and park they had
+    f = m.firms
+    for end in ("from", "to"):
+        firms = pairs[(pairs[f"{end}_kind"] == "enterprise") & (pairs[f"{end}_id"] >= 0)]
+        ids = firms[f"{end}_id"].to_numpy()
+        assert ids.max() < len(f.row_of) and (ids >= 0).all()
+        rows = f.row_of[ids]
+        live = rows >= 0
+        assert (f.chain[rows[live]] == firms[f"{end}_chain"].to_numpy()[live]).all()
+        assert (f.park[rows[live]] == firms[f"{end}_park"].to_numpy()[live]).all()
+    # what the government pays each firm this quarter is what that firm receives from it
+    by_firm = pairs[(pairs["from_kind"] == "government") & (pairs["to_kind"] == "enterprise")
+                    & (pairs["factor"] == "capital")].groupby("to_id")["amount"].sum()
+    assert by_firm.sum() == pytest.approx(
+        kinds[(kinds["from_kind"] == "government") & (kinds["to_kind"] == "enterprise")
+              & (kinds["factor"] == "capital")]["amount"].sum())
+
+
+def test_flows_by_chain_and_park_regroup_the_pairs():
+    m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": 500}),
+                        rng=0)
+    m.run(steps=4)
+    pairs = m.flows(by="agent")
+    for by in ("chain", "park"):
+        view = m.flows(by=by)
+        assert view["amount"].sum() == pytest.approx(pairs["amount"].sum())
+        assert set(view[f"to_{by}"]) <= set(pairs[f"to_{by}"])
+    with pytest.raises(ValueError, match="allowed: 'kind', 'agent', 'chain', 'park'"):
+        m.flows(by="district")
+
+
+def test_a_large_population_keeps_the_ledger_by_kind_unless_asked():
+    from chainshift.model.model import PAIR_LEDGER_LIMIT
+
+    big = load_scenario("baseline", overrides={"population.enterprises": PAIR_LEDGER_LIMIT + 1})
+    small = load_scenario("baseline", overrides={"population.enterprises": 200})
+    assert TransitionModel(small, rng=0).ledger.pairs
+    assert not TransitionModel(small, rng=0, pair_ledger=False).ledger.pairs
+    assert big.population.enterprises > PAIR_LEDGER_LIMIT  # the rule, without building it
+    m = TransitionModel(small, rng=0, pair_ledger=False)
+    m.run(steps=2)
+    with pytest.raises(ValueError, match="by kind only"):
+        m.flows(by="agent")
+
+
+def test_the_pair_ledger_changes_nothing_the_model_does():
+    s = load_scenario("baseline", overrides={"population.enterprises": 600})
+    a, b = TransitionModel(s, rng=4, pair_ledger=True), TransitionModel(s, rng=4,
+                                                                       pair_ledger=False)
+    a.run(steps=8)
+    b.run(steps=8)
+    pd.testing.assert_frame_equal(a.indicators(), b.indicators())
+    pd.testing.assert_frame_equal(a.flows(), b.flows())
+
+
+def test_talent_moves_between_firms_are_recorded_where_staff_grew():
+    m = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": 800}),
+                        rng=0)
+    m.run(steps=6)
+    moves = m.flows(by="agent")
+    moves = moves[(moves["factor"] == "talent") & (moves["from_kind"] == "enterprise")]
+    assert moves["amount"].sum() > 0  # staff do change employer
+    assert (moves["from_id"] == POOL).all() and (moves["to_id"] >= 0).all()
