@@ -123,22 +123,29 @@ class FlowLedger:
         """
         amounts = np.asarray(amounts, dtype=np.float64)
         codes = self._codes(factor, src, dst)
-        if amounts.size and not (amounts.min() >= 0 and np.isfinite(amounts.max())):
+        if amounts.size == 0:
+            return
+        whole = float(amounts.sum())
+        if not (amounts.min() >= 0 and np.isfinite(whole)):
             bad = amounts[(amounts < 0) | ~np.isfinite(amounts)][0]
             raise ValueError(f"flow {factor} {src}->{dst} must be positive, got {bad}")
-        keep = np.flatnonzero(amounts)
-        if keep.size == 0:
+        nonzero = np.count_nonzero(amounts)
+        if nonzero == 0:
             return
-        total = float(amounts.sum()) if total is None else float(total)
+        total = whole if total is None else float(total)
         if total > 0:
             self._record_kind(codes, factor, total)
         if not self.pairs:
             return
-        dense = keep.size == amounts.size
-        rows_s = None if src_rows is None else src_rows if dense else src_rows[keep]
-        rows_d = None if dst_rows is None else dst_rows if dense else dst_rows[keep]
-        self._chunks.append((self.step, codes, self._end(src, rows_s), self._end(dst, rows_d),
-                             amounts if dense else amounts[keep]))
+        if nonzero < amounts.size:  # keep only the transfers that happened
+            keep = np.flatnonzero(amounts)
+            amounts = amounts[keep]
+            src_rows = None if src_rows is None else np.asarray(src_rows)[keep]
+            dst_rows = None if dst_rows is None else np.asarray(dst_rows)[keep]
+        else:
+            amounts = amounts.copy()  # the caller may reuse its array
+        self._chunks.append((self.step, codes, self._end(src, src_rows), self._end(dst, dst_rows),
+                             amounts))
 
     def _end(self, kind: str, rows: np.ndarray | None) -> np.ndarray | int:
         """The ids of one end: an array, or one id for every transfer (a single agent or a
