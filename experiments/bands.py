@@ -13,7 +13,7 @@ not narrower. In a strongly skewed sample of many seeds the mean may fall outsid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -75,8 +75,10 @@ def wide_band(frame: pd.DataFrame, indicators: Sequence[str], by: Sequence[str] 
     return pd.concat([out, low, high], axis=1).reset_index()
 
 
-def band_text(mean: float, low: float, high: float, fmt: str = "{:.1f}") -> str:
-    """``8.4 [7.9, 8.9]`` (``n/a`` for NaN)."""
+def band_text(mean: float, low: float, high: float,
+              fmt: str | Callable[[float], str] = "{:.1f}") -> str:
+    """``8.4 [7.9, 8.9]`` (``n/a`` for NaN); ``fmt`` is a format string or a function."""
     if not np.isfinite(mean):
         return "n/a"
-    return f"{fmt.format(mean)} [{fmt.format(low)}, {fmt.format(high)}]"
+    f = fmt.format if isinstance(fmt, str) else fmt
+    return f"{f(mean)} [{f(low)}, {f(high)}]"
