@@ -189,15 +189,27 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def summary_lines(c, years: list[int]) -> list[str]:
-    """B - A of the key indicators in each of ``years``, with interval and unit."""
+    """A and B of the key indicators in each of ``years``, each as mean [90% seed band], and
+    B - A with its 95% interval, with the unit.
+    """
+    from chainshift.experiments.bands import band_text
+    from chainshift.experiments.brief import number_text
+
     lines = []
     n = int(c.table["n"].min())
     width = max(len(k) for k in KEY_INDICATORS)
     for year in years:
-        lines.append(f"B - A in {year} (95% CI, paired t over {n} seeds):")
-        for ind in KEY_INDICATORS:
-            r = c.table[(c.table["indicator"] == ind) & (c.table["year"] == year)].iloc[0]
+        lines.append(f"B - A in {year} (95% CI, paired t over {n} seeds); A and B: mean [5th, "
+                     "95th percentile] over the seeds, the 90% seed band:")
+        rows = [c.table[(c.table["indicator"] == ind) & (c.table["year"] == year)].iloc[0]
+                for ind in KEY_INDICATORS]
+        a_cells = [band_text(r["mean_a"], r["a_low"], r["a_high"], number_text) for r in rows]
+        b_cells = [band_text(r["mean_b"], r["b_low"], r["b_high"], number_text) for r in rows]
+        wa = max(len(x) for x in a_cells)
+        wb = max(len(x) for x in b_cells)
+        for ind, r, a_cell, b_cell in zip(KEY_INDICATORS, rows, a_cells, b_cells, strict=True):
             mark = " *" if r["significant"] else "  "
-            lines.append(f"  {ind:<{width}} {r['diff']:>+12.4g}  [{r['ci_low']:.4g}, "
-                         f"{r['ci_high']:.4g}]{mark}  {r['unit']}")
+            lines.append(f"  {ind:<{width}} A {a_cell:>{wa}}  B {b_cell:>{wb}}  B - A "
+                         f"{r['diff']:>+10.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]{mark}  "
+                         f"{r['unit']}")
     return lines

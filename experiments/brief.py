@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from chainshift.experiments.bands import band_text
 from chainshift.experiments.compare import CONFIDENCE, KEY_INDICATORS, Comparison
 
 COLOURS = {"A": "#4c78a8", "B": "#e45756"}
@@ -43,13 +44,15 @@ def trajectories_chart(c: Comparison, path: Path, names: tuple[str, str] = ("A",
     legend_ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     legend_ax.legend(handles, labels, loc="center", frameon=False, title=(
-        f"mean of {len(set(c.annual['replication']))} runs per scenario, 95% band"))
+        f"mean of {len(set(c.annual['replication']))} runs per scenario,\n"
+        "band: 95% confidence interval of the mean"))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
-def _fmt(x: float) -> str:
+def number_text(x: float) -> str:
+    """A figure for a table: whole with separators from 100, two decimals from 1, else three."""
     if not np.isfinite(x):
         return "n/a"
     a = abs(x)
@@ -58,6 +61,11 @@ def _fmt(x: float) -> str:
     if a >= 1:
         return f"{x:.2f}"
     return f"{x:.3f}" if a >= 0.01 else f"{x:.2g}"
+
+
+def _band(row, mean: str, prefix: str) -> str:
+    """``8.42 [7.95, 8.90]``: a scenario's mean and its seed band in a table cell."""
+    return band_text(row[mean], row[f"{prefix}_low"], row[f"{prefix}_high"], number_text)
 
 
 def milestone_years(years: list[int]) -> list[int]:
@@ -91,22 +99,26 @@ def brief_markdown(c: Comparison, names: tuple[str, str], chart: str | None,
         f"{'the same seeds for A and B' if c.paired else 'different seeds for A and B'}; "
         f"{c.a.population.enterprises:,} enterprises at start"
         + (f", {quarters} quarters" if quarters else "") + ".",
-        f"The table gives the mean of each yearly indicator and the difference B - A with its "
-        f"95% confidence interval ({method}). `*` marks intervals that exclude 0."
+        f"The table gives the mean of each yearly indicator over the runs with its 90% seed "
+        f"band in brackets (5th to 95th percentile over the runs: the spread of the path), "
+        f"and the difference B - A with its 95% confidence interval ({method}). `*` marks "
+        f"intervals that exclude 0. The chart's shaded bands are the 95% confidence intervals "
+        f"of each scenario's mean."
         + (f" Note: {note}." if note else ""),
         "",
-        "| indicator | year | A | B | B - A | 95% CI |",
+        "| indicator | year | A [90% seed band] | B [90% seed band] | B - A | 95% CI |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for ind, label in KEY_INDICATORS.items():
         rows = t[(t["indicator"] == ind) & (t["year"].isin(years))]
         for _, r in rows.iterrows():
             star = " *" if r["significant"] else ""
-            lines.append(f"| {label} | {int(r['year'])} | {_fmt(r['mean_a'])} | "
-                         f"{_fmt(r['mean_b'])} | {_fmt(r['diff'])}{star} | "
-                         f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}] |")
+            lines.append(f"| {label} | {int(r['year'])} | {_band(r, 'mean_a', 'a')} | "
+                         f"{_band(r, 'mean_b', 'b')} | {number_text(r['diff'])}{star} | "
+                         f"[{number_text(r['ci_low'])}, {number_text(r['ci_high'])}] |")
     if chart:
-        lines += ["", f"![Both scenarios' trajectories, mean and 95% band]({chart})"]
+        lines += ["", "![Both scenarios' trajectories, mean and 95% interval of the mean]"
+                  f"({chart})"]
     lines += ["", "Every year of every indicator is in `differences.csv`; yearly values of each "
               "run are in `annual.parquet`."]
     if c.failed:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from chainshift.experiments.bands import seed_band
 from chainshift.experiments.batch import run_jobs
 from chainshift.experiments.columns import Column
 from chainshift.experiments.design import replication_seeds
@@ -53,6 +54,14 @@ DIFFERENCE_COLUMNS: dict[str, Column] = {
     "year": Column("year", "calendar year"),
     "mean_a": Column("see unit column", "mean of A over its runs"),
     "mean_b": Column("see unit column", "mean of B over its runs"),
+    "a_low": Column("see unit column", "5th percentile of A over its runs (lower end of A's "
+                    "90% seed band)"),
+    "a_high": Column("see unit column", "95th percentile of A over its runs (upper end of A's "
+                     "90% seed band)"),
+    "b_low": Column("see unit column", "5th percentile of B over its runs (lower end of B's "
+                    "90% seed band)"),
+    "b_high": Column("see unit column", "95th percentile of B over its runs (upper end of B's "
+                     "90% seed band)"),
     "diff": Column("see unit column", "mean difference B - A"),
     "ci_low": Column("see unit column", "lower end of the 95% confidence interval of B - A"),
     "ci_high": Column("see unit column", "upper end of the 95% confidence interval of B - A"),
@@ -71,8 +80,9 @@ class Comparison:
         a, b: the scenarios.
         seeds: the seeds (shared by A and B when paired).
         annual: yearly indicators per run: columns scenario ("A"/"B"), seed, year, ...
-        table: one row per indicator and year: mean_a, mean_b, diff, ci_low, ci_high,
-            half_width, n, significant (the interval excludes 0).
+        table: one row per indicator and year: mean_a, mean_b, the seed bands a_low, a_high,
+            b_low, b_high, diff, ci_low, ci_high, half_width, n, significant (the interval
+            excludes 0).
         paired: True for common random numbers (paired t), False for independent seeds
             (Welch t).
         failed: errors of runs that failed (their pairs are left out).
@@ -134,7 +144,9 @@ def simulate_annual(a: Scenario, b: Scenario, seeds_a: list[int], seeds_b: list[
 
 
 def differences(annual: pd.DataFrame, paired: bool = True) -> pd.DataFrame:
-    """Mean difference B - A per indicator and year with a 95% confidence interval.
+    """Mean difference B - A per indicator and year with a 95% confidence interval, and each
+    scenario's mean with its 90% seed band (5th-95th percentile over its runs,
+    :func:`experiments.bands.seed_band`; over the complete pairs when paired).
 
     Paired: ``d_i = B_i - A_i`` over replications present in both; the interval is
     ``mean(d) +- t(0.975, n-1) * sd(d) / sqrt(n)``. Unpaired: Welch's interval for the
@@ -161,9 +173,12 @@ def differences(annual: pd.DataFrame, paired: bool = True) -> pd.DataFrame:
         for year, (a_y, b_y) in by_year.items():
             x, y = a_y[ind].to_numpy(float), b_y[ind].to_numpy(float)
             diff, half, n = _interval(x, y, paired)
+            _, a_low, a_high, _ = seed_band(x)
+            _, b_low, b_high, _ = seed_band(y)
             rows.append({"indicator": ind, "unit": yearly_unit(ind), "year": int(year),
-                         "mean_a": x.mean(),
-                         "mean_b": y.mean(), "diff": diff, "ci_low": diff - half,
+                         "mean_a": x.mean(), "mean_b": y.mean(), "a_low": a_low,
+                         "a_high": a_high, "b_low": b_low, "b_high": b_high,
+                         "diff": diff, "ci_low": diff - half,
                          "ci_high": diff + half, "half_width": half, "n": n})
     table = pd.DataFrame(rows)
     table["significant"] = (table["ci_low"] > 0) | (table["ci_high"] < 0)

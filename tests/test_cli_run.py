@@ -5,7 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +111,83 @@ def test_the_calibrated_scenario_runs_by_name(tmp_path):
                 "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("calibrated seed 0")
+
+
+SMALL = ("--steps", "8", "--set", "population.enterprises=300")
+
+
+def only_folder(out):
+    (folder,) = list(out.iterdir())
+    return folder
+
+
+def test_seeds_write_every_seed_a_manifest_and_bands(tmp_path):
+    r = run_cli("run", "--seed", "2", "--seeds", "3", *SMALL, "--workers", "2",
+                "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    folder = only_folder(tmp_path / "out")
+    names = {p.name for p in folder.iterdir()}
+    assert {"indicators.parquet", "indicators.csv", "yearly.csv", "bands.csv", "manifest.json",
+            "scenario.toml", "columns.csv"} <= names
+    ind = pd.read_parquet(folder / "indicators.parquet")
+    assert ind.columns[0] == "seed"
+    assert sorted(ind["seed"].unique()) == [2, 3, 4]
+    assert (ind.groupby("seed").size() == 8).all()
+    man = json.loads((folder / "manifest.json").read_text())
+    assert man["seeds"] == [2, 3, 4] and man["seed"] == 2 and man["failed_seeds"] == []
+    assert man["band"]["low_quantile"] == 0.05 and man["band"]["high_quantile"] == 0.95
+    assert set(man["outcomes"]) == {"2", "3", "4"}
+    bands = pd.read_csv(folder / "bands.csv")
+    assert (bands["n"] == 3).all()
+    assert (bands["low"] <= bands["mean"] + 1e-9).all()
+    assert (bands["mean"] <= bands["high"] + 1e-9).all()
+    yearly = pd.read_csv(folder / "yearly.csv")
+    vag = yearly[yearly["year"] == 2022]["value_added_growth"].to_numpy()
+    row = bands[(bands["year"] == 2022) & (bands["indicator"] == "value_added_growth")].iloc[0]
+    assert row["mean"] == pytest.approx(vag.mean())
+    assert row["low"] == pytest.approx(np.quantile(vag, 0.05))
+    assert row["high"] == pytest.approx(np.quantile(vag, 0.95))
+    # the table prints the mean and the band of each full year
+    out = r.stdout
+    assert "mean [5th, 95th percentile] over 3 seeds (2-4): the 90% seed band" in out
+    line = next(x for x in out.splitlines() if x.startswith("2022 "))
+    assert f"{row['mean']:.1f} [{row['low']:.1f}, {row['high']:.1f}]" in line
+    assert "met in" in out and "of 3 seeds" in out
+
+
+def test_each_seed_is_its_single_run_on_any_number_of_workers(tmp_path):
+    for out, extra in (("one", ("--seed", "4")), ("w1", ("--seeds", "3", "--seed", "3",
+                                                         "--workers", "1")),
+                       ("w2", ("--seeds", "3", "--seed", "3", "--workers", "2"))):
+        r = run_cli("run", *extra, *SMALL, "--out", str(tmp_path / out), "--quiet", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    w1 = pd.read_parquet(only_folder(tmp_path / "w1") / "indicators.parquet")
+    w2 = pd.read_parquet(only_folder(tmp_path / "w2") / "indicators.parquet")
+    pd.testing.assert_frame_equal(w1, w2)
+    one = pd.read_parquet(only_folder(tmp_path / "one") / "indicators.parquet")
+    seed4 = w2[w2["seed"] == 4].drop(columns="seed").reset_index(drop=True)
+    pd.testing.assert_frame_equal(seed4, one)
+
+
+def test_one_seed_is_the_single_run_unchanged(tmp_path):
+    for out, extra in (("plain", ()), ("one", ("--seeds", "1"))):
+        r = run_cli("run", "--seed", "5", *extra, *SMALL, "--out", str(tmp_path / out),
+                    cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    plain, one = only_folder(tmp_path / "plain"), only_folder(tmp_path / "one")
+    assert {p.name for p in plain.iterdir()} == {p.name for p in one.iterdir()}
+    assert "bands.csv" not in {p.name for p in one.iterdir()}
+    for name in ("indicators.parquet", "flows.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(plain / name), pd.read_parquet(one / name))
+    a = json.loads((plain / "manifest.json").read_text())
+    b = json.loads((one / "manifest.json").read_text())
+    assert set(a) == set(b) and "seeds" not in b and b["seed"] == 5
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two"])
+def test_bad_seeds_is_one_line_and_exit_2(tmp_path, bad):
+    r = run_cli("run", "--seeds", bad, *SMALL, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "--seeds" in lines[0]
+    assert not (tmp_path / "out").exists()

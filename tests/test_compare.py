@@ -8,6 +8,8 @@ import pytest
 from scipy import stats
 
 from chainshift.cli.main import main
+from chainshift.experiments.bands import band_text
+from chainshift.experiments.brief import number_text
 from chainshift.experiments.compare import KEY_INDICATORS, differences, paired, unpaired
 from chainshift.scenarios.loader import load_scenario
 
@@ -27,6 +29,16 @@ def test_paired_interval_by_hand():
     assert row["ci_low"] == pytest.approx(5 / 3 - 4.302653 / 3, rel=1e-6)
     assert row["n"] == 3 and bool(row["significant"])
     assert len(differences(annual_table([1, 2, 3], [2, 4, 5]))) == len(KEY_INDICATORS)
+
+
+def test_each_scenario_has_its_seed_band_by_hand():
+    # A = 1, 2, 3: the 5th percentile 1 + 0.1 * 1 = 1.1, the 95th 2 + 0.9 * 1 = 2.9;
+    # B = 2, 4, 5: 2 + 0.1 * 2 = 2.2 and 4 + 0.9 * 1 = 4.9
+    row = differences(annual_table([1, 2, 3], [2, 4, 5]), paired=True).iloc[0]
+    assert (row["a_low"], row["a_high"]) == pytest.approx((1.1, 2.9))
+    assert (row["b_low"], row["b_high"]) == pytest.approx((2.2, 4.9))
+    assert row["a_low"] <= row["mean_a"] <= row["a_high"]
+    assert row["b_low"] <= row["mean_b"] <= row["b_high"]
 
 
 def test_unpaired_interval_is_welch():
@@ -82,13 +94,27 @@ def test_cli_writes_table_chart_and_brief(tmp_path, capsys):
     assert (table["n"] == 4).all()
     brief = (folder / "brief.md").read_text()
     assert brief.startswith("# green vs baseline")
-    assert "| indicator | year | A | B | B - A | 95% CI |" in brief
+    assert "| indicator | year | A [90% seed band] | B [90% seed band] | B - A | 95% CI |" in brief
     assert "![" in brief and "(trajectories.png)" in brief
     assert (folder / "trajectories.png").read_bytes()[:4] == b"\x89PNG"
     assert len(pd.read_parquet(folder / "annual.parquet")) == 2 * 4 * 2
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["kind"] == "compare" and len(manifest["seeds"]) == 4
     assert "B - A in 2022" in printed and "co2" in printed
+    # each scenario's path carries its seed band: in the table, the terminal and the brief
+    assert {"a_low", "a_high", "b_low", "b_high"} < set(table.columns)
+    assert (table["a_low"] <= table["a_high"]).all() and (table["b_low"] <= table["b_high"]).all()
+    annual = pd.read_parquet(folder / "annual.parquet")
+    co2 = table[(table["indicator"] == "co2") & (table["year"] == 2022)].iloc[0]
+    b_co2 = annual[(annual["scenario"] == "B") & (annual["year"] == 2022)]["co2"].to_numpy()
+    assert co2["b_low"] == pytest.approx(np.quantile(b_co2, 0.05))
+    assert co2["b_high"] == pytest.approx(np.quantile(b_co2, 0.95))
+    assert "the 90% seed band" in printed
+    line = next(x for x in printed.splitlines() if x.startswith("  co2 "))
+    assert band_text(co2["mean_b"], co2["b_low"], co2["b_high"], number_text) in line
+    assert band_text(co2["mean_a"], co2["a_low"], co2["a_high"], number_text) in line
+    columns = pd.read_csv(folder / "columns.csv")
+    assert "b_high" in set(columns[columns["file"] == "differences.csv"]["column"])
 
 
 def test_cli_bad_scenario_is_one_line(tmp_path, capsys):

@@ -7,7 +7,7 @@ import solara
 from reacton.find import Finder
 from solara.components.echarts import EchartsWidget
 
-from chainshift.viz import panels
+from chainshift.viz import charts, panels
 from chainshift.viz.app import Page
 
 
@@ -126,6 +126,21 @@ def test_what_if_draws_the_reference_and_the_gap(page):
     run, ref = (s["data"] for s in chart(page, "emissions")["series"][:2])
     assert run != ref
     assert any("<th>Gap</th>" in h for h in html_under(with_class(page, v.Sheet, "cs-whatif")))
+
+
+def test_the_seed_band_switch_shades_the_time_charts(page):
+    click(page, "Step")
+    assert not any(charts.is_band(s) for s in chart(page, "growth")["series"])
+    page.find(v.Switch, class_="cs-band").widget.v_model = True
+    click(page, "Step")
+    option = chart(page, "growth")
+    ids = [s["id"] for s in option["series"] if charts.is_band(s)]
+    assert ids == ["band:run:value_added_growth:low", "band:run:value_added_growth:width"]
+    assert "shaded: 5-95% of seeds 0-4" in option["title"]["subtext"]
+    assert option["series"][0]["data"] == growth(page)  # the live run is still drawn first
+    assert len(option["series"][0]["data"]) == 2
+    page.find(v.Switch, class_="cs-band").widget.v_model = False
+    assert not any(charts.is_band(s) for s in chart(page, "growth")["series"])
 
 
 def test_language_switch_redraws_in_chinese(page):

@@ -7,7 +7,7 @@ import pytest
 
 from chainshift.model.summary import annual
 from chainshift.viz import charts
-from chainshift.viz.workshop import RunSettings, WorkshopModel
+from chainshift.viz.workshop import BAND_INDICATORS, RunSettings, SeedBand, WorkshopModel
 
 
 @functools.cache
@@ -170,3 +170,52 @@ def test_rounded():
     assert charts.rounded(123.456789) == 123.5
     assert charts.rounded(float("nan")) is None
     assert charts.rounded(math.inf) is None
+
+
+
+def known_band(run: pd.DataFrame, offset: float = 1.0) -> SeedBand:
+    """A band of known ends: each charted indicator of ``run`` minus/plus ``offset`` (times
+    two above), so the shaded width is 3 * offset."""
+    frame = run[["year", "quarter", *BAND_INDICATORS]].copy()
+    for col in BAND_INDICATORS:
+        frame[f"{col}_low"] = frame[col] - offset
+        frame[f"{col}_high"] = frame[col] + 2 * offset
+    return SeedBand((2, 3, 4), frame, frame)
+
+
+def test_a_seed_band_is_shaded_around_its_line_and_kept_out_of_tooltip_and_legend():
+    run, ref = frames()
+    opt = charts.growth_chart(run, ref, lang="en", target=6.0, band=known_band(run))
+    bands = [s for s in opt["series"] if charts.is_band(s)]
+    assert [s["id"] for s in bands] == [
+        "band:run:value_added_growth:low", "band:run:value_added_growth:width",
+        "band:reference:value_added_growth:low", "band:reference:value_added_growth:width"]
+    low, width = bands[0], bands[1]
+    assert low["data"] == [charts.rounded(v - 1.0) for v in run["value_added_growth"]]
+    assert width["data"] == pytest.approx([3.0] * len(run))
+    assert low["stack"] == width["stack"] and low["stackStrategy"] == "all"
+    assert "areaStyle" in width and "areaStyle" not in low
+    assert all(s["tooltip"] == {"show": False} for s in bands)
+    # the band is named like its line, so the line's legend entry toggles it too
+    assert low["name"] == opt["series"][0]["name"] == "Value-added growth"
+    assert opt["legend"]["data"] == ["Value-added growth"]
+    assert "markLine" in opt["series"][0]  # the run's own line is still first
+    assert "shaded: 5-95% of seeds 2-4" in opt["title"]["subtext"]
+
+
+def test_every_time_chart_shades_each_line_it_draws():
+    run, _ = frames()
+    band = known_band(run)
+    for build, cols in ((charts.accounting_chart, ["innovation_share"]),
+                        (charts.emissions_chart, ["co2", "carbon_intensity"]),
+                        (charts.shares_chart, ["green_share", "digital_level"]),
+                        (charts.firms_chart, ["high_tech", "specialized_new", "little_giants"])):
+        opt = build(run, None, "en", band=band)
+        ids = [s["id"] for s in opt["series"] if charts.is_band(s)]
+        assert ids == [f"band:run:{c}:{part}" for c in cols for part in ("low", "width")]
+        assert not any(charts.is_band(s) for s in build(run, None, "en")["series"])
+
+
+def test_without_a_band_the_live_chart_is_unchanged():
+    run, ref = frames()
+    assert charts.growth_chart(run, ref, "en", band=None) == charts.growth_chart(run, ref, "en")

@@ -8,7 +8,7 @@ from chainshift.model.indicators import MAYBE_NAN
 from chainshift.scenarios.loader import ScenarioError
 from chainshift.scenarios.schema import Policy, bounds
 from chainshift.viz.levers import extreme_settings
-from chainshift.viz.workshop import RunSettings, WorkshopModel, rebuild
+from chainshift.viz.workshop import BAND_INDICATORS, RunSettings, WorkshopModel, rebuild
 
 SMALL = 500
 
@@ -123,3 +123,36 @@ def test_every_lever_at_its_schema_extreme_steps(which):
     m = WorkshopModel(small(levers=levers), rng=0).replay(8)
     assert m.t == 8
     assert finite(m.indicator_frame())
+
+
+def test_the_seed_band_runs_the_seed_and_the_next_ones_over_the_horizon():
+    settings = RunSettings(enterprises=200, band_seeds=3)
+    model = WorkshopModel(settings, rng=4)
+    band = model.band_frame()
+    assert band.seeds == (4, 5, 6) and band.reference is None
+    assert len(band.run) == model.config.horizon.quarters
+    # by hand: the band of each quarter is that of the three seeds' own runs
+    runs = [WorkshopModel(RunSettings(enterprises=200), rng=s).replay(60).indicator_frame()
+            for s in band.seeds]
+    growth = np.array([r["value_added_growth"].to_numpy() for r in runs])
+    np.testing.assert_allclose(band.run["value_added_growth"], growth.mean(axis=0))
+    np.testing.assert_allclose(band.run["value_added_growth_low"],
+                               np.quantile(growth, 0.05, axis=0))
+    np.testing.assert_allclose(band.run["value_added_growth_high"],
+                               np.quantile(growth, 0.95, axis=0))
+    for col in BAND_INDICATORS:
+        inside = band.run[[col, f"{col}_low", f"{col}_high"]].dropna()
+        assert (inside[f"{col}_low"] <= inside[col] + 1e-9).all()
+        assert (inside[col] <= inside[f"{col}_high"] + 1e-9).all()
+    # a second model with the same settings and seed (Mesa's Reset) reuses the band
+    assert WorkshopModel(settings, rng=4).band_frame() is band
+
+
+def test_the_seed_band_covers_the_reference_and_is_off_by_default():
+    assert WorkshopModel(RunSettings(enterprises=100), rng=0).band_frame() is None
+    assert WorkshopModel(RunSettings(enterprises=100, band_seeds=1), rng=0).band_frame() is None
+    settings = RunSettings(enterprises=100, levers={"carbon_price": 200.0}, reference="baseline",
+                           band_seeds=2)
+    band = WorkshopModel(settings, rng=0).band_frame()
+    assert band.reference is not None and len(band.reference) == len(band.run)
+    assert not np.allclose(band.run["co2"], band.reference["co2"])

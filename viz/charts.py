@@ -83,22 +83,71 @@ def line(name: str, data: list, color: str, axis: int = 0, dashed: bool = False)
     }
 
 
-def lines(ind, ref, cols, lang, axis_labels, scale=1.0, axis=0) -> list[dict]:
-    """Run series for ``cols`` and, in what-if mode, their dashed reference twins."""
+BAND_OPACITY = {"run": 0.18, "reference": 0.08}
+"""Opacity of the shaded seed band of the run and of the reference."""
+
+
+def band_series(name: str, band: pd.DataFrame, col: str, axis_labels: Sequence[str],
+                color: str, which: str, axis: int = 0, scale: float = 1.0) -> list[dict]:
+    """The seed band of ``col`` as a shaded area: an invisible line at the 5th percentile and,
+    stacked on it, the distance to the 95th, filled.
+
+    Both series carry the name of the line they surround, so its legend entry shows and
+    hides them with it; they stay out of the tooltip (which would show the distance, not the
+    percentile) and out of the legend's list. ``stackStrategy: all`` stacks negative values
+    too (growth below zero).
+    """
+    low = column(band, f"{col}_low", axis_labels, scale)
+    spread = band[["year", "quarter"]].assign(width=band[f"{col}_high"] - band[f"{col}_low"])
+    width = column(spread, "width", axis_labels, scale)
+    common = {"name": name, "type": "line", "yAxisIndex": axis, "showSymbol": False,
+              "symbol": "none", "silent": True, "color": color, "tooltip": {"show": False},
+              "stack": f"band:{which}:{col}", "stackStrategy": "all",
+              "lineStyle": {"width": 0, "opacity": 0}, "z": 1}
+    return [{**common, "id": f"band:{which}:{col}:low", "data": low},
+            {**common, "id": f"band:{which}:{col}:width", "data": width,
+             "areaStyle": {"color": color, "opacity": BAND_OPACITY[which]}}]
+
+
+def is_band(series: dict) -> bool:
+    """True for the two series that draw a seed band."""
+    return str(series.get("id", "")).startswith("band:")
+
+
+def lines(ind, ref, cols, lang, axis_labels, scale=1.0, axis=0, band=None) -> list[dict]:
+    """Run series for ``cols`` and, in what-if mode, their dashed reference twins; with a
+    :class:`viz.workshop.SeedBand`, each line's seed band shaded around it (after the lines).
+    """
     out = [line(tr(f"ind.{c}", lang), column(ind, c, axis_labels, scale), COLORS[c], axis)
            for c in cols]
     if ref is not None:
         out += [line(ref_name(tr(f"ind.{c}", lang), lang), column(ref, c, axis_labels, scale),
                      COLORS[c], axis, dashed=True) for c in cols]
+    if band is not None:
+        for c in cols:
+            out += band_series(tr(f"ind.{c}", lang), band.run, c, axis_labels, COLORS[c], "run",
+                               axis, scale)
+            if ref is not None and band.reference is not None:
+                out += band_series(ref_name(tr(f"ind.{c}", lang), lang), band.reference, c,
+                                   axis_labels, COLORS[c], "reference", axis, scale)
     return out
 
 
+def band_note(band, lang: str) -> str:
+    """The subtitle's note on the shaded band ('' without one)."""
+    if band is None:
+        return ""
+    return tr("band_note", lang).format(first=band.seeds[0], last=band.seeds[-1])
+
+
 def frame(title: str, subtitle: str, axis_labels: list[str], y_axes: list[dict],
-          series: list[dict], lang: str) -> dict:
+          series: list[dict], lang: str, band=None) -> dict:
     """The common option around a chart's series."""
     dashed = [s for s in series if s.get("lineStyle", {}).get("type") == "dashed"]
     if dashed:
         subtitle = " · ".join(x for x in (subtitle, tr("dashed_reference", lang)) if x)
+    if any(is_band(s) for s in series):
+        subtitle = " · ".join(x for x in (subtitle, band_note(band, lang)) if x)
     if not axis_labels:
         subtitle = tr("not_started", lang)
     return {
@@ -108,7 +157,7 @@ def frame(title: str, subtitle: str, axis_labels: list[str], y_axes: list[dict],
         "tooltip": {"trigger": "axis"},
         # the legend names the run's series; a dashed twin is the reference (see subtitle)
         "legend": {"top": 40, "left": 0, "type": "scroll",
-                   "data": [s["name"] for s in series if s not in dashed]},
+                   "data": [s["name"] for s in series if s not in dashed and not is_band(s)]},
         "grid": {"left": 56, "right": 56, "top": 92, "bottom": 28},
         "xAxis": {"type": "category", "data": axis_labels, "boundaryGap": False},
         "yAxis": y_axes,
@@ -130,10 +179,10 @@ def growth_target(targets: Sequence, default: float = PLAN_GROWTH_TARGET) -> flo
 
 
 def growth_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en",
-                 target: float = PLAN_GROWTH_TARGET) -> dict:
+                 target: float = PLAN_GROWTH_TARGET, band=None) -> dict:
     """Industrial value-added growth (year on year) against the growth target."""
     axis = time_axis(ind, ref)
-    series = lines(ind, ref, ["value_added_growth"], lang, axis)
+    series = lines(ind, ref, ["value_added_growth"], lang, axis, band=band)
     label = f"{tr('target', lang)} {target:g}%"
     series[0]["markLine"] = {
         "silent": True, "symbol": "none",
@@ -141,11 +190,12 @@ def growth_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str =
         "label": {"formatter": label, "position": "insideEndTop"},
         "data": [{"yAxis": target, "name": label}],
     }
-    return frame(tr("growth", lang), tr("unit.yoy", lang), axis, [value_axis("%")], series, lang)
+    return frame(tr("growth", lang), tr("unit.yoy", lang), axis, [value_axis("%")], series, lang,
+                 band)
 
 
 def accounting_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
-                     lang: str = "en") -> dict:
+                     lang: str = "en", band=None) -> dict:
     """Growth accounting: stacked contributions, innovation share and its 50% line.
 
     Capital, labour, R&D-staff and TFP contributions of the last four quarters against the
@@ -160,7 +210,7 @@ def accounting_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
             "name": tr(f"ind.{c}", lang), "type": "bar", "stack": "growth",
             "data": column(ind, c, axis), "color": COLORS[c], "barCategoryGap": "20%",
         })
-    share = lines(ind, ref, ["innovation_share"], lang, axis, axis=1)
+    share = lines(ind, ref, ["innovation_share"], lang, axis, axis=1, band=band)
     share[0]["markLine"] = {
         "silent": True, "symbol": "none",
         "lineStyle": {"color": COLORS["innovation_share"], "type": "dotted", "width": 2},
@@ -170,7 +220,7 @@ def accounting_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
     y_axes = [value_axis(tr("unit.pp", lang)),
               value_axis("%", min=0, max=100, scale=False, splitLine={"show": False})]
     return frame(tr("accounting", lang), tr("accounting_note", lang), axis, y_axes,
-                 series + share, lang)
+                 series + share, lang, band)
 
 
 def emission_peak_year(ind: pd.DataFrame) -> int | None:
@@ -191,11 +241,11 @@ def emission_peak_year(ind: pd.DataFrame) -> int | None:
 
 
 def emissions_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
-                    lang: str = "en") -> dict:
+                    lang: str = "en", band=None) -> dict:
     """CO2 emissions (left axis) and carbon intensity (right axis), the emission peak shaded."""
     axis = time_axis(ind, ref)
-    series = lines(ind, ref, ["co2"], lang, axis) + lines(
-        ind, ref, ["carbon_intensity"], lang, axis, axis=1)
+    series = lines(ind, ref, ["co2"], lang, axis, band=band) + lines(
+        ind, ref, ["carbon_intensity"], lang, axis, axis=1, band=band)
     peak = emission_peak_year(ind)
     if peak is not None:
         label = f"{tr('peak', lang)} {peak}"
@@ -209,26 +259,29 @@ def emissions_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None,
         }
     y_axes = [value_axis(tr("unit.co2", lang)),
               value_axis(tr("unit.carbon_intensity", lang), splitLine={"show": False})]
-    return frame(tr("emissions", lang), "", axis, y_axes, series, lang)
+    return frame(tr("emissions", lang), "", axis, y_axes, series, lang, band)
 
 
-def shares_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:
+def shares_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en",
+                 band=None) -> dict:
     """Green share of capacity (percent, left axis) and digital level (an index 0-1, right
     axis), both value-added weighted and in the unit of the indicator files
     (``model.indicators.INDICATOR_UNITS``), as every other output shows them.
     """
     axis = time_axis(ind, ref)
-    series = (lines(ind, ref, ["green_share"], lang, axis, axis=0)
-              + lines(ind, ref, ["digital_level"], lang, axis, axis=1))
+    series = (lines(ind, ref, ["green_share"], lang, axis, axis=0, band=band)
+              + lines(ind, ref, ["digital_level"], lang, axis, axis=1, band=band))
     return frame(tr("shares", lang), tr("shares_note", lang), axis,
                  [value_axis("%", min=0, max=100, scale=False),
                   value_axis(tr("index", lang), min=0, max=1, scale=False,
-                             splitLine={"show": False})], series, lang)
+                             splitLine={"show": False})], series, lang, band)
 
 
-def firms_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en") -> dict:
+def firms_chart(ind: pd.DataFrame, ref: pd.DataFrame | None = None, lang: str = "en",
+                band=None) -> dict:
     """Counts of high-tech, specialized-and-new and little-giant enterprises."""
     axis = time_axis(ind, ref)
-    series = lines(ind, ref, ["high_tech", "specialized_new", "little_giants"], lang, axis)
+    series = lines(ind, ref, ["high_tech", "specialized_new", "little_giants"], lang, axis,
+                   band=band)
     return frame(tr("firms", lang), tr("unit.firms", lang), axis,
-                 [value_axis(tr("unit.firms", lang))], series, lang)
+                 [value_axis(tr("unit.firms", lang))], series, lang, band)

@@ -24,7 +24,7 @@ from chainshift.viz.i18n import (
 )
 from chainshift.viz.levers import Lever, levers_by_capability
 from chainshift.viz.panels import language
-from chainshift.viz.workshop import RunSettings, rebuild
+from chainshift.viz.workshop import BAND_SEEDS, RunSettings, rebuild
 
 error = solara.reactive("")
 """The last settings error shown in the sidebar (one line), or ""."""
@@ -93,6 +93,14 @@ def WhatIfControls(model: solara.Reactive):
                             class_="cs-reference mt-4",
                             on_v_model=lambda s: apply(model, replace(settings, reference=s)))
         solara.Text(tr("whatif_note", lang), style={"font-size": "12px", "color": "#4a5568"})
+        band = settings.band_seeds > 1
+        solara.v.Switch(label=tr("seed_band", lang).format(n=BAND_SEEDS), v_model=band,
+                        hide_details=True, dense=True, class_="cs-band",
+                        on_v_model=lambda v: apply(model, replace(
+                            settings, band_seeds=BAND_SEEDS if v else 0)))
+        if band:
+            solara.Text(tr("band_help", lang), classes=["cs-band-help"],
+                        style={"font-size": "11px", "color": "#718096", "line-height": "1.3"})
 
 
 def set_lever(model: solara.Reactive, lever: Lever, value: float) -> None:

@@ -34,6 +34,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "whatif_note": ("Same seed for both runs; the reference is drawn dashed.",
                     "两次模拟使用相同随机种子；基准为虚线。"),
     "seed_label": ("Random seed (applies on Reset)", "随机种子（重置后生效）"),
+    "seed_band": ("Seed band: {n} seeds", "随机种子区间：{n}个随机种子"),
+    "band_note": ("shaded: 5-95% of seeds {first}-{last}", "色带：随机种子{first}-{last}的5%-95%"),
+    "band_help": ("Runs the scenario (and the reference) with this seed and the next ones over "
+                  "all quarters, a few seconds at full scale; the shading is the 5th to 95th "
+                  "percentile of those runs.",
+                  "以本随机种子及其后的随机种子运行本情景（及基准）全部季度，全规模需数秒；"
+                  "色带为各次模拟的5%-95%。"),
     "quarter_now": ("Simulated to", "已模拟至"),
     "not_started": ("Press Step or Play to simulate.", "点击“单步”或 ▶ 开始模拟。"),
     "credit": ("Runs on Mesa and Solara, offline.", "基于 Mesa 与 Solara，离线运行。"),

@@ -76,15 +76,16 @@ def GrowthPanel(model):
     """Industrial value-added growth against the target."""
     update_counter.get()
     target = charts.growth_target(model.config.targets)
-    EChart(use_spec(lambda: charts.growth_chart(*frames(model), language.value, target=target),
-                    model), "cs-growth")
+    EChart(use_spec(lambda: charts.growth_chart(*frames(model), language.value, target=target,
+                                                band=model.band_frame()), model), "cs-growth")
 
 
 @solara.component
 def AccountingPanel(model):
     """Growth accounting with the innovation share and its 50% line."""
     update_counter.get()
-    EChart(use_spec(lambda: charts.accounting_chart(*frames(model), language.value), model),
+    EChart(use_spec(lambda: charts.accounting_chart(*frames(model), language.value,
+                                                    band=model.band_frame()), model),
            "cs-accounting")
 
 
@@ -92,7 +93,8 @@ def AccountingPanel(model):
 def EmissionsPanel(model):
     """CO2 and carbon intensity with the emission peak."""
     update_counter.get()
-    EChart(use_spec(lambda: charts.emissions_chart(*frames(model), language.value), model),
+    EChart(use_spec(lambda: charts.emissions_chart(*frames(model), language.value,
+                                                   band=model.band_frame()), model),
            "cs-emissions")
 
 
@@ -100,16 +102,16 @@ def EmissionsPanel(model):
 def SharesPanel(model):
     """Green and digital shares."""
     update_counter.get()
-    EChart(use_spec(lambda: charts.shares_chart(*frames(model), language.value), model),
-           "cs-shares")
+    EChart(use_spec(lambda: charts.shares_chart(*frames(model), language.value,
+                                                band=model.band_frame()), model), "cs-shares")
 
 
 @solara.component
 def FirmsPanel(model):
     """High-tech, specialized-and-new and little-giant counts."""
     update_counter.get()
-    EChart(use_spec(lambda: charts.firms_chart(*frames(model), language.value), model),
-           "cs-firms")
+    EChart(use_spec(lambda: charts.firms_chart(*frames(model), language.value,
+                                               band=model.band_frame()), model), "cs-firms")
 
 
 def biggest_park(model) -> int | None:
@@ -194,12 +196,13 @@ def brief_charts(model, lang: str) -> list[dict]:
     """The charts of the one-page brief, as on screen."""
     run, ref = frames(model)
     target = charts.growth_target(model.config.targets)
+    band = model.band_frame()
     return [
-        charts.growth_chart(run, ref, lang, target=target),
-        charts.accounting_chart(run, ref, lang),
-        charts.emissions_chart(run, ref, lang),
-        charts.shares_chart(run, ref, lang),
-        charts.firms_chart(run, ref, lang),
+        charts.growth_chart(run, ref, lang, target=target, band=band),
+        charts.accounting_chart(run, ref, lang, band=band),
+        charts.emissions_chart(run, ref, lang, band=band),
+        charts.shares_chart(run, ref, lang, band=band),
+        charts.firms_chart(run, ref, lang, band=band),
         sankey.sankey_chart(model.flow_frame(), "technology", lang, model.reference_flow_frame()),
         parkmap.park_map(model, lang),
     ]

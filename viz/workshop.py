@@ -32,12 +32,15 @@ class RunSettings:
         levers: policy field -> value, for levers set away from the scenario's value.
         reference: scenario the run is compared with (what-if mode), or None.
         enterprises: population override (None: the scenario's own), for quick runs and tests.
+        band_seeds: seeds of the seed band drawn around the run (and the reference): the run's
+            seed and the next ``band_seeds - 1``; 0 or 1 draws none.
     """
 
     scenario: str = "baseline"
     levers: Mapping[str, float] = field(default_factory=dict)
     reference: str | None = None
     enterprises: int | None = None
+    band_seeds: int = 0
 
     def overrides(self) -> dict[str, float]:
         """Dotted-key overrides for :func:`scenarios.loader.load_scenario`."""
@@ -77,6 +80,79 @@ def build_reference(settings: RunSettings) -> Scenario | None:
         return None
     pop = {"population.enterprises": settings.enterprises} if settings.enterprises else None
     return load_scenario(settings.reference, overrides=pop)
+
+
+BAND_SEEDS = 5
+"""Seeds of the dashboard's seed band when it is switched on."""
+
+BAND_INDICATORS = ("value_added_growth", "innovation_share", "co2", "carbon_intensity",
+                   "green_share", "digital_level", "high_tech", "specialized_new",
+                   "little_giants")
+"""Quarterly indicators the time charts draw as lines, so the ones a band is drawn for."""
+
+
+@dataclass(frozen=True)
+class SeedBand:
+    """The spread of the run's path (and the reference's) over several seeds, per quarter.
+
+    Attributes:
+        seeds: the seeds run: the run's own seed and the ones after it.
+        run: ``experiments.bands.wide_band`` of the run's quarterly indicators by year and
+            quarter: ``year, quarter, <indicator>, <indicator>_low, <indicator>_high``.
+        reference: the same for the reference scenario, or None outside what-if mode.
+    """
+
+    seeds: tuple[int, ...]
+    run: pd.DataFrame
+    reference: pd.DataFrame | None = None
+
+
+def _band_of(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
+    from chainshift.experiments.bands import wide_band
+    from chainshift.experiments.batch import run_jobs
+    from chainshift.experiments.runner import Job
+
+    base = scenario.model_dump()
+    jobs = [Job(run_id=i, point=0, replication=i, seed=s, overrides={},
+                quarters=scenario.horizon.quarters, base=base) for i, s in enumerate(seeds)]
+    results = run_jobs(jobs)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise ValueError(f"seed band: seed {failed[0].job.seed}: {failed[0].error}")
+    stacked = pd.concat([r.indicators for r in results], ignore_index=True)
+    return wide_band(stacked, list(BAND_INDICATORS), by=("year", "quarter"))
+
+
+_BAND_CACHE: dict[tuple, SeedBand] = {}
+_BAND_CACHE_SIZE = 8
+
+
+def _band_key(settings: RunSettings, seed: int) -> tuple:
+    return (settings.scenario, tuple(sorted(settings.levers.items())), settings.reference,
+            settings.enterprises, settings.band_seeds, seed)
+
+
+def seed_band(settings: RunSettings, seed: int) -> SeedBand | None:
+    """The seed band of ``settings`` run from ``seed`` (None when ``band_seeds`` < 2).
+
+    The seeds are ``seed, seed + 1, ..., seed + band_seeds - 1`` (as ``run --seed --seeds``
+    reads them), each run over the whole horizon in this process, so the band is ready for
+    every quarter the room steps to. The last few bands are kept: Reset, or going back to
+    settings tried before, does not run them again.
+    """
+    if settings.band_seeds < 2:
+        return None
+    key = _band_key(settings, seed)
+    hit = _BAND_CACHE.get(key)
+    if hit is None:
+        seeds = list(range(seed, seed + settings.band_seeds))
+        ref = build_reference(settings)
+        hit = SeedBand(tuple(seeds), _band_of(build_scenario(settings), seeds),
+                       _band_of(ref, seeds) if ref is not None else None)
+        while len(_BAND_CACHE) >= _BAND_CACHE_SIZE:
+            _BAND_CACHE.pop(next(iter(_BAND_CACHE)))
+        _BAND_CACHE[key] = hit
+    return hit
 
 
 class WorkshopModel(TransitionModel):
@@ -125,6 +201,10 @@ class WorkshopModel(TransitionModel):
     def reference_frame(self) -> pd.DataFrame | None:
         """``indicators()`` of the reference run, or None outside what-if mode."""
         return None if self.reference is None else self._cached("indicators", self.reference)
+
+    def band_frame(self) -> SeedBand | None:
+        """The seed band of the run's settings and seed, or None when it is off."""
+        return seed_band(self.settings, int(self.seed or 0))
 
     def flow_frame(self) -> pd.DataFrame:
         """``flows()`` of the run, computed once per quarter simulated."""
