@@ -6,6 +6,7 @@ import argparse
 import time
 
 import numpy as np
+import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -19,7 +20,9 @@ from chainshift.cli.main import (
 from chainshift.experiments.columns import (
     FLOW_LEDGER,
     Dictionary,
+    by_chain,
     described,
+    firm_column,
     quarterly,
     write_parquet,
 )
@@ -30,6 +33,18 @@ from chainshift.model import TransitionModel
 from chainshift.model.indicators import LOWER_IS_BETTER
 from chainshift.model.summary import annual, outcomes
 from chainshift.scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
+
+SNAPSHOTS = ("none", "yearly")
+"""Values of ``--snapshot``: no firm table, or one at each year's last quarter."""
+
+
+def snapshot_schedule(text: str) -> str:
+    """Argparse type of ``--snapshot``."""
+    if text not in SNAPSHOTS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a snapshot schedule; allowed: "
+                                         f"{', '.join(SNAPSHOTS)}")
+    return text
+
 
 YEAR_COLUMNS = (
     ("value_added_growth", "VA growth%", "{:.1f}"),
@@ -51,6 +66,10 @@ def register(sub) -> None:
     group.add_argument("--steps", type=positive_int, metavar="N", help="quarters to simulate")
     add_set_option(p)
     add_out_option(p)
+    p.add_argument("--snapshot", type=snapshot_schedule, default="none",
+                   metavar="{" + ",".join(SNAPSHOTS) + "}",
+                   help="firm table to firms.parquet: none (default), or yearly, at each "
+                   "year's last quarter (and the last quarter of a run that stops mid-year)")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
     p.set_defaults(func=run)
 
@@ -109,13 +128,39 @@ def header(scenario, model, seed: int, quarters: int) -> str:
             f"{pop.parks:,} start the unrecorded spin-up year {start - 1})")
 
 
-def write_results(d, scenario, indicators, flows, yearly) -> None:
-    """The run's tables (Parquet with units in the schema, CSV) and its data dictionary."""
+def snapshot(model) -> pd.DataFrame:
+    """The firm table now, led by the quarter's year, quarter and step."""
+    frame = model.firm_table()
+    frame.insert(0, "step", model.t - 1)
+    frame.insert(0, "quarter", model.quarter)
+    frame.insert(0, "year", model.year)
+    return frame
+
+
+def write_results(d, scenario, indicators, flows, yearly, chains=None, firms=None) -> None:
+    """The run's tables (Parquet with units in the schema, CSV) and its data dictionary.
+
+    Args:
+        d: the results folder.
+        scenario: the resolved scenario (``scenario.toml``).
+        indicators: the quarterly indicators (``indicators.parquet`` and ``.csv``).
+        flows: the factor-flow ledger (``flows.parquet`` and ``.csv``).
+        yearly: the yearly figures (``yearly.csv``).
+        chains: the indicators by chain (``indicators_by_chain.parquet``), if given.
+        firms: firm snapshots (``firms.parquet``), if given.
+    """
     ind_cols = described(indicators, quarterly)
     flow_cols = described(flows, FLOW_LEDGER.get)
     year_cols = described(yearly, yearly_column)
     write_parquet(indicators, d / "indicators.parquet", ind_cols)
     write_parquet(flows, d / "flows.parquet", flow_cols)
+    tables = {}
+    if chains is not None:
+        tables["indicators_by_chain.parquet"] = (chains, described(chains, by_chain))
+    if firms is not None:
+        tables["firms.parquet"] = (firms, described(firms, firm_column))
+    for name, (frame, cols) in tables.items():
+        write_parquet(frame, d / name, cols)
     indicators.to_csv(d / "indicators.csv", index=False)
     flows.to_csv(d / "flows.csv", index=False)
     yearly.to_csv(d / "yearly.csv", index=False)
@@ -124,6 +169,8 @@ def write_results(d, scenario, indicators, flows, yearly) -> None:
         dictionary.add(f"{name}.parquet", cols)
         dictionary.add(f"{name}.csv", cols)
     dictionary.add("yearly.csv", year_cols)
+    for name, (_, cols) in tables.items():
+        dictionary.add(name, cols)
     dictionary.write(d)
     (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
 
@@ -139,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     model = TransitionModel(scenario, rng=args.seed)
     printed = set()
+    snapshots = []
 
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -151,9 +199,11 @@ def run(args: argparse.Namespace) -> int:
     ) as progress:
         task = progress.add_task(f"{scenario.name} seed {args.seed}", total=n)
         console.print(header(scenario, model, args.seed, n))
-        for _ in range(n):
+        for i in range(n):
             model.step()
             progress.advance(task)
+            if args.snapshot == "yearly" and (model.quarter == 4 or i == n - 1):
+                snapshots.append(snapshot(model))
             if model.quarter == 4:
                 row = annual(model.indicators()).iloc[-1]
                 if not printed:
@@ -163,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     indicators = model.indicators()
     flows = model.flows()
+    chains = model.indicators_by_chain()
+    firms = pd.concat(snapshots, ignore_index=True) if snapshots else None
     yearly = annual(indicators)
     for line in target_lines(scenario, yearly):
         console.print(line)
@@ -170,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
         d = folder.path
-        write_results(d, scenario, indicators, flows, yearly)
+        write_results(d, scenario, indicators, flows, yearly, chains, firms)
         write_json(
             d / "manifest.json",
             manifest(
