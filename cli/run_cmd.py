@@ -20,10 +20,13 @@ from chainshift.cli.main import (
 from chainshift.cli.study import add_executor_options
 from chainshift.experiments.columns import (
     FLOW_LEDGER,
+    FLOW_PAIRS,
     RUN_IDS,
     Column,
     Dictionary,
+    by_chain,
     described,
+    firm_column,
     quarterly,
     write_parquet,
     yearly_unit,
@@ -36,6 +39,18 @@ from chainshift.model import TransitionModel
 from chainshift.model.indicators import LOWER_IS_BETTER
 from chainshift.model.summary import annual, outcomes
 from chainshift.scenarios.loader import dumps, load_scenario, parse_overrides, to_toml_dict
+
+SNAPSHOTS = ("none", "yearly")
+"""Values of ``--snapshot``: no firm table, or one at each year's last quarter."""
+
+
+def snapshot_schedule(text: str) -> str:
+    """Argparse type of ``--snapshot``."""
+    if text not in SNAPSHOTS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a snapshot schedule; allowed: "
+                                         f"{', '.join(SNAPSHOTS)}")
+    return text
+
 
 YEAR_COLUMNS = (
     ("value_added_growth", "VA growth%", "{:.1f}"),
@@ -61,6 +76,10 @@ def register(sub) -> None:
     add_set_option(p)
     add_out_option(p)
     add_executor_options(p)
+    p.add_argument("--snapshot", type=snapshot_schedule, default="none",
+                   metavar="{" + ",".join(SNAPSHOTS) + "}",
+                   help="firm table to firms.parquet: none (default), or yearly, at each "
+                   "year's last quarter (and the last quarter of a run that stops mid-year)")
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
     p.set_defaults(func=run)
 
@@ -119,13 +138,43 @@ def header(scenario, model, seed: int, quarters: int) -> str:
             f"{pop.parks:,} start the unrecorded spin-up year {start - 1})")
 
 
-def write_results(d, scenario, indicators, flows, yearly) -> None:
-    """The run's tables (Parquet with units in the schema, CSV) and its data dictionary."""
+def snapshot(model) -> pd.DataFrame:
+    """The firm table now, led by the quarter's year, quarter and step."""
+    frame = model.firm_table()
+    frame.insert(0, "step", model.t - 1)
+    frame.insert(0, "quarter", model.quarter)
+    frame.insert(0, "year", model.year)
+    return frame
+
+
+def write_results(d, scenario, indicators, flows, yearly, chains=None, firms=None,
+                  pairs=None) -> None:
+    """The run's tables (Parquet with units in the schema, CSV) and its data dictionary.
+
+    Args:
+        d: the results folder.
+        scenario: the resolved scenario (``scenario.toml``).
+        indicators: the quarterly indicators (``indicators.parquet`` and ``.csv``).
+        flows: the factor-flow ledger (``flows.parquet`` and ``.csv``).
+        yearly: the yearly figures (``yearly.csv``).
+        chains: the indicators by chain (``indicators_by_chain.parquet``), if given.
+        firms: firm snapshots (``firms.parquet``), if given.
+        pairs: the flow ledger by pair of agents (``flows_by_agent.parquet``), if given.
+    """
     ind_cols = described(indicators, quarterly)
     flow_cols = described(flows, FLOW_LEDGER.get)
     year_cols = described(yearly, yearly_column)
     write_parquet(indicators, d / "indicators.parquet", ind_cols)
     write_parquet(flows, d / "flows.parquet", flow_cols)
+    tables = {}
+    if chains is not None:
+        tables["indicators_by_chain.parquet"] = (chains, described(chains, by_chain))
+    if firms is not None:
+        tables["firms.parquet"] = (firms, described(firms, firm_column))
+    if pairs is not None:
+        tables["flows_by_agent.parquet"] = (pairs, described(pairs, FLOW_PAIRS.get))
+    for name, (frame, cols) in tables.items():
+        write_parquet(frame, d / name, cols)
     indicators.to_csv(d / "indicators.csv", index=False)
     flows.to_csv(d / "flows.csv", index=False)
     yearly.to_csv(d / "yearly.csv", index=False)
@@ -134,6 +183,8 @@ def write_results(d, scenario, indicators, flows, yearly) -> None:
         dictionary.add(f"{name}.parquet", cols)
         dictionary.add(f"{name}.csv", cols)
     dictionary.add("yearly.csv", year_cols)
+    for name, (_, cols) in tables.items():
+        dictionary.add(name, cols)
     dictionary.write(d)
     (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")
 
@@ -146,6 +197,9 @@ def run(args: argparse.Namespace) -> int:
     if args.seeds > 1:
         check_runs(args.seeds, 0, f"run: --seeds {args.seeds}", f"{args.seeds:,} seeds",
                    args.max_runs)
+        if args.snapshot != "none":
+            raise UsageError(f"run: --snapshot {args.snapshot} with --seeds {args.seeds}: "
+                             "snapshots are of one run; allowed: --snapshot with one seed")
     check_out_dir(args.out)
     if args.seeds > 1:
         return run_seeds(args, scenario, overrides, n)
@@ -154,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     model = TransitionModel(scenario, rng=args.seed)
     printed = set()
+    snapshots = []
 
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -166,9 +221,11 @@ def run(args: argparse.Namespace) -> int:
     ) as progress:
         task = progress.add_task(f"{scenario.name} seed {args.seed}", total=n)
         console.print(header(scenario, model, args.seed, n))
-        for _ in range(n):
+        for i in range(n):
             model.step()
             progress.advance(task)
+            if args.snapshot == "yearly" and (model.quarter == 4 or i == n - 1):
+                snapshots.append(snapshot(model))
             if model.quarter == 4:
                 row = annual(model.indicators()).iloc[-1]
                 if not printed:
@@ -178,6 +235,9 @@ def run(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - t0
     indicators = model.indicators()
     flows = model.flows()
+    pairs = model.flows(by="agent") if model.ledger.pairs else None
+    chains = model.indicators_by_chain()
+    firms = pd.concat(snapshots, ignore_index=True) if snapshots else None
     yearly = annual(indicators)
     for line in target_lines(scenario, yearly):
         console.print(line)
@@ -185,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
         d = folder.path
-        write_results(d, scenario, indicators, flows, yearly)
+        write_results(d, scenario, indicators, flows, yearly, chains, firms, pairs)
         write_json(
             d / "manifest.json",
             manifest(
@@ -302,8 +362,12 @@ def run_seeds(args: argparse.Namespace, scenario, overrides: dict, n: int) -> in
     if not ok:
         console.print(f"[red]every run failed[/red]: {failed[0]}", highlight=False)
         return 1
-    frames, years = [], []
+    frames, years, chains = [], [], []
     for r in ok:
+        if r.by_chain is not None:
+            by = r.by_chain.drop(columns="run_id")
+            by.insert(0, "seed", r.job.seed)
+            chains.append(by)
         ind = r.indicators.drop(columns="run_id")
         ind.insert(0, "seed", r.job.seed)
         frames.append(ind)
@@ -331,7 +395,8 @@ def run_seeds(args: argparse.Namespace, scenario, overrides: dict, n: int) -> in
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
         d = folder.path
-        write_seed_results(d, scenario, indicators, yearly, bands)
+        write_seed_results(d, scenario, indicators, yearly, bands,
+                           pd.concat(chains, ignore_index=True) if chains else None)
         write_json(
             d / "manifest.json",
             manifest(
@@ -376,8 +441,10 @@ BAND_COLUMNS: dict[str, Column] = {
 """Columns of ``bands.csv`` of a ``run --seeds N`` folder."""
 
 
-def write_seed_results(d, scenario, indicators, yearly, bands) -> None:
-    """The tables of ``run --seeds N``: every seed's indicators, yearly figures and bands."""
+def write_seed_results(d, scenario, indicators, yearly, bands, chains=None) -> None:
+    """The tables of ``run --seeds N``: every seed's indicators, indicators by chain, yearly
+    figures and bands.
+    """
     ind_cols = described(indicators, quarterly, RUN_IDS)
     year_cols = described(yearly, yearly_column, RUN_IDS)
     band_cols = described(bands, BAND_COLUMNS.get, {"year": Column("year", "calendar year")})
@@ -390,5 +457,9 @@ def write_seed_results(d, scenario, indicators, yearly, bands) -> None:
     dictionary.add("indicators.csv", ind_cols)
     dictionary.add("yearly.csv", year_cols)
     dictionary.add("bands.csv", band_cols)
+    if chains is not None:
+        chain_cols = described(chains, by_chain, RUN_IDS)
+        write_parquet(chains, d / "indicators_by_chain.parquet", chain_cols)
+        dictionary.add("indicators_by_chain.parquet", chain_cols)
     dictionary.write(d)
     (d / "scenario.toml").write_text(dumps(scenario), encoding="utf-8")

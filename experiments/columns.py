@@ -14,7 +14,9 @@ here without a change to this module:
 - run outcomes (``innovation_share_2030``, ``value_added_end``, ...): the yearly unit of the
   indicator they are taken from;
 - varied parameters (``policy.carbon_price``): the scenario schema's unit and help;
-- the factor-flow ledger: ``model.ledger.UNITS`` (one unit per factor, in its ``unit`` column).
+- the factor-flow ledger: ``model.ledger.UNITS`` (one unit per factor, in its ``unit`` column);
+- indicators by chain: ``model.indicators.BY_CHAIN`` with the units of ``INDICATOR_UNITS``;
+- firm snapshots: ``model.setup.FIRM_COLUMN_DOCS``.
 """
 
 from __future__ import annotations
@@ -59,6 +61,24 @@ FLOW_LEDGER: dict[str, Column] = {
 }
 """Columns of the factor-flow ledger (``flows.parquet``)."""
 
+FLOW_PAIRS: dict[str, Column] = {
+    **FLOW_LEDGER,
+    "from_kind": Column("", "kind of agent the transfer leaves"),
+    "to_kind": Column("", "kind of agent the transfer reaches"),
+    "from_id": Column("", "permanent id of the sending agent (an enterprise's or institute's "
+                      "slot, a park's index, 0 for government and finance; -1: a pool, not "
+                      "one agent)"),
+    "to_id": Column("", "permanent id of the receiving agent (as from_id)"),
+    "from_chain": Column("", "chain index of the sending end (order of scenario.toml's "
+                         "chains; -1: none)"),
+    "to_chain": Column("", "chain index of the receiving end (-1: none)"),
+    "from_park": Column("", "park index of the sending end (-1: none, or outside parks)"),
+    "to_park": Column("", "park index of the receiving end (-1: none, or outside parks)"),
+    "amount": Column("see unit column", "amount of the transfer in the quarter, in the row's "
+                     "unit"),
+}
+"""Columns of the flow ledger by pair of agents (``flows_by_agent.parquet``)."""
+
 
 def quarterly(name: str) -> Column | None:
     """A quarterly indicator column, from ``model.indicators``."""
@@ -67,6 +87,36 @@ def quarterly(name: str) -> Column | None:
     if name not in INDICATORS:
         return None
     return Column(INDICATOR_UNITS.get(name, ""), INDICATORS[name])
+
+
+def by_chain(name: str) -> Column | None:
+    """A column of the indicators by chain (``indicators_by_chain.parquet``)."""
+    from chainshift.model.indicators import BY_CHAIN, INDICATOR_UNITS
+
+    if name not in BY_CHAIN:
+        return None
+    return Column(INDICATOR_UNITS.get(name, ""), BY_CHAIN[name])
+
+
+SNAPSHOT_IDS: dict[str, Column] = {
+    "year": Column("year", "calendar year of the snapshot"),
+    "quarter": Column("1-4", "quarter of the snapshot: 4, or the run's last quarter in a year "
+                      "it stops early"),
+    "step": Column("quarter", "quarter index of the snapshot from 0 at the first simulated "
+                   "quarter"),
+    "id": Column("", "the firm's permanent id (its slot; ids are never reused)"),
+}
+"""Columns that lead every row of a firm snapshot (``firms.parquet``)."""
+
+
+def firm_column(name: str) -> Column | None:
+    """A column of a firm snapshot: the snapshot's ids and the firm table's columns."""
+    from chainshift.model.setup import FIRM_COLUMN_DOCS
+
+    if name in SNAPSHOT_IDS:
+        return SNAPSHOT_IDS[name]
+    doc = FIRM_COLUMN_DOCS.get(name)
+    return Column(*doc) if doc else None
 
 
 def yearly_unit(name: str) -> str:
@@ -134,6 +184,11 @@ def run_column(name: str) -> Column | None:
 def timeseries_column(name: str) -> Column | None:
     """A column of the quarterly time series of many runs (sweep ``timeseries/``)."""
     return RUN_IDS.get(name) or quarterly(name)
+
+
+def by_chain_column(name: str) -> Column | None:
+    """A column of the indicators by chain of many runs (sweep ``indicators_by_chain``)."""
+    return RUN_IDS.get(name) or by_chain(name)
 
 
 Describe = Callable[[str], Column | None]

@@ -50,6 +50,7 @@ class RunResult:
         job: the job that ran (without its base scenario, to keep results small).
         outcomes: run-level outcomes (``model.summary.outcomes``), or None on error.
         indicators: quarterly indicators with a ``run_id`` column, or None on error.
+        by_chain: quarterly indicators by chain with a ``run_id`` column, or None on error.
         error: one line ``ExceptionType: message`` on error.
         traceback: the formatted traceback on error.
         wall_s: seconds the run took in the worker.
@@ -58,6 +59,7 @@ class RunResult:
     job: Job
     outcomes: dict[str, float] | None = None
     indicators: pd.DataFrame | None = None
+    by_chain: pd.DataFrame | None = None
     error: str | None = None
     traceback: str | None = None
     wall_s: float = 0.0
@@ -81,14 +83,19 @@ def apply_overrides(base: Scenario | dict[str, Any], overrides: dict[str, Any]) 
     return with_overrides(base, overrides, source="overrides")
 
 
-def simulate(scenario: Scenario, seed: int, quarters: int) -> tuple[dict[str, float], pd.DataFrame]:
-    """Run the model and return its outcomes and quarterly indicators."""
+def run_model(scenario: Scenario, seed: int, quarters: int):
+    """The model run for ``quarters`` (at most its horizon)."""
     from chainshift.model import TransitionModel
-    from chainshift.model.summary import outcomes
 
     model = TransitionModel(scenario, rng=seed)
-    model.run(steps=min(quarters, model.horizon))
-    indicators = model.indicators()
+    return model.run(steps=min(quarters, model.horizon))
+
+
+def simulate(scenario: Scenario, seed: int, quarters: int) -> tuple[dict[str, float], pd.DataFrame]:
+    """Run the model and return its outcomes and quarterly indicators."""
+    from chainshift.model.summary import outcomes
+
+    indicators = run_model(scenario, seed, quarters).indicators()
     return outcomes(indicators), indicators
 
 
@@ -101,11 +108,16 @@ def execute(job: Job) -> RunResult:
     try:
         if job.fault is not None:
             job.fault(job)
+        from chainshift.model.summary import outcomes
+
         scenario = apply_overrides(job.base, job.overrides)
-        outcomes, indicators = simulate(scenario, job.seed, job.quarters)
+        model = run_model(scenario, job.seed, job.quarters)
+        indicators, by_chain = model.indicators(), model.indicators_by_chain()
+        results = outcomes(indicators)
     except Exception as err:
         return RunResult(light, error=f"{type(err).__name__}: {err}".splitlines()[0],
                          traceback=traceback.format_exc(), wall_s=time.perf_counter() - t0)
     indicators.insert(0, "run_id", job.run_id)
-    return RunResult(light, outcomes=outcomes, indicators=indicators,
+    by_chain.insert(0, "run_id", job.run_id)
+    return RunResult(light, outcomes=results, indicators=indicators, by_chain=by_chain,
                      wall_s=time.perf_counter() - t0)

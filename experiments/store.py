@@ -8,19 +8,23 @@ Layout::
     DIR/plan.parquet          every planned run: run_id, point, replication, seed, parameters
     DIR/parts/runs-*.parquet  one row per finished run, one file per flushed batch
     DIR/timeseries/*.parquet  quarterly indicators of finished runs, with a run_id column
+    DIR/by_chain/*.parquet    their quarterly indicators by chain, with a run_id column
     DIR/errors.jsonl          runs without results: parameters, error, traceback (empty if none)
     DIR/runs.parquet          all finished runs, sorted by run_id (rebuilt from the parts)
+    DIR/indicators_by_chain.parquet  their indicators by chain, sorted by run_id and step
+                              (rebuilt from by_chain/)
     DIR/columns.csv           unit and description of every column of every file
     DIR/damaged/              files a resume could not use (their runs ran again)
     DIR/.lock                 held by the process running the folder (experiments.folders)
 
-A batch writes its timeseries part first and its runs part second, each atomically (a hidden
-temporary file renamed into place), so a run counts as finished only when both exist. On
-resume every pair of parts is checked (both readable, the same runs, a full time series for
-each); a pair that fails, a timeseries part without its runs part, and a part repeating runs
-of an earlier one are moved to ``damaged/`` and their runs run again. ``runs.parquet`` is
-rebuilt from the parts sorted by run id, so an interrupted and resumed sweep ends with the
-same file as an uninterrupted one.
+A batch writes its by-chain part first, its timeseries part second and its runs part last,
+each atomically (a hidden temporary file renamed into place), so a run counts as finished only
+when all three exist. On resume every batch is checked (all readable, the same runs, a full
+time series and one by chain for each); a batch that fails, a timeseries or by-chain part
+without its runs part, and a part repeating runs of an earlier one are moved to ``damaged/``
+and their runs run again. ``runs.parquet`` and ``indicators_by_chain.parquet`` are rebuilt
+from the parts sorted by run id, so an interrupted and resumed sweep ends with the same files
+as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import tomli_w
 
 from chainshift.experiments.columns import (
     Dictionary,
+    by_chain_column,
     described,
     run_column,
     timeseries_column,
@@ -58,6 +63,9 @@ RUN_COLUMNS = ("run_id", "point", "replication", "seed")
 
 DAMAGED = "damaged"
 """Subfolder for files a resume could not use."""
+
+BY_CHAIN = "indicators_by_chain.parquet"
+"""The consolidated indicators by chain of every finished run."""
 
 
 def code_fingerprint() -> str:
@@ -101,6 +109,7 @@ class Store:
         self.quarters = quarters
         self.parts = self.path / "parts"
         self.timeseries = self.path / "timeseries"
+        self.by_chain = self.path / "by_chain"
         self.errors_path = self.path / "errors.jsonl"
         self.manifest_path = self.path / "manifest.json"
         self.notes: list[str] = []
@@ -113,6 +122,7 @@ class Store:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "parts").mkdir()
         (folder / "timeseries").mkdir()
+        (folder / "by_chain").mkdir()
         (folder / "scenario.toml").write_text(dumps(spec.base), encoding="utf-8")
         stored = effective_spec(spec.raw, design)
         stored["sweep"]["name"] = spec.name
@@ -148,6 +158,7 @@ class Store:
                               "(spec or code changed since it was made); start a new sweep")
         store.parts.mkdir(exist_ok=True)
         store.timeseries.mkdir(exist_ok=True)
+        store.by_chain.mkdir(exist_ok=True)
         store.check_parts()
         store.errors()  # notes damaged lines
         return store
@@ -177,24 +188,54 @@ class Store:
                               "again")
 
     def check_parts(self) -> None:
-        """Move unusable parts to ``damaged/``: unreadable or truncated files, a pair whose
-        two files disagree, a timeseries part without its runs part, repeated runs.
+        """Move unusable parts to ``damaged/``: unreadable or truncated files, a batch whose
+        files disagree, a timeseries or by-chain part without its runs part, repeated runs.
         """
-        for p in [*self.parts.glob(".*.tmp"), *self.timeseries.glob(".*.tmp")]:
+        for p in self._unfinished():
             p.unlink()  # a write that never finished
         seen: set[int] = set()
         runs_parts = {p.stem.split("-")[-1]: p for p in sorted(self.parts.glob("runs-*.parquet"))}
         for number, runs_part in runs_parts.items():
             series = self.timeseries / f"part-{number}.parquet"
-            problem = self._pair_problem(runs_part, series, seen)
+            chains = self.by_chain / f"part-{number}.parquet"
+            problem = (self._pair_problem(runs_part, series, seen)
+                       or self._chain_problem(series, chains))
             if problem:
-                self._quarantine([runs_part, series], problem)
+                self._quarantine([runs_part, series, chains], problem)
             else:
                 seen |= set(pq.read_table(runs_part, columns=["run_id"]).column(0).to_pylist())
-        for p in sorted(self.timeseries.glob("part-*.parquet")):
+        for p in self._companions():
             if p.stem.split("-")[-1] not in runs_parts:
                 self._quarantine([p], "no runs part: its batch was stopped half-written, or "
                                  "parts/ was changed")
+
+    def _unfinished(self) -> list[Path]:
+        """Hidden temporary files of writes that never finished."""
+        return [p for d in (self.parts, self.timeseries, self.by_chain) for p in d.glob(".*.tmp")]
+
+    def _companions(self) -> list[Path]:
+        """The timeseries and by-chain parts, which belong to the runs part of their number."""
+        return [*sorted(self.timeseries.glob("part-*.parquet")),
+                *sorted(self.by_chain.glob("part-*.parquet"))]
+
+    def _chain_problem(self, series: Path, chains: Path) -> str:
+        """Why a by-chain part cannot be used with its (good) timeseries part ('' if it can):
+        missing, unreadable, other runs, or not one row per quarter and chain of each run.
+        """
+        if not chains.exists():
+            return f"by_chain/{chains.name} missing"
+        try:
+            table = pq.read_table(chains, columns=["run_id", "step", "chain"]).to_pandas()
+        except Exception as err:
+            return f"by_chain/{chains.name} unreadable: {_first_line(err)}"
+        steps = pq.read_table(series, columns=["run_id", "step"]).to_pandas()
+        n_chains = table["chain"].nunique()
+        if set(table["run_id"]) != set(steps["run_id"]) or \
+                len(table) != len(steps) * n_chains or \
+                table.duplicated(["run_id", "step", "chain"]).any():
+            return (f"by_chain/{chains.name} does not hold one row per quarter and chain of the "
+                    f"runs of timeseries/{series.name}")
+        return ""
 
     def _pair_problem(self, runs_part: Path, series: Path, seen: set[int]) -> str:
         """Why a runs part and its timeseries part cannot be used ('' if they can)."""
@@ -220,17 +261,20 @@ class Store:
 
     # -- batches ------------------------------------------------------------------------------
     def _last_batch(self) -> int:
-        numbers = [int(p.stem.split("-")[-1]) for d in (self.parts, self.timeseries)
+        numbers = [int(p.stem.split("-")[-1]) for d in (self.parts, self.timeseries,
+                                                         self.by_chain)
                    if d.exists() for p in d.glob("*.parquet") if p.stem.split("-")[-1].isdigit()]
         return max(numbers, default=0)
 
     def remove_orphans(self) -> None:
-        """Move aside timeseries parts whose runs part was never written (stopped mid-batch)."""
+        """Move aside timeseries and by-chain parts whose runs part was never written (stopped
+        mid-batch).
+        """
+        self.by_chain.mkdir(exist_ok=True)
         done = {p.stem.split("-")[-1] for p in self.parts.glob("runs-*.parquet")}
-        orphans = [p for p in self.timeseries.glob("part-*.parquet")
-                   if p.stem.split("-")[-1] not in done]
+        orphans = [p for p in self._companions() if p.stem.split("-")[-1] not in done]
         self._quarantine(orphans, "no runs part: its batch was stopped half-written")
-        for p in [*self.parts.glob(".*.tmp"), *self.timeseries.glob(".*.tmp")]:
+        for p in self._unfinished():
             p.unlink()
 
     def finished_ids(self) -> set[int]:
@@ -247,20 +291,28 @@ class Store:
                 "seed": j.seed, **j.overrides, **result.outcomes}
 
     def write_batch(self, results: list[RunResult]) -> None:
-        """Write finished runs: timeseries part first, then the runs part."""
+        """Write finished runs: by-chain part first, then the timeseries part, then the runs
+        part (the one that marks the batch finished).
+        """
         if not results:
             return
         self._batch += 1
         name = f"{self._batch:06d}"
+        chains = pd.concat([r.by_chain for r in results], ignore_index=True)
         series = pd.concat([r.indicators for r in results], ignore_index=True)
         rows = pd.DataFrame([self.row(r) for r in results])
-        part = self.timeseries / f"part-{name}.parquet"
-        write_parquet(series, part, described(series, timeseries_column), atomic=True)
+        written = []
         try:
-            write_parquet(rows, self.parts / f"runs-{name}.parquet",
-                          described(rows, run_column), atomic=True)
+            for frame, path, describe in (
+                (chains, self.by_chain / f"part-{name}.parquet", by_chain_column),
+                (series, self.timeseries / f"part-{name}.parquet", timeseries_column),
+                (rows, self.parts / f"runs-{name}.parquet", run_column),
+            ):
+                write_parquet(frame, path, described(frame, describe), atomic=True)
+                written.append(path)
         except BaseException:
-            part.unlink(missing_ok=True)
+            for path in written:
+                path.unlink(missing_ok=True)
             raise
 
     def record_error(self, result: RunResult) -> None:
@@ -319,6 +371,7 @@ class Store:
         runs_columns = described(runs, run_column)
         write_parquet(runs, self.path / "runs.parquet", runs_columns, atomic=True)
         done = set(runs["run_id"].tolist())
+        self.write_by_chain(done)
         latest = {e["run_id"]: e for e in self.errors() if e["run_id"] not in done}
         tmp = self.path / ".errors.jsonl.tmp"
         tmp.write_text("".join(json.dumps(latest[k], ensure_ascii=False) + "\n"
@@ -327,16 +380,36 @@ class Store:
         self.write_dictionary(runs_columns)
         return runs
 
-    def write_dictionary(self, runs_columns) -> None:
-        """columns.csv: runs.parquet, plan.parquet and the timeseries parts (the entries of
-        other files, such as sensitivity tables, are kept).
+    def write_by_chain(self, done: set[int]) -> None:
+        """Rebuild indicators_by_chain.parquet from the by-chain parts of the runs in ``done``,
+        sorted by run id and step (chains in the scenario's order).
         """
+        frames = [pd.read_parquet(p) for p in sorted(self.by_chain.glob("part-*.parquet"))]
+        if frames:
+            chains = pd.concat(frames, ignore_index=True)
+            chains = chains[chains["run_id"].isin(done)]
+            chains = chains.sort_values(["run_id", "step"], kind="stable").reset_index(drop=True)
+        else:
+            from chainshift.model.indicators import BY_CHAIN as CHAIN_COLUMNS
+
+            chains = pd.DataFrame(columns=["run_id", *CHAIN_COLUMNS])
+        write_parquet(chains, self.path / BY_CHAIN, described(chains, by_chain_column),
+                      atomic=True)
+
+    def write_dictionary(self, runs_columns) -> None:
+        """columns.csv: runs.parquet, plan.parquet, the indicators by chain and the timeseries
+        and by-chain parts (the entries of other files, such as sensitivity tables, are kept).
+        """
+        from chainshift.model.indicators import BY_CHAIN as CHAIN_COLUMNS
         from chainshift.model.indicators import INDICATORS
 
         d = Dictionary.read(self.path)
         d.add("runs.parquet", runs_columns)
         d.add("plan.parquet", described([*RUN_COLUMNS, *self.keys], run_column))
         d.add("timeseries/part-*.parquet", described(["run_id", *INDICATORS], timeseries_column))
+        chain_columns = described(["run_id", *CHAIN_COLUMNS], by_chain_column)
+        d.add(BY_CHAIN, chain_columns)
+        d.add("by_chain/part-*.parquet", chain_columns)
         d.write(self.path)
 
     # -- manifest -----------------------------------------------------------------------------

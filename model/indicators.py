@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from chainshift.model import accounting
 from chainshift.model.groups import group_sum
@@ -139,6 +140,34 @@ INDICATOR_UNITS: dict[str, str] = {
 }
 """Unit of each indicator column (same keys as :data:`INDICATORS`)."""
 
+BY_CHAIN: dict[str, str] = {
+    "step": INDICATORS["step"],
+    "year": INDICATORS["year"],
+    "quarter": INDICATORS["quarter"],
+    "chain": "industrial chain (the scenario's chain name)",
+    "value_added": "the chain's real value added: its share of nominal value added times the "
+    "chained real total, so the chains sum to the economy's value_added",
+    "value_added_nominal": "the chain's value added at current prices",
+    "value_added_growth": "the chain's real value added, percent change on the same quarter a "
+    "year before; NaN where the chain had no value added then",
+    "co2": "the chain's CO2 emissions",
+    "energy_use": "the chain's energy use",
+    "enterprises": "the chain's enterprises above designated size",
+    "rd_spending": "R&D of the chain's enterprises and of institutes for it (each institute's "
+    "funding split over chains by its own research focus)",
+    "green_share": "clean share of the chain's capital",
+}
+"""Columns of the indicators by chain (:meth:`Recorder.by_chain`); units as in
+:data:`INDICATOR_UNITS` (``chain`` has none)."""
+
+CHAIN_SUMS = ("value_added", "value_added_nominal", "co2", "energy_use", "enterprises",
+              "rd_spending")
+"""By-chain columns that sum over chains to the economy-wide indicator of the same name."""
+
+_CHAIN_VALUES = ("value_added", "value_added_nominal", "value_added_growth", "co2",
+                 "energy_use", "enterprises", "rd_spending", "green_share")
+"""Per-chain numbers, in the order of the rows of :attr:`Recorder.chain_rows`' arrays."""
+
 DECOMPOSITION = (
     "tfp_within", *(f"tfp_within_{s}" for s in GAIN_SOURCES), "tfp_reallocation", "tfp_entry",
     "tfp_exit", "tfp_composition", "tfp_gap",
@@ -196,6 +225,8 @@ class Recorder:
         self.base_phi: np.ndarray | None = None
         self.current: dict[str, float] = {}
         self._windows: dict[int, accounting.Window] = {}  # by the number of quarters they end at
+        # (step, year, quarter, values by chain) of every recorded quarter
+        self.chain_rows: list[tuple[int, int, int, np.ndarray]] = []
 
     def _aggregates(self) -> QuarterTotals:
         m = self.model
@@ -374,6 +405,67 @@ class Recorder:
             "talent_flow": step_flows.get("talent", 0.0),
             "technology_flow": step_flows.get("technology", 0.0),
         }
+        inst = m.institutes
+        self.chain_rows.append((m.t - 1, m.year, m.quarter, chain_values(
+            agg, self.quarters[-5] if len(self.quarters) >= 5 else None, f, m.n_chains,
+            inst.funding @ m.institute_focus, green_k,
+        )))
+
+    def by_chain(self, chain_names) -> pd.DataFrame:
+        """The recorded quarters by chain: one row per (step, chain), columns :data:`BY_CHAIN`."""
+        n = len(chain_names)
+        k = len(self.chain_rows)
+        values = (np.concatenate([r[3] for r in self.chain_rows], axis=1) if k
+                  else np.zeros((len(_CHAIN_VALUES), 0)))
+        frame = {
+            key: np.repeat(np.array([r[i] for r in self.chain_rows], dtype=np.int64), n)
+            for i, key in enumerate(("step", "year", "quarter"))
+        }
+        frame["chain"] = pd.Categorical(np.tile(np.asarray(chain_names, dtype=object), k),
+                                        categories=list(chain_names))
+        for i, key in enumerate(_CHAIN_VALUES):
+            frame[key] = values[i]
+        frame["enterprises"] = frame["enterprises"].astype(np.int64)
+        return pd.DataFrame(frame, columns=list(BY_CHAIN))
+
+
+def chain_real(totals: QuarterTotals) -> np.ndarray:
+    """Real value added by chain: each chain's share of nominal value added times the chained
+    real total (zero in a quarter without value added).
+    """
+    v = totals.qv[1]
+    nominal = float(v.sum())
+    return v * (totals.level / nominal) if nominal > 0 else np.zeros_like(v)
+
+
+def chain_values(totals: QuarterTotals, base: QuarterTotals | None, firms, n_chains: int,
+                 institute_rd: np.ndarray, green_k: np.ndarray | None = None) -> np.ndarray:
+    """The quarter's numbers by chain, shape ``(len(_CHAIN_VALUES), n_chains)``.
+
+    Args:
+        totals: this quarter's aggregates (value added by chain, the chained real total).
+        base: the aggregates of the same quarter a year before (None: no base, growth NaN).
+        firms: the firm table (columns ``chain``, ``co2``, ``energy``, ``rd``, ``g``, ``K``).
+        n_chains: number of chains.
+        institute_rd: institutes' R&D by chain.
+        green_k: clean capital of each firm, ``g K`` (computed if not given).
+    """
+    f = firms
+    chain = f.chain
+    real = chain_real(totals)
+    growth = np.full(n_chains, math.nan)
+    if base is not None:
+        before = chain_real(base)
+        np.divide(real, before, out=growth, where=before > 0)
+        growth = 100.0 * (growth - 1.0)  # NaN stays NaN where the chain had no base
+    k = group_sum(f.K, chain, n_chains)
+    green_k = f.g * f.K if green_k is None else green_k
+    green = np.divide(100.0 * group_sum(green_k, chain, n_chains), k, out=np.zeros(n_chains),
+                      where=k > 0)
+    count = np.bincount(chain, minlength=n_chains)[:n_chains].astype(float)
+    return np.stack((real, totals.qv[1], growth, group_sum(f.co2, chain, n_chains),
+                     group_sum(f.energy, chain, n_chains), count,
+                     group_sum(f.rd, chain, n_chains) + institute_rd, green))
 
 
 def _window(quarters: list[QuarterTotals]) -> accounting.Window:

@@ -362,6 +362,25 @@ class TransitionModel(Model):
             df[col] = df[col].astype("int64")
         return df
 
+    def indicators_by_chain(self) -> pd.DataFrame:
+        """One row per recorded quarter and chain (columns and units:
+        ``model.indicators.BY_CHAIN``); value added, CO2, energy, enterprises and R&D sum over
+        chains to the quarter's indicators.
+        """
+        return self.recorder.by_chain(self.chain_names)
+
+    def firm_table(self) -> pd.DataFrame:
+        """The enterprises now: one row per firm, ``id`` (its permanent slot) and every column
+        of the firm table (``model.setup.FIRM_COLUMNS``), ``chain`` by name.
+        """
+        f = self.firms
+        frame = {"id": f.slot.copy()}
+        for name in f.columns:
+            frame[name] = getattr(f, name).copy()
+        frame["chain"] = pd.Categorical.from_codes(f.chain.astype(np.int64),
+                                                   categories=list(self.chain_names))
+        return pd.DataFrame(frame)
+
     def flows(self, by: str = "kind") -> pd.DataFrame:
         """The innovation-factor flow ledger of the recorded quarters.
 

@@ -63,6 +63,57 @@ FIRM_COLUMNS = {
     "little_giant": bool,
     "leading": bool,
 }
+FIRM_COLUMN_DOCS: dict[str, tuple[str, str]] = {
+    "chain": ("", "industrial chain"),
+    "park": ("", "row of the firm's park (-1 outside parks)"),
+    "hood": ("", "neighbourhood watched when adopting: its park, or its chain's firms outside "
+             "parks (number of parks + chain)"),
+    "size": ("", "size class by value added: 0 large, 1 medium, 2 small, 3 entrant or smaller"),
+    "K": ("100m yuan", "capital"),
+    "Kp": ("100m yuan", "of which promoted-project capital"),
+    "L": ("persons", "production workers"),
+    "H": ("persons", "R&D staff"),
+    "A": ("index", "TFP (disembodied and renovation)"),
+    "q": ("index", "design quality"),
+    "know": ("index", "knowledge stock"),
+    "d": ("0-1", "digital level"),
+    "g": ("0-1", "clean share of capital (green technology)"),
+    "share": ("0-1", "share of the chain's demand"),
+    "y": ("100m yuan/quarter", "real output, start-year prices"),
+    "yd": ("100m yuan/quarter", "demand this quarter, start-year prices"),
+    "p": ("index", "price"),
+    "c": ("index", "unit cost last quarter"),
+    "u": ("1/year", "user cost of capital"),
+    "z": ("0-1", "capital utilisation"),
+    "rd": ("100m yuan/quarter", "R&D spending"),
+    "rho": ("0-1", "R&D propensity, share of sales"),
+    "e": ("tce/10k yuan", "energy per unit of output before green and digital savings"),
+    "energy": ("10k tce/quarter", "energy use"),
+    "co2": ("10k t CO2/quarter", "CO2 emissions"),
+    "vol": ("", "this year's demand volatility"),
+    "M": ("100m yuan", "cash"),
+    "D": ("100m yuan", "liabilities"),
+    "profit": ("100m yuan/quarter", "profit this quarter"),
+    "profit_year": ("100m yuan", "profit since the last yearly R&D adaptation"),
+    "inv": ("100m yuan/quarter", "investment this quarter"),
+    "va": ("100m yuan/quarter", "value added at current prices"),
+    "gain_rd": ("log points", "log-TFP gain from own innovation since the last fourth quarter"),
+    "gain_imitation": ("log points", "log-TFP gain from imitation since the last fourth quarter"),
+    "gain_transfer": ("log points", "log-TFP gain from institute transfers and innovation "
+                      "centres since the last fourth quarter"),
+    "gain_renovation": ("log points", "log-TFP gain from technical renovation since the last "
+                        "fourth quarter"),
+    "gain_digital": ("log points", "log-TFP gain from digital upgrades since the last fourth "
+                     "quarter"),
+    "age": ("quarters", "age"),
+    "losses": ("quarters", "loss-making quarters in a row"),
+    "soe": ("", "state-owned"),
+    "high_tech": ("", "certified high-tech enterprise"),
+    "specialized": ("", "specialized-and-new (专精特新) enterprise"),
+    "little_giant": ("", "little giant (小巨人) enterprise"),
+    "leading": ("", "leading enterprise of its chain"),
+}
+"""Unit and description of each firm column (same keys as :data:`FIRM_COLUMNS`)."""
 GAIN_SOURCES = ("rd", "imitation", "transfer", "renovation", "digital")
 """Sources of within-firm TFP change, each a ``gain_<source>`` column."""
 INSTITUTE_COLUMNS = {

@@ -47,7 +47,16 @@ def test_run_writes_results_folder(tmp_path):
         "flows.csv",
         "manifest.json",
         "scenario.toml",
+        "indicators_by_chain.parquet",
+        "flows_by_agent.parquet",
     } <= names
+    assert "firms.parquet" not in names  # --snapshot none, the default
+    pairs = pd.read_parquet(folder / "flows_by_agent.parquet")
+    kinds = pd.read_parquet(folder / "flows.parquet")
+    assert pairs["amount"].sum() == pytest.approx(kinds["amount"].sum(), rel=1e-12)
+    assert {"from_id", "to_id", "from_chain", "to_chain", "from_park", "to_park"} <= set(pairs)
+    listed = pd.read_csv(folder / "columns.csv", keep_default_na=False)
+    assert set(listed.loc[listed["file"] == "flows_by_agent.parquet", "column"]) == set(pairs)
     ind = pd.read_parquet(folder / "indicators.parquet")
     assert len(ind) == 8 and ind["year"].max() == 2022
     pd.testing.assert_frame_equal(ind, pd.read_csv(folder / "indicators.csv"), check_dtype=False)
@@ -87,6 +96,7 @@ def test_bad_input_exits_2_with_one_line_and_no_folder(tmp_path):
         ("run", "--set", "policy.carbon_price=-1"),
         ("run", "--seed", "-4"),
         ("run", "--until", "2050"),
+        ("run", "--snapshot", "monthly"),
     ]
     for args in cases:
         r = run_cli(*args, "--out", str(tmp_path / "out"), cwd=tmp_path)
@@ -95,6 +105,39 @@ def test_bad_input_exits_2_with_one_line_and_no_folder(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("error:"), (args, r.stderr)
         assert "Traceback" not in r.stderr
         assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_bad_snapshot_schedule_names_the_allowed_values(tmp_path):
+    r = run_cli("run", "--snapshot", "monthly", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("error: run.py run: argument --snapshot: 'monthly' is not a "
+                                "snapshot schedule; allowed: none, yearly")
+
+
+def test_yearly_snapshots_hold_the_firm_table_at_each_years_last_quarter(tmp_path):
+    from chainshift.model.setup import FIRM_COLUMNS
+
+    r = run_cli("run", "--steps", "10", "--snapshot", "yearly", "--set",
+                "population.enterprises=300", "--out", str(tmp_path / "out"), "--quiet",
+                cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    (folder,) = (tmp_path / "out").iterdir()
+    firms = pd.read_parquet(folder / "firms.parquet")
+    ind = pd.read_parquet(folder / "indicators.parquet")
+    assert list(firms.columns) == ["year", "quarter", "step", "id", *FIRM_COLUMNS]
+    # one block per simulated year: 2021 and 2022 at their fourth quarter, 2023 at the run's
+    # last quarter (the run stops in 2023Q2)
+    blocks = firms.groupby(["year", "quarter", "step"]).size()
+    assert blocks.index.tolist() == [(2021, 4, 3), (2022, 4, 7), (2023, 2, 9)]
+    counts = ind.set_index("step")["enterprises"]
+    assert blocks.tolist() == counts.loc[[3, 7, 9]].tolist()
+    assert not firms.duplicated(["year", "id"]).any()
+    assert (firms["K"] > 0).all() and firms["chain"].notna().all()
+    d = pd.read_csv(folder / "columns.csv", dtype=str, keep_default_na=False)
+    listed = d[d["file"] == "firms.parquet"].set_index("column")
+    assert list(listed.index) == list(firms.columns)
+    assert (listed["description"] != "").all()
+    assert listed.loc["K", "unit"] == "100m yuan"
 
 
 def test_the_header_explains_the_counts_after_the_spin_up_year(tmp_path):
@@ -153,6 +196,21 @@ def test_seeds_write_every_seed_a_manifest_and_bands(tmp_path):
     line = next(x for x in out.splitlines() if x.startswith("2022 "))
     assert f"{row['mean']:.1f} [{row['low']:.1f}, {row['high']:.1f}]" in line
     assert "met in" in out and "of 3 seeds" in out
+    chains = pd.read_parquet(folder / "indicators_by_chain.parquet")
+    assert chains.columns[0] == "seed" and sorted(chains["seed"].unique()) == [2, 3, 4]
+    total = chains.groupby(["seed", "step"])["value_added"].sum()
+    np.testing.assert_allclose(total.to_numpy(),
+                               ind.set_index(["seed", "step"]).loc[total.index,
+                                                                   "value_added"].to_numpy())
+
+
+def test_a_snapshot_of_several_seeds_is_refused(tmp_path):
+    r = run_cli("run", "--seeds", "2", "--snapshot", "yearly", *SMALL,
+                "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.strip() == ("error: run: --snapshot yearly with --seeds 2: snapshots are of "
+                                "one run; allowed: --snapshot with one seed")
+    assert not (tmp_path / "out").exists()
 
 
 def test_each_seed_is_its_single_run_on_any_number_of_workers(tmp_path):

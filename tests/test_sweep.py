@@ -113,6 +113,31 @@ def test_a_run_reproduces_outside_the_sweep(reference):
     pd.testing.assert_frame_equal(mine, indicators, check_dtype=False)
 
 
+def test_the_indicators_by_chain_of_every_run_are_in_one_file(reference):
+    from chainshift.experiments.runner import apply_overrides, run_model
+
+    chains = pd.read_parquet(reference / "indicators_by_chain.parquet")
+    assert list(chains.columns[:5]) == ["run_id", "step", "year", "quarter", "chain"]
+    n_chains = chains["chain"].nunique()
+    assert len(chains) == 12 * 8 * n_chains
+    assert chains["run_id"].is_monotonic_increasing
+    assert not chains.duplicated(["run_id", "step", "chain"]).any()
+    # summed over chains, the economy-wide indicators of the same run and quarter
+    sums = chains.groupby(["run_id", "step"], observed=True)[["co2", "enterprises"]].sum()
+    ts = timeseries(reference).set_index(["run_id", "step"])
+    np.testing.assert_allclose(sums["co2"], ts.loc[sums.index, "co2"], rtol=1e-10)
+    assert (sums["enterprises"] == ts.loc[sums.index, "enterprises"]).all()
+    row = pd.read_parquet(reference / "runs.parquet").iloc[5]
+    spec = tiny_spec()
+    scenario = apply_overrides(spec.base, {k: row[k] for k in spec.keys})
+    mine = chains[chains["run_id"] == 5].drop(columns="run_id").reset_index(drop=True)
+    direct = run_model(scenario, int(row["seed"]), 8).indicators_by_chain()
+    pd.testing.assert_frame_equal(mine, direct, check_dtype=False, check_categorical=False)
+    d = pd.read_csv(reference / "columns.csv", dtype=str, keep_default_na=False)
+    assert set(chains.columns) <= set(d.loc[d["file"] == "indicators_by_chain.parquet",
+                                            "column"])
+
+
 def test_interrupted_then_resumed_equals_uninterrupted(pool, reference, tmp_path):
     first = start(tiny_spec(), tmp_path).run(pool, stop_after=3, flush_runs=1)
     assert first.status == "interrupted"
@@ -124,6 +149,8 @@ def test_interrupted_then_resumed_equals_uninterrupted(pool, reference, tmp_path
     assert second.ran == 12 - first.finished
     assert same_runs(first.folder, reference)
     pd.testing.assert_frame_equal(timeseries(first.folder), timeseries(reference))
+    name = "indicators_by_chain.parquet"
+    assert (first.folder / name).read_bytes() == (reference / name).read_bytes()
     sessions = json.loads((first.folder / "manifest.json").read_text())["sessions"]
     assert [s["status"] for s in sessions] == ["interrupted", "complete"]
 

@@ -209,7 +209,28 @@ def test_a_truncated_timeseries_part_is_run_again_never_complete_as_is(copy, ref
     assert (copy / "runs.parquet").read_bytes() == (reference / "runs.parquet").read_bytes()
     pd.testing.assert_frame_equal(timeseries(copy), timeseries(reference))
     assert sorted(p.name for p in (copy / "damaged").iterdir()) == [
-        "parts-runs-000001.parquet", "timeseries-part-000001.parquet"]
+        "by_chain-part-000001.parquet", "parts-runs-000001.parquet",
+        "timeseries-part-000001.parquet"]
+    assert same_by_chain(copy, reference)
+
+
+def same_by_chain(a: Path, b: Path) -> bool:
+    """indicators_by_chain.parquet files are byte for byte identical."""
+    name = "indicators_by_chain.parquet"
+    return (a / name).read_bytes() == (b / name).read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "delete"])
+def test_a_damaged_by_chain_part_is_run_again_with_its_batch(copy, reference, pool, damage):
+    part = copy / "by_chain" / "part-000001.parquet"
+    truncate(part) if damage == "truncate" else part.unlink()
+    with resume(copy) as study:
+        assert len(study.missing()) == 6
+        assert any("by_chain/part-000001.parquet" in note for note in study.notes)
+        report = study.run(pool)
+    assert report.status == "complete" and report.ran == 6
+    assert (copy / "runs.parquet").read_bytes() == (reference / "runs.parquet").read_bytes()
+    assert same_by_chain(copy, reference)
 
 
 @pytest.mark.parametrize("damage", ["truncate runs part", "delete parts", "delete timeseries",
@@ -231,6 +252,7 @@ def test_damaged_parts_are_moved_aside_and_their_runs_run_again(copy, reference,
     assert report.status == "complete" and report.ran == expect
     assert (copy / "runs.parquet").read_bytes() == (reference / "runs.parquet").read_bytes()
     pd.testing.assert_frame_equal(timeseries(copy), timeseries(reference))
+    assert same_by_chain(copy, reference)
     assert (copy / "errors.jsonl").read_text() == ""
 
 
