@@ -19,12 +19,12 @@ from chainshift.model import TransitionModel
 from chainshift.scenarios import load_scenario
 
 
-def chainshift_rate(quarters: int, seed: int) -> tuple[float, float, int]:
+def chainshift_rate(quarters: int, seed: int, pairs: bool = True) -> tuple[float, float, int]:
     """Agent-steps per second of a baseline run (all agents, enterprises only) and the number
     of agents it starts with.
     """
     scenario = load_scenario("baseline")
-    model = TransitionModel(scenario, rng=seed)
+    model = TransitionModel(scenario, rng=seed, pair_ledger=pairs)
     start = len(model.agents)
     agents: list[int] = []
     t0 = time.process_time()
@@ -49,10 +49,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quarters", type=int, default=60)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--pair-ledger", choices=("on", "off"), default="on",
+                   help="keep the flow ledger by pair of agents (on: the default at this scale)")
     args = p.parse_args()
     ours, ours_firms, theirs = [], [], []
     for r in range(args.repeats):
-        rate, firm_rate, agents = chainshift_rate(args.quarters, seed=r)
+        rate, firm_rate, agents = chainshift_rate(args.quarters, seed=r,
+                                                  pairs=args.pair_ledger == "on")
         ours.append(rate)
         ours_firms.append(firm_rate)
         theirs.append(boltzmann_rate(agents, args.quarters, seed=r))
