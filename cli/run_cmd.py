@@ -112,6 +112,13 @@ def year_row(row) -> str:
     return f"{int(row['year']):>4}  {cells}"
 
 
+def meets(target, values):
+    """Whether each value meets the target: at most it for indicators where lower is better,
+    at least it otherwise.
+    """
+    return values <= target.value if target.indicator in LOWER_IS_BETTER else values >= target.value
+
+
 def target_lines(scenario, yearly) -> list[str]:
     """'achieved vs target' for each of the scenario's targets within the run."""
     lines = []
@@ -120,8 +127,7 @@ def target_lines(scenario, yearly) -> list[str]:
         if not len(row) or t.indicator not in row:
             continue
         got = float(row[t.indicator].iloc[0])
-        ceiling = t.indicator in LOWER_IS_BETTER
-        mark = "met" if (got <= t.value if ceiling else got >= t.value) else "missed"
+        mark = "met" if meets(t, got) else "missed"
         lines.append(f"target {t.indicator} {t.year}: {got:.2f} vs {t.value:.2f} ({mark})")
     return lines
 
@@ -309,8 +315,7 @@ def band_target_lines(scenario, yearly_by_seed) -> list[str]:
             continue
         got = rows[t.indicator].to_numpy(dtype=float)
         mean, lo, hi, _ = seed_band(got)
-        ceiling = t.indicator in LOWER_IS_BETTER
-        met = int(((got <= t.value) if ceiling else (got >= t.value)).sum())
+        met = int(meets(t, got).sum())
         lines.append(f"target {t.indicator} {t.year}: {band_text(mean, lo, hi, '{:.2f}')} vs "
                      f"{t.value:.2f} (met in {met} of {len(got)} seeds)")
     return lines

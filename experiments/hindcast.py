@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from chainshift.experiments.bands import quantiles
 from chainshift.experiments.moments import DATA_DIR, Moment, load_moments, simulated
 
 CHECKS_FILE = DATA_DIR / "hindcast.csv"
@@ -28,8 +29,8 @@ CHECKS_FILE = DATA_DIR / "hindcast.csv"
 SCENARIO = "hindcast_2017"
 CONTROL = DATA_DIR / "state_2017.toml"
 """The 2017 state without the slump: the hindcast's control."""
-BAND = (5.0, 95.0)
-"""Percentiles of the seeds shown as the seed band."""
+BAND = quantiles()
+"""Quantiles of the seeds shown as the seed band (the project's 90% seed band)."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,9 @@ class Hindcast:
         return (self.control if control else self.sims).mean(axis=0)
 
     def band(self, control: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """The seed band: :data:`BAND` percentiles over seeds of each check."""
+        """The seed band: :data:`BAND` quantiles over seeds of each check."""
         x = self.control if control else self.sims
-        lo, hi = np.percentile(x, BAND, axis=0)
+        lo, hi = np.quantile(x, BAND, axis=0)
         return lo, hi
 
     def passed(self, control: bool = False) -> np.ndarray:
@@ -129,7 +130,7 @@ def figure(result: Hindcast, path: Path) -> None:
         ax.axhline(c.observed, color="#4c78a8", lw=1.5, label="observed")
         for x, (_, sims, colour) in enumerate(runs):
             col = sims[:, j]
-            lo, hi = np.percentile(col, BAND)
+            lo, hi = np.quantile(col, BAND)
             ax.vlines(x, lo, hi, color=colour, lw=6, alpha=0.35)
             ax.scatter(x + np.linspace(-0.1, 0.1, len(col)), col, s=10, color=colour)
             ax.hlines(col.mean(), x - 0.25, x + 0.25, color=colour, lw=2.5)
@@ -187,7 +188,7 @@ def section(result: Hindcast, figures: str, number: str = "3") -> list[str]:
 
 def failures(result: Hindcast) -> list[str]:
     """Lines for the page's "What fails" list: each check outside its tolerance."""
-    mean = result.mean()
+    mean, passed = result.mean(), result.passed()
     return [f"- Hindcast: {c.label} is {mean[j]:.1f} against {c.observed:.1f} observed "
             f"(tolerance {c.tolerance:g})."
-            for j, c in enumerate(result.checks) if not result.passed()[j]]
+            for j, c in enumerate(result.checks) if not passed[j]]

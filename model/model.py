@@ -397,9 +397,8 @@ class TransitionModel(Model):
             df = self.ledger.frame()
         elif by in ("agent", "chain", "park"):
             df = self.ledger.pair_frame()
-            df = df[df["step"] >= 0]
             if by != "agent":
-                df = summarise(df, by)
+                df = summarise(df[df["step"] >= 0], by)
         else:
             raise ValueError(f"flows(by={by!r}): allowed: 'kind', 'agent', 'chain', 'park'")
         return df[df["step"] >= 0].reset_index(drop=True)

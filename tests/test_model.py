@@ -284,12 +284,15 @@ def test_the_pair_ledger_sums_to_the_kind_ledger_and_names_real_agents(seed):
         live = rows >= 0
         assert (f.chain[rows[live]] == firms[f"{end}_chain"].to_numpy()[live]).all()
         assert (f.park[rows[live]] == firms[f"{end}_park"].to_numpy()[live]).all()
-    # what the government pays each firm this quarter is what that firm receives from it
-    by_firm = pairs[(pairs["from_kind"] == "government") & (pairs["to_kind"] == "enterprise")
-                    & (pairs["factor"] == "capital")].groupby("to_id")["amount"].sum()
-    assert by_firm.sum() == pytest.approx(
-        kinds[(kinds["from_kind"] == "government") & (kinds["to_kind"] == "enterprise")
-              & (kinds["factor"] == "capital")]["amount"].sum())
+    # what a firm pays institutes in the last quarter is its contract share of its R&D
+    # (R&D is set in phase 4 and not changed after it; firms that left since are not checked)
+    last = pairs[(pairs["step"] == m.t - 1) & (pairs["from_kind"] == "enterprise")
+                 & (pairs["to_kind"] == "institute")].set_index("from_id")["amount"]
+    rows = f.row_of[last.index.to_numpy()]
+    live = rows >= 0
+    paid = m.config.finance.contract_share * f.rd[rows[live]]
+    np.testing.assert_allclose(last.to_numpy()[live], paid, rtol=1e-12)
+    assert live.sum() > 0.9 * len(last)
 
 
 def test_flows_by_chain_and_park_regroup_the_pairs():
@@ -305,14 +308,15 @@ def test_flows_by_chain_and_park_regroup_the_pairs():
         m.flows(by="district")
 
 
-def test_a_large_population_keeps_the_ledger_by_kind_unless_asked():
-    from chainshift.model.model import PAIR_LEDGER_LIMIT
+def test_a_large_population_keeps_the_ledger_by_kind_unless_asked(monkeypatch):
+    import chainshift.model.model as model_module
 
-    big = load_scenario("baseline", overrides={"population.enterprises": PAIR_LEDGER_LIMIT + 1})
     small = load_scenario("baseline", overrides={"population.enterprises": 200})
     assert TransitionModel(small, rng=0).ledger.pairs
     assert not TransitionModel(small, rng=0, pair_ledger=False).ledger.pairs
-    assert big.population.enterprises > PAIR_LEDGER_LIMIT  # the rule, without building it
+    monkeypatch.setattr(model_module, "PAIR_LEDGER_LIMIT", 199)  # 200 firms is now "large"
+    assert not TransitionModel(small, rng=0).ledger.pairs
+    assert TransitionModel(small, rng=0, pair_ledger=True).ledger.pairs
     m = TransitionModel(small, rng=0, pair_ledger=False)
     m.run(steps=2)
     with pytest.raises(ValueError, match="by kind only"):

@@ -39,3 +39,10 @@ def test_allocator_tuning_applies_on_glibc():
     glibc = platform.libc_ver()[0] == "glibc"
     assert tune() is glibc
     assert np.ones(2_000_000).sum() == 2_000_000
+
+
+def test_every_firm_column_has_a_unit_and_a_description():
+    from chainshift.model.setup import FIRM_COLUMN_DOCS, FIRM_COLUMNS
+
+    assert list(FIRM_COLUMN_DOCS) == list(FIRM_COLUMNS)
+    assert all(description for _, description in FIRM_COLUMN_DOCS.values())
