@@ -55,7 +55,6 @@ DEFAULT_FREE = (
     "finance.capital_gap",
     "technology.innovation_hazard",
     "energy.other_rd_share",
-    "labour.rd_wage",
     "technology.efficiency_gain",
     "population.park_membership_small",
     "finance.target_leverage",
@@ -63,12 +62,13 @@ DEFAULT_FREE = (
 )
 """Parameters fitted by default, none of them a policy lever, each moving at least one moment
 (screened one at a time at x0.5 and x2): value-added growth (the capital shortfall at the start
-and the innovation hazard), R&D intensity (other R&D share), the high-tech count (R&D staff
-wage: staff per yuan of R&D decides who meets the staff criterion), energy intensity (the
+and the innovation hazard), R&D intensity (other R&D share), energy intensity (the
 efficiency path), the park share (park membership of small firms), leverage (the target firms
 borrow to) and investment growth (the speed of closing the capital gap).
 ``population.value_added_start`` is left out: it sets the level of value added, which the
-observed 2020 level pins down."""
+observed 2020 level pins down. ``labour.rd_wage`` is held at 2.848 (an earlier fit's value):
+fitted with the others, it moved no moment beyond seed noise at the fit (largest |t| 1.62 over
+20 seeds, 3.25 needed), so the moments cannot tell its value."""
 
 BOUND_FACTORS = (0.5, 2.0)
 """Default search range: the parameter's current value times these factors, within its
