@@ -209,3 +209,21 @@ def test_a_finance_squeeze_cuts_investment_most_for_small_firms_with_little_net_
     cut = 1.0 - b / a  # relative cut of each group's investment
     _, lo, _ = interval(cut[:, 0] - cut[:, 1])
     assert lo > 0
+
+
+# -- the report that prints these figures for the README (experiments/controls.py) -------------
+def test_the_reports_share_and_paired_interval_by_hand():
+    from chainshift.experiments import controls
+
+    t = pd.DataFrame({c: [1.0, 1.0] for c in ACCOUNTING}, index=[2021, 2022])
+    t["tfp_contribution"] = [2.0, 4.0]  # growth = tfp + the other contributions
+    others = len(ACCOUNTING) - 1
+    assert controls.share(t, (2021, 2022)) == pytest.approx(100 * 6.0 / (6.0 + 2.0 * others))
+    u = t.copy()
+    u["tfp_contribution"] = [1.0, 1.0]
+    a, b = [t, t, t], [u, u.assign(tfp_contribution=[2.0, 2.0]), u]
+    # per-seed differences of the 2021-22 mean: 2, 1, 2
+    mean, lo, hi = controls.interval([2.0, 1.0, 2.0])
+    assert controls.paired(a, b, "tfp_contribution", (2021, 2022)) == (
+        f"{mean:+.2f} [{lo:+.2f}, {hi:+.2f}]")
+    assert mean == pytest.approx(5 / 3) and lo < mean < hi
