@@ -165,10 +165,6 @@ def set_rd_budgets(model) -> None:
     qv.sales, qv.energy_bill, qv.carbon_bill, model.seedling_grant = blockwise(
         lambda rows: rd_budgets(model, rows), len(model.firms)
     )
-    share = model.config.finance.contract_share
-    model.ledger.add_pairs("capital", "enterprise", "institute", share * model.firms.rd,
-                           src_rows=np.arange(len(model.firms)),
-                           total=share * float(model.firms.rd.sum()))
 
 
 def rd_budgets(model, rows: slice):

@@ -23,6 +23,7 @@ from chainshift.model import (
     investment,
     labour,
     markets,
+    network,
     pricing,
     production,
     selection,
@@ -40,6 +41,7 @@ from chainshift.model.setup import (
     make_institutes,
     make_parks,
     new_institute_columns,
+    place_institutes,
 )
 from chainshift.model.streams import spawn_streams
 from chainshift.scenarios.schema import Policy, Scenario
@@ -115,6 +117,8 @@ class TransitionModel(Model):
         self._slot_place = (np.zeros(0, np.int32), np.zeros(0, np.int32))
         self._remember_places(self.firms.slot)
         self.institutes, self.institute_focus = make_institutes(s, setup)
+        self.institutes.park = place_institutes(s, self.streams["contracts"], self.parks,
+                                                self.institutes.home_chain)
         self.institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
         self.ledger.ids = {"enterprise": self._firm_ids, "institute": self._institute_ids,
                            "park": _park_ids}
@@ -211,6 +215,7 @@ class TransitionModel(Model):
         """
         self.ledger.step = self.t
         self.quarter_values = QuarterValues()  # values phases of this quarter share
+        self.network_values = network.EMPTY
         self.apply_policy_events()
         if len(self.firms):
             pricing.set_prices(self)  # 1 prices from last quarter's unit costs
@@ -318,6 +323,8 @@ class TransitionModel(Model):
         """
         cols = new_institute_columns(self.config, self.streams["selection"], kinds,
                                      home_weights=self.needs)
+        cols["park"] = place_institutes(self.config, self.streams["contracts"], self.parks,
+                                        cols["home_chain"])
         slots = self.institutes.append(cols, kinds.size)
         focus = np.zeros((kinds.size, self.n_chains))
         focus[np.arange(kinds.size), cols["home_chain"]] = 1.0
@@ -417,8 +424,10 @@ class TransitionModel(Model):
         inst = self.institutes
         chain = np.full(inst.row_of.shape[0], POOL, np.int32)
         live = inst.row_of >= 0
+        park = np.full(inst.row_of.shape[0], POOL, np.int32)
         chain[live] = inst.home_chain[inst.row_of[live]]  # institutes never close
-        return chain[slots], np.full(len(slots), POOL, np.int32)
+        park[live] = inst.park[inst.row_of[live]]
+        return chain[slots], park[slots]
 
     def _remember_places(self, slots: np.ndarray) -> None:
         """Keep the chain and park of new firms by slot (for the pair ledger's views)."""

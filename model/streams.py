@@ -20,6 +20,7 @@ MECHANISMS = (
     "exit",
     "institutes",
     "rd",
+    "contracts",
 )
 
 
