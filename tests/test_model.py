@@ -284,10 +284,11 @@ def test_the_pair_ledger_sums_to_the_kind_ledger_and_names_real_agents(seed):
         live = rows >= 0
         assert (f.chain[rows[live]] == firms[f"{end}_chain"].to_numpy()[live]).all()
         assert (f.park[rows[live]] == firms[f"{end}_park"].to_numpy()[live]).all()
-    # what a firm pays institutes in the last quarter is its contract share of its R&D
+    # what a firm pays institutes in the last quarter, over all its contracts, is its contract
+    # share of its R&D
     # (R&D is set in phase 4 and not changed after it; firms that left since are not checked)
     last = pairs[(pairs["step"] == m.t - 1) & (pairs["from_kind"] == "enterprise")
-                 & (pairs["to_kind"] == "institute")].set_index("from_id")["amount"]
+                 & (pairs["to_kind"] == "institute")].groupby("from_id")["amount"].sum()
     rows = f.row_of[last.index.to_numpy()]
     live = rows >= 0
     paid = m.config.finance.contract_share * f.rd[rows[live]]
