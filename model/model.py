@@ -23,6 +23,7 @@ from chainshift.model import (
     investment,
     labour,
     markets,
+    mobility,
     network,
     pricing,
     production,
@@ -142,6 +143,7 @@ class TransitionModel(Model):
         self.staff_per_output = start.staff_per_output
         self.credit_granted = 1.0
         self.seedling_grant = np.zeros(len(self.firms))
+        self.closed_staff = mobility.Departed.none()
         self.entries = self.exits = 0
         self.quarter_values = QuarterValues()
         self._init_institutes()
@@ -215,7 +217,7 @@ class TransitionModel(Model):
         """
         self.ledger.step = self.t
         self.quarter_values = QuarterValues()  # values phases of this quarter share
-        self.network_values = network.EMPTY
+        self.network_values = dict(network.EMPTY)
         self.apply_policy_events()
         if len(self.firms):
             pricing.set_prices(self)  # 1 prices from last quarter's unit costs

@@ -78,8 +78,9 @@ def contract_coupling(carried: np.ndarray, e: Edges, firm_chain: np.ndarray,
 
 EMPTY = {"contracts": 0, "contract_coupling_index": 0.0, "contracts_need_matched": 0.0,
          "contracts_colocated": 0.0, "technology_within_parks": 0.0,
-         "contracts_top10_share": 0.0}
-"""The indicators of a quarter without firms."""
+         "contracts_top10_share": 0.0, "talent_moves_named": 0.0,
+         "talent_to_more_productive": 0.0, "talent_from_closed_firms": 0.0}
+"""The network indicators of a quarter without firms (phases fill them in)."""
 
 
 def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:

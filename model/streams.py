@@ -21,6 +21,7 @@ MECHANISMS = (
     "institutes",
     "rd",
     "contracts",
+    "mobility",
 )
 
 

@@ -193,7 +193,7 @@ def transfer_knowledge(model) -> None:
     )
     model.ledger.add_pairs("technology", "institute", "enterprise", carried,
                            src_rows=e.institute, dst_rows=e.firm)
-    model.network_values = network.measures(model, e, carried)
+    model.network_values.update(network.measures(model, e, carried))
     blockwise(lambda rows: adopt_technology(model, rows, rate, contract_rate, common, dq_c),
               len(f))
 

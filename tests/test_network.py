@@ -101,3 +101,23 @@ def test_every_institute_receives_what_its_partners_pay():
     got[to_institutes.index.to_numpy()] = to_institutes.to_numpy()
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-15)
     assert (last.to_id >= 0).all()  # every firm with R&D found a partner: nothing pooled
+
+
+def test_agents_answer_who_they_work_with():
+    from chainshift.agents import Enterprise, ResearchInstitute
+
+    model = run(4, quarters=6)
+    firm = next(f for f in model.agents_by_type[Enterprise] if len(f.partners) == 2)
+    for institute in firm.partners:
+        assert isinstance(institute, ResearchInstitute)
+        assert firm in institute.clients
+        assert any(c["institute"] is institute and c["ends"] >= model.t - 1
+                   for c in firm.contracts)
+    counts = network.degrees(live_edges(model), len(model.institutes))
+    busiest = model.institute_by_slot[int(model.institutes.slot[counts.argmax()])]
+    assert len(busiest.clients) == counts.max()
+    park = model.park_agents[int(np.bincount(model.firms.park[model.firms.park >= 0]).argmax())]
+    tenants = set(park.tenants)
+    held = sum(len(f.partners) for f in tenants)
+    assert sum(park.partners.values()) == held > 0
+    assert all(i.park_id == park.slot for i in park.institutes)
