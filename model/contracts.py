@@ -38,6 +38,9 @@ from chainshift.model.groups import group_sum
 MAX_PARTNERS = 3
 """Contract slots per firm (columns ``contract0`` to ``contract2``)."""
 
+NEVER = np.iinfo(np.int32).max
+"""The end of an empty contract slot once a contract in it has ended."""
+
 PARTNER = tuple(f"contract{k}" for k in range(MAX_PARTNERS))
 END = tuple(f"contract_end{k}" for k in range(MAX_PARTNERS))
 LEAD = tuple(f"contract_lead{k}" for k in range(MAX_PARTNERS))
@@ -91,19 +94,27 @@ def partners_held(firms) -> np.ndarray:
     return sum((getattr(firms, name) > 0).astype(np.int64) for name in PARTNER)
 
 
-def chain_lead(log_tfp: np.ndarray, chain: np.ndarray, n_chains: int) -> np.ndarray:
-    """Each firm's lead over its chain, ``ln A_i - m_c`` (``m_c``: the chain's mean log TFP)."""
+def chain_mean_log_tfp(log_tfp: np.ndarray, chain: np.ndarray, n_chains: int) -> np.ndarray:
+    """Each chain's mean log TFP ``m_c`` (0 for a chain without firms): a firm's lead over its
+    chain is ``ln A_i - m_c``.
+    """
     count = np.bincount(chain, minlength=n_chains)
-    mean = np.divide(group_sum(log_tfp, chain, n_chains), count, out=np.zeros(n_chains),
+    return np.divide(group_sum(log_tfp, chain, n_chains), count, out=np.zeros(n_chains),
                      where=count > 0)
-    return log_tfp - mean[chain]
 
 
-def renew_or_end(firms, t: int, lead: np.ndarray, draw_length) -> tuple[int, int]:
+def lead_of(firms, chain_mean: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The firms' lead over their chain, ``ln A_i - m_c``."""
+    return np.log(firms.A[rows]) - chain_mean[firms.chain[rows]]
+
+
+def renew_or_end(firms, t: int, chain_mean: np.ndarray, draw_length) -> tuple[int, int]:
     """Renew the contracts that end this quarter and succeeded; end the others.
 
-    A contract ending at ``t`` succeeded when ``lead_i >= lead at signing``; a renewed contract
-    runs a new term (``draw_length(n)`` quarters) from the firm's lead now.
+    A contract ending at ``t`` succeeded when the firm's lead over its chain
+    (:func:`lead_of`) is at least its lead at signing; a renewed contract runs a new term
+    (``draw_length(n)`` quarters) from the firm's lead now. An ended slot's end is set to
+    :data:`NEVER`.
 
     Returns:
         (contracts renewed, contracts ended)
@@ -111,14 +122,17 @@ def renew_or_end(firms, t: int, lead: np.ndarray, draw_length) -> tuple[int, int
     renewed = ended = 0
     for k in range(MAX_PARTNERS):
         partner, end, signed = (getattr(firms, c[k]) for c in (PARTNER, END, LEAD))
-        due = np.flatnonzero((partner > 0) & (end <= t))
+        due = np.flatnonzero(end <= t)
+        due = due[partner[due] > 0]
         if due.size == 0:
             continue
-        success = lead[due] >= signed[due]
+        lead = lead_of(firms, chain_mean, due)
+        success = lead >= signed[due]
         keep, drop = due[success], due[~success]
         end[keep] = t + draw_length(keep.size)
-        signed[keep] = lead[keep]
+        signed[keep] = lead[success]
         partner[drop] = 0
+        end[drop] = NEVER
         renewed += keep.size
         ended += drop.size
     return renewed, ended
@@ -174,17 +188,17 @@ def match_partners(firms, institutes, focus, n_parks: int, wanted: int, coupling
     u = rng.random((2, rows.size))
     platform, near = search_weights(institutes.researchers, focus, institutes.park, n_parks,
                                     colocation_bonus)
-    park = firms.park[rows]
+    pick = np.empty(rows.size, np.int64)
     by_platform = u[0] < coupling
-    pick = np.where(
-        by_platform,
-        draw_rows(platform, firms.chain[rows], u[1]),
-        draw_rows(near, np.where(park >= 0, park, n_parks), u[1]),
-    )
+    at = np.flatnonzero(by_platform)
+    pick[at] = draw_rows(platform, firms.chain[rows[at]], u[1, at])
+    at = np.flatnonzero(~by_platform)
+    park = firms.park[rows[at]]
+    pick[at] = draw_rows(near, np.where(park >= 0, park, n_parks), u[1, at])
     return rows, np.where(pick >= 0, institutes.slot[np.maximum(pick, 0)], -1)
 
 
-def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, lead: np.ndarray,
+def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, chain_mean: np.ndarray,
          lengths: np.ndarray) -> int:
     """Write the new contracts into each firm's first free slot; a draw of an institute the
     firm already works with (or of none) signs nothing.
@@ -205,7 +219,7 @@ def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, lead: np.
         r = rows[at]
         getattr(firms, PARTNER[k])[r] = code[at]
         getattr(firms, END[k])[r] = t + lengths[at]
-        getattr(firms, LEAD[k])[r] = lead[r]
+        getattr(firms, LEAD[k])[r] = lead_of(firms, chain_mean, r)
     return int((free < MAX_PARTNERS).sum())
 
 

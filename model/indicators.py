@@ -201,7 +201,11 @@ ACCOUNTING = ("capital_contribution", "labour_contribution", "rd_staff_contribut
               "tfp_contribution")
 """Growth-accounting contributions, which sum to real value-added growth."""
 
-MAYBE_NAN = frozenset({*ACCOUNTING, "innovation_share", *DECOMPOSITION})
+NAMED_MOVES = ("talent_to_more_productive", "talent_from_closed_firms")
+"""Indicators of named staff moves: NaN when the ledger keeps kinds only (above
+``PAIR_LEDGER_LIMIT`` enterprises unless ``pair_ledger=True``)."""
+
+MAYBE_NAN = frozenset({*ACCOUNTING, "innovation_share", *DECOMPOSITION, *NAMED_MOVES})
 """Indicators that are NaN where they are undefined (see the module docstring)."""
 
 LOWER_IS_BETTER = frozenset(

@@ -95,22 +95,40 @@ def record_moves(model, before: np.ndarray, inflow: float) -> None:
     origin and destination firm (``model/mobility.py``), from firms whose staff fell and from
     the firms that closed last quarter, to the growing firms, within chains first; then new
     talent and the labour pool, each spread over the openings the moves left.
+
+    When the ledger keeps kinds only (above ``PAIR_LEDGER_LIMIT`` enterprises) the moves are
+    not named: the totals are the same, the openings are filled in proportion, and the
+    indicators that need names (``talent_to_more_productive``, ``talent_from_closed_firms``)
+    are NaN.
     """
     f, led, pol = model.firms, model.ledger, model.policy
     closed, model.closed_staff = model.closed_staff, mobility.Departed.none()
     rise = np.maximum(f.H - before, 0.0)
-    released = np.concatenate((np.maximum(before - f.H, 0.0), closed.staff))
-    origin_chain = np.concatenate((f.chain, closed.chain))
-    moves = mobility.place_staff(released, origin_chain, rise, f.chain, model.n_chains,
-                                 model.streams["mobility"])
-    moved, hired, pooled = hire_sources(float(rise.sum()), float(released.sum()), inflow)
-    origin_id = np.concatenate((f.slot, closed.ids))[moves.origin]
-    led.add_pairs("talent", "enterprise", "enterprise", moves.amount, src_ids=origin_id,
-                  dst_rows=moves.destination, total=moved)
-    gap = rise - np.bincount(moves.destination, weights=moves.amount, minlength=len(f))
-    gap = np.maximum(gap, 0.0)
-    to = gap / gap.sum() if gap.sum() > 0 else gap
+    fall = np.maximum(before - f.H, 0.0)
+    moved, hired, pooled = hire_sources(float(rise.sum()), float(fall.sum() + closed.staff.sum()),
+                                        inflow)
+    values = model.network_values
+    values["talent_moves_named"] = 100.0 * moved / (moved + pooled) if moved + pooled > 0 else 0.0
     firms = np.arange(len(f))
+    if led.pairs:
+        moves = mobility.place_staff(np.concatenate((fall, closed.staff)),
+                                     np.concatenate((f.chain, closed.chain)), rise, f.chain,
+                                     model.n_chains, model.streams["mobility"])
+        origin_id = np.concatenate((f.slot, closed.ids))[moves.origin]
+        led.add_pairs("talent", "enterprise", "enterprise", moves.amount, src_ids=origin_id,
+                      dst_rows=moves.destination, total=moved)
+        gap = rise - np.bincount(moves.destination, weights=moves.amount, minlength=len(f))
+        gap = np.maximum(gap, 0.0)
+        origin_tfp = np.concatenate((f.A, closed.tfp))[moves.origin]
+        better = f.A[moves.destination] > origin_tfp
+        values["talent_to_more_productive"] = (
+            100.0 * float(moves.amount[better].sum()) / moved if moved > 0 else 0.0)
+        values["talent_from_closed_firms"] = float(moves.amount[moves.origin >= len(f)].sum())
+    else:
+        led.add("talent", "enterprise", "enterprise", moved)
+        gap = rise * (1.0 - moved / rise.sum()) if rise.sum() > 0 else rise
+        values["talent_to_more_productive"] = values["talent_from_closed_firms"] = np.nan
+    to = gap / gap.sum() if gap.sum() > 0 else gap
     if hired > 0:  # new talent by source, in proportion to the inflow
         graduates = hired * pol.graduates / 4.0 / inflow
         introduced = hired * pol.talent_introduction / 4.0 / inflow
@@ -119,11 +137,3 @@ def record_moves(model, before: np.ndarray, inflow: float) -> None:
         led.add_pairs("talent", "government", "enterprise", introduced * to, dst_rows=firms,
                       total=introduced)
     led.add_pairs("talent", "enterprise", "enterprise", pooled * to, dst_rows=firms, total=pooled)
-    origin_tfp = np.concatenate((np.log(f.A), closed.log_tfp))[moves.origin]
-    better = np.log(f.A[moves.destination]) > origin_tfp
-    model.network_values["talent_moves_named"] = (
-        100.0 * moved / (moved + pooled) if moved + pooled > 0 else 0.0)
-    model.network_values["talent_to_more_productive"] = (
-        100.0 * float(moves.amount[better].sum()) / moved if moved > 0 else 0.0)
-    model.network_values["talent_from_closed_firms"] = float(
-        moves.amount[moves.origin >= len(f)].sum())

@@ -33,13 +33,13 @@ class Departed:
         ids: the closed firms' permanent ids.
         staff: their R&D staff (persons).
         chain: their chains.
-        log_tfp: their log TFP when they closed.
+        tfp: their TFP when they closed.
     """
 
     ids: np.ndarray
     staff: np.ndarray
     chain: np.ndarray
-    log_tfp: np.ndarray
+    tfp: np.ndarray
 
     @classmethod
     def none(cls) -> Departed:
@@ -50,7 +50,7 @@ class Departed:
     def of(cls, firms, rows: np.ndarray) -> Departed:
         """The firms in ``rows``, before they are removed."""
         return cls(firms.slot[rows].astype(np.int64), firms.H[rows].copy(),
-                   firms.chain[rows].copy(), np.log(firms.A[rows]))
+                   firms.chain[rows].copy(), firms.A[rows].copy())
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def match(supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """North-west-corner plan between two lists with equal totals.
 
     The cumulative sums of ``supply`` and ``demand`` cut ``[0, total]`` into segments; each
-    segment lies in one supplier's and one demander's share, and is one move.
+    segment lies in one supplier's and one demander's share, and is one move. The two sorted
+    lists of cuts are merged (a stable sort of two runs, linear), and a segment's supplier is
+    the number of supply cuts at or below its start.
 
     Returns:
         (supplier index, demander index, amount) of every move
@@ -84,13 +86,17 @@ def match(supply: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarra
     cs = np.cumsum(supply)
     cd = np.cumsum(demand) * (total / float(demand.sum()))
     cs[-1] = cd[-1] = total
-    cuts = np.union1d(cs, cd)
-    low = np.concatenate(([0.0], cuts[:-1]))
-    amount = cuts - low
-    keep = amount > 1e-12 * total
-    mid = (low + 0.5 * amount)[keep]
-    i = np.minimum(np.searchsorted(cs, mid, side="right"), supply.size - 1)
-    j = np.minimum(np.searchsorted(cd, mid, side="right"), demand.size - 1)
+    both = np.concatenate((cs, cd))
+    order = np.argsort(both, kind="stable")
+    cuts = both[order]
+    from_supply = order < cs.size
+    amount = np.diff(cuts, prepend=0.0)
+    keep = np.flatnonzero(amount > 1e-12 * total)
+    # cuts strictly before segment k: how many suppliers and demanders are used up
+    used_s = np.cumsum(from_supply) - from_supply
+    used_d = np.arange(cuts.size) - used_s
+    i = np.minimum(used_s[keep], supply.size - 1)
+    j = np.minimum(used_d[keep], demand.size - 1)
     return i, j, amount[keep]
 
 
@@ -111,22 +117,22 @@ def place_staff(released: np.ndarray, origin_chain: np.ndarray, wanted: np.ndarr
     """
     origins = np.flatnonzero(released > 0)
     takers = np.flatnonzero(wanted > 0)
+    # a random order within each chain: shuffle, then a stable (radix) sort by chain
     origins = origins[rng.permutation(origins.size)]
     takers = takers[rng.permutation(takers.size)]
-    # within chains: each chain matches min(released, wanted) of its own
-    origins = origins[np.argsort(origin_chain[origins], kind="stable")]
-    takers = takers[np.argsort(chain[takers], kind="stable")]
-    s_c = group_sum(released[origins], origin_chain[origins], n_chains)
-    d_c = group_sum(wanted[takers], chain[takers], n_chains)
+    origins = origins[np.argsort(origin_chain[origins].astype(np.int16), kind="stable")]
+    takers = takers[np.argsort(chain[takers].astype(np.int16), kind="stable")]
+    o_chain, t_chain = origin_chain[origins], chain[takers]
+    o_amount, t_amount = released[origins], wanted[takers]
+    s_c = group_sum(o_amount, o_chain, n_chains)
+    d_c = group_sum(t_amount, t_chain, n_chains)
     m_c = np.minimum(s_c, d_c)
-    out_s = released[origins] * np.divide(m_c, s_c, out=np.zeros(n_chains),
-                                          where=s_c > 0)[origin_chain[origins]]
-    out_d = wanted[takers] * np.divide(m_c, d_c, out=np.zeros(n_chains),
-                                       where=d_c > 0)[chain[takers]]
+    out_s = o_amount * np.divide(m_c, s_c, out=np.zeros(n_chains), where=s_c > 0)[o_chain]
+    out_d = t_amount * np.divide(m_c, d_c, out=np.zeros(n_chains), where=d_c > 0)[t_chain]
     i, j, amount = match(out_s, out_d)
     parts = [(origins[i], takers[j], amount)]
     # across chains: what is left on both sides
-    rest_s, rest_d = released[origins] - out_s, wanted[takers] - out_d
+    rest_s, rest_d = o_amount - out_s, t_amount - out_d
     across = min(float(rest_s.sum()), float(rest_d.sum()))
     if across > 1e-12 * max(float(released.sum()), 1.0):
         rest_s *= across / rest_s.sum()

@@ -17,6 +17,7 @@ from mesa.datacollection import DataCollector
 from chainshift.agents import Enterprise, IndustrialPark, ResearchInstitute
 from chainshift.model import (
     adoption,
+    contracts,
     demography,
     finance,
     innovation,
@@ -152,6 +153,8 @@ class TransitionModel(Model):
         self.best_practice = innovation.best_practice(
             self.log_frontier(), np.log(self.firms.A), self.firms.chain, self.n_chains
         )
+        self.chain_log_tfp = contracts.chain_mean_log_tfp(np.log(self.firms.A), self.firms.chain,
+                                                  self.n_chains)
 
         self.park_agents = IndustrialPark.create_batch(self, self.parks.slot)
         self.enterprise_by_slot: list[Enterprise | None] = Enterprise.create_batch(

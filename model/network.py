@@ -87,14 +87,19 @@ def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:
     """This quarter's network indicators (see ``model/indicators.py``)."""
     f, inst = model.firms, model.institutes
     n = len(e)
-    near = colocated(e, f.park, inst.park)
+    if n == 0:
+        return {k: v for k, v in EMPTY.items() if not k.startswith("talent")}
+    chain, park = f.chain[e.firm], f.park[e.firm]
+    near = (park >= 0) & (park == inst.park[e.institute])
+    focus = model.institute_focus
+    matched = focus.ravel()[e.institute * focus.shape[1] + chain] >= 1.0 / focus.shape[1]
     total = float(carried.sum())
+    by_chain = np.bincount(chain, weights=carried, minlength=model.n_chains)
     return {
         "contracts": n,
-        "contract_coupling_index": contract_coupling(carried, e, f.chain, model.needs),
-        "contracts_need_matched": 100.0 * float(
-            need_matched(e, f.chain, model.institute_focus).mean()) if n else 0.0,
-        "contracts_colocated": 100.0 * float(near.mean()) if n else 0.0,
+        "contract_coupling_index": coupling_index(by_chain, model.needs),
+        "contracts_need_matched": 100.0 * np.count_nonzero(matched) / n,
+        "contracts_colocated": 100.0 * np.count_nonzero(near) / n,
         "technology_within_parks": 100.0 * float(carried[near].sum()) / total if total > 0
         else 0.0,
         "contracts_top10_share": 100.0 * top_share(degrees(e, len(inst))),

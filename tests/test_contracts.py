@@ -9,12 +9,14 @@ from chainshift.model.contracts import (
     END,
     LEAD,
     MAX_PARTNERS,
+    NEVER,
     PARTNER,
     Edges,
-    chain_lead,
+    chain_mean_log_tfp,
     contract_lengths,
     draw_rows,
     edges,
+    lead_of,
     partners_held,
     payments,
     renew_or_end,
@@ -60,27 +62,31 @@ def test_search_weights_by_hand():
 
 def test_a_successful_contract_is_renewed_and_a_failed_one_ends():
     f = firm_columns(3, contract0=[4, 5, 6], contract_end0=[7, 7, 9],
-                     contract_lead0=[0.1, 0.1, 0.1])
-    lead = np.array([0.2, 0.0, 0.0])  # firm 0 gained on its chain, firm 1 fell back
-    renewed, ended = renew_or_end(f, 7, lead, lambda n: np.full(n, 3, np.int32))
+                     contract_lead0=[0.1, 0.1, 0.1], A=np.exp([0.2, 0.0, 0.0]),
+                     chain=np.zeros(3, np.intp))
+    mean = np.array([0.0])  # firm 0 gained on its chain (lead 0.2), firm 1 fell back (0)
+    renewed, ended = renew_or_end(f, 7, mean, lambda n: np.full(n, 3, np.int32))
     assert (renewed, ended) == (1, 1)
     assert f.contract0.tolist() == [4, 0, 6]  # firm 2's contract is not due
-    assert f.contract_end0.tolist() == [10, 7, 9]
-    assert f.contract_lead0[0] == 0.2  # the new term is judged from the lead at renewal
+    assert f.contract_end0.tolist() == [10, NEVER, 9]
+    assert f.contract_lead0[0] == pytest.approx(0.2)  # the next term is judged from here
 
 
 def test_sign_fills_the_first_free_slot_and_skips_a_partner_already_held():
-    f = firm_columns(3, contract0=[3, 0, 2], contract1=[0, 0, 5])
+    f = firm_columns(3, contract0=[3, 0, 2], contract1=[0, 0, 5], A=np.exp([0.5, 0.6, 0.7]),
+                     chain=np.array([0, 1, 1]))
+    mean = np.array([0.0, 0.1])
     rows = np.array([0, 1, 2, 0])
     institute = np.array([6, 1, 7, 2])  # slots; codes are slot + 1: firm 0 already holds 3
-    signed = sign(f, rows[:3], institute[:3], t=4, lead=np.array([0.5, 0.6, 0.7]),
+    signed = sign(f, rows[:3], institute[:3], t=4, chain_mean=mean,
                   lengths=np.array([2, 3, 4], np.int32))
     assert signed == 3
     assert f.contract1[0] == 7 and f.contract0[1] == 2 and f.contract2[2] == 8
     assert f.contract_end1[0] == 6 and f.contract_end0[1] == 7 and f.contract_end2[2] == 8
-    assert sign(f, rows[3:], institute[3:], 5, np.zeros(3), np.array([1], np.int32)) == 0
+    assert f.contract_lead2[2] == pytest.approx(0.6)  # ln A - m_c = 0.7 - 0.1
+    assert sign(f, rows[3:], institute[3:], 5, mean, np.array([1], np.int32)) == 0
     assert partners_held(f).tolist() == [2, 1, 3]
-    assert sign(f, np.array([2]), np.array([0]), 5, np.zeros(3), np.array([1], np.int32)) == 0
+    assert sign(f, np.array([2]), np.array([0]), 5, mean, np.array([1], np.int32)) == 0
 
 
 def test_edges_map_institute_slots_to_rows():
@@ -113,9 +119,12 @@ def test_route_knowledge_by_hand():
     assert pooled.tolist() == pytest.approx([4.0 + 1.0 - 2.0, 2.0 + 3.0])
 
 
-def test_chain_lead_is_the_gap_to_the_chains_mean():
-    lead = chain_lead(np.log([1.0, np.e, np.e]), np.array([0, 0, 1]), 2)
-    assert lead.tolist() == pytest.approx([-0.5, 0.5, 0.0])
+def test_a_firms_lead_is_its_gap_to_its_chains_mean():
+    log_a, chain = np.log([1.0, np.e, np.e]), np.array([0, 0, 1])
+    mean = chain_mean_log_tfp(log_a, chain, 3)
+    assert mean.tolist() == pytest.approx([0.5, 1.0, 0.0])  # chain 2 has no firms
+    f = SimpleNamespace(A=np.exp(log_a), chain=chain)
+    assert lead_of(f, mean, np.arange(3)).tolist() == pytest.approx([-0.5, 0.5, 0.0])
 
 
 def test_contract_lengths_average_the_mean_term():
