@@ -4,7 +4,7 @@ A firm with R&D keeps up to ``technology.contract_partners`` contracts (at most
 :data:`MAX_PARTNERS`). Its contracts are its own state, three firm columns per contract:
 ``contract<k>`` (the institute's slot + 1, 0 for none), ``contract_end<k>`` (the quarter the
 contract runs to) and ``contract_lead<k>`` (the firm's lead over its chain at signing,
-``ln A_i - m_c``, with ``m_c`` the chain's mean log TFP). A firm that closes ends its contracts.
+``ln A_i - m_c``, with ``m_c`` the chain's median log TFP). A firm that closes ends its contracts.
 
 Each quarter (phase 5, :func:`update_contracts`):
 
@@ -33,8 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chainshift.model.groups import group_sum
-
 MAX_PARTNERS = 3
 """Contract slots per firm (columns ``contract0`` to ``contract2``)."""
 
@@ -54,7 +52,7 @@ CONTRACT_COLUMN_DOCS = {
     **{name: ("", f"institute of the firm's contract {k}: its slot + 1 (0: no contract)")
        for k, name in enumerate(PARTNER)},
     **{name: ("quarter", f"last quarter of contract {k}") for k, name in enumerate(END)},
-    **{name: ("log points", f"firm's lead over its chain's mean log TFP when contract {k} "
+    **{name: ("log points", f"firm's lead over its chain's median log TFP when contract {k} "
               "was signed") for k, name in enumerate(LEAD)},
 }
 
@@ -94,13 +92,23 @@ def partners_held(firms) -> np.ndarray:
     return sum((getattr(firms, name) > 0).astype(np.int64) for name in PARTNER)
 
 
-def chain_mean_log_tfp(log_tfp: np.ndarray, chain: np.ndarray, n_chains: int) -> np.ndarray:
-    """Each chain's mean log TFP ``m_c`` (0 for a chain without firms): a firm's lead over its
-    chain is ``ln A_i - m_c``.
+def chain_median_log_tfp(log_tfp: np.ndarray, chain: np.ndarray, n_chains: int) -> np.ndarray:
+    """Each chain's median log TFP ``m_c`` (0 for a chain without firms): a firm's lead over
+    its chain is ``ln A_i - m_c``.
+
+    The median, not the mean: TFP gains come in rare jumps (innovations, imitations), so the
+    mean gain exceeds a typical firm's and against the mean most firms would fall behind in
+    any quarter.
     """
-    count = np.bincount(chain, minlength=n_chains)
-    return np.divide(group_sum(log_tfp, chain, n_chains), count, out=np.zeros(n_chains),
-                     where=count > 0)
+    order = np.argsort(chain.astype(np.int16), kind="stable")
+    counts = np.bincount(chain, minlength=n_chains)
+    ends = np.cumsum(counts)
+    out = np.zeros(n_chains)
+    values = log_tfp[order]
+    for c in np.flatnonzero(counts):
+        part = values[ends[c] - counts[c]: ends[c]]
+        out[c] = np.median(part)
+    return out
 
 
 def lead_of(firms, chain_mean: np.ndarray, rows: np.ndarray) -> np.ndarray:

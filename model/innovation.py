@@ -235,7 +235,7 @@ def search_phase(model) -> None:
     (log_a,) = blockwise(lambda rows: learn(model, rows), n)
     model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains,
                                         qv.chain_firms)
-    model.chain_log_tfp = contracts.chain_mean_log_tfp(log_a, f.chain, model.n_chains)
+    model.chain_log_tfp = contracts.chain_median_log_tfp(log_a, f.chain, model.n_chains)
     u = model.streams["innovation"].random((2, n))
     gap, imitating, h_imitate, innovating, h_innovate = blockwise(
         lambda rows: search_hazards(model, rows, log_a, u), n, ragged=4

@@ -153,7 +153,7 @@ class TransitionModel(Model):
         self.best_practice = innovation.best_practice(
             self.log_frontier(), np.log(self.firms.A), self.firms.chain, self.n_chains
         )
-        self.chain_log_tfp = contracts.chain_mean_log_tfp(np.log(self.firms.A), self.firms.chain,
+        self.chain_log_tfp = contracts.chain_median_log_tfp(np.log(self.firms.A), self.firms.chain,
                                                   self.n_chains)
 
         self.park_agents = IndustrialPark.create_batch(self, self.parks.slot)

@@ -124,7 +124,7 @@ def update_contracts(model) -> contracts.Edges:
     """
     f, inst, tech = model.firms, model.institutes, model.config.technology
     rng = model.streams["contracts"]
-    mean = model.chain_log_tfp  # each chain's mean log TFP at the last search
+    mean = model.chain_log_tfp  # each chain's median log TFP at the last search
     length = tech.contract_length
     model.contracts_renewed, model.contracts_ended = contracts.renew_or_end(
         f, model.t, mean, lambda n: contracts.contract_lengths(rng, length, n))

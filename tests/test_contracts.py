@@ -12,7 +12,7 @@ from chainshift.model.contracts import (
     NEVER,
     PARTNER,
     Edges,
-    chain_mean_log_tfp,
+    chain_median_log_tfp,
     contract_lengths,
     draw_rows,
     edges,
@@ -119,12 +119,12 @@ def test_route_knowledge_by_hand():
     assert pooled.tolist() == pytest.approx([4.0 + 1.0 - 2.0, 2.0 + 3.0])
 
 
-def test_a_firms_lead_is_its_gap_to_its_chains_mean():
-    log_a, chain = np.log([1.0, np.e, np.e]), np.array([0, 0, 1])
-    mean = chain_mean_log_tfp(log_a, chain, 3)
-    assert mean.tolist() == pytest.approx([0.5, 1.0, 0.0])  # chain 2 has no firms
+def test_a_firms_lead_is_its_gap_to_its_chains_median():
+    log_a, chain = np.array([0.0, 1.0, 1.0, 5.0, 2.0]), np.array([0, 0, 1, 0, 1])
+    median = chain_median_log_tfp(log_a, chain, 3)
+    assert median.tolist() == pytest.approx([1.0, 1.5, 0.0])  # chain 2 has no firms
     f = SimpleNamespace(A=np.exp(log_a), chain=chain)
-    assert lead_of(f, mean, np.arange(3)).tolist() == pytest.approx([-0.5, 0.5, 0.0])
+    assert lead_of(f, median, np.arange(5)).tolist() == pytest.approx([-1.0, 0.0, -0.5, 4.0, 0.5])
 
 
 def test_contract_lengths_average_the_mean_term():
