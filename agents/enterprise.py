@@ -48,6 +48,27 @@ class Enterprise(TableAgent):
     leading = Column("leading", "Leading enterprise (龙头企业) of its chain")
 
     @property
+    def partners(self) -> list:
+        """Research institutes (ResearchInstitute agents) the firm has a contract with."""
+        from chainshift.model.contracts import PARTNER
+
+        row = self.table.row(self.slot)
+        lookup = self.model.institute_by_slot
+        return [lookup[code - 1] for name in PARTNER
+                if (code := int(getattr(self.table, name)[row])) > 0]
+
+    @property
+    def contracts(self) -> list[dict]:
+        """The firm's contracts: institute, last quarter, lead over its chain at signing."""
+        from chainshift.model.contracts import END, LEAD, PARTNER
+
+        row = self.table.row(self.slot)
+        t = self.table
+        return [{"institute": self.model.institute_by_slot[int(getattr(t, p)[row]) - 1],
+                 "ends": int(getattr(t, e)[row]), "lead_at_signing": float(getattr(t, lead)[row])}
+                for p, e, lead in zip(PARTNER, END, LEAD, strict=True) if getattr(t, p)[row] > 0]
+
+    @property
     def net_worth(self) -> float:
         """Net worth ``K + M - D`` (100m yuan)."""
         return self.capital + self.cash - self.debt

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from chainshift.agents.base import TableAgent
 from chainshift.model.table import Column
 from chainshift.scenarios.schema import INSTITUTE_KINDS
@@ -19,11 +21,23 @@ class ResearchInstitute(TableAgent):
     transfer_capacity = Column("transfer", "Share of knowledge it can transfer per quarter")
     incubator_capacity = Column("incubator", "Start-ups it can incubate per year")
     home_chain = Column("home_chain", "Chain it serves (innovation and design centres)")
+    park_id = Column("park", "Index of the park it sits in, -1 outside parks")
 
     @property
     def kind(self) -> str:
         """university, research_institute, innovation_centre or design_centre."""
         return INSTITUTE_KINDS[self.kind_id]
+
+    @property
+    def clients(self) -> list:
+        """Enterprise agents with a contract with this institute."""
+        from chainshift.model.contracts import PARTNER
+
+        firms, lookup = self.model.firms, self.model.enterprise_by_slot
+        held = np.zeros(len(firms), dtype=bool)
+        for name in PARTNER:
+            held |= getattr(firms, name) == self.slot + 1
+        return [lookup[s] for s in firms.slot[np.flatnonzero(held)].tolist()]
 
     @property
     def focus(self):

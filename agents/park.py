@@ -40,6 +40,26 @@ class IndustrialPark(TableAgent):
         lookup = self.model.enterprise_by_slot
         return [lookup[s] for s in slots]
 
+    @property
+    def institutes(self) -> list:
+        """ResearchInstitute agents located in the park."""
+        inst = self.model.institutes
+        lookup = self.model.institute_by_slot
+        return [lookup[s] for s in inst.slot[inst.park == self.slot].tolist()]
+
+    @property
+    def partners(self) -> dict:
+        """Institutes its tenants have contracts with, and how many contracts each."""
+        from chainshift.model.contracts import PARTNER
+
+        firms = self.model.firms
+        here = firms.park == self.slot
+        codes = np.concatenate([getattr(firms, name)[here] for name in PARTNER])
+        codes, counts = np.unique(codes[codes > 0], return_counts=True)
+        lookup = self.model.institute_by_slot
+        return {lookup[c - 1]: int(k) for c, k in zip(codes.tolist(), counts.tolist(),
+                                                        strict=True)}
+
     def tenants_by_chain(self) -> dict[str, int]:
         """Number of tenants per chain."""
         firms = self.model.firms

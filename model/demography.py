@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainshift.model import markets
+from chainshift.model import markets, mobility
 from chainshift.model.arrays import blockwise
 from chainshift.model.groups import group_sum
 from chainshift.model.production import effective_tfp, factor_ratio
@@ -106,6 +106,7 @@ def exit_and_enter(model) -> None:
     if model.exits:
         dead = np.flatnonzero(gone)
         chain_share -= group_sum(f.share[dead], f.chain[dead], model.n_chains)
+        model.closed_staff = mobility.Departed.of(f, dead)
         model.remove_firms(dead)
     f.age += 1
 

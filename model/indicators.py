@@ -82,6 +82,20 @@ INDICATORS: dict[str, str] = {
     "park_output_share": "share of value added made inside parks",
     "output_per_park_land": "value added inside parks per plot of park land",
     "coupling_index": "how closely institute technology transfers follow chain needs",
+    "contracts": "contracts between enterprises and institutes",
+    "contract_coupling_index": "how closely the technology contracts carry follows chain needs",
+    "contracts_need_matched": "contracts whose institute's own research covers the firm's chain "
+                              "(focus at least an even share)",
+    "contracts_colocated": "contracts joining a firm and an institute in the same park",
+    "technology_within_parks": "share of the technology contracts carry that stays in a park",
+    "contracts_top10_share": "share of contracts held by the 10% of institutes with most "
+                             "partners",
+    "talent_moves_named": "share of R&D staff moves with a named origin firm (the rest come "
+                          "from the labour pool)",
+    "talent_to_more_productive": "share of named R&D staff moves to a firm more productive "
+                                 "(higher TFP) than the one left",
+    "talent_from_closed_firms": "R&D staff of last quarter's closing firms re-employed by "
+                                "other firms",
     "top1_share": "share of value added of the largest 1% of enterprises",
     "talent_flow": "R&D personnel moved this quarter (all talent flows)",
     "technology_flow": "technology transferred this quarter",
@@ -134,6 +148,15 @@ INDICATOR_UNITS: dict[str, str] = {
     "park_output_share": "percent",
     "output_per_park_land": "100m yuan/quarter per plot",
     "coupling_index": "0-1",
+    "contracts": "count",
+    "contract_coupling_index": "0-1",
+    "contracts_need_matched": "percent",
+    "contracts_colocated": "percent",
+    "technology_within_parks": "percent",
+    "contracts_top10_share": "percent",
+    "talent_moves_named": "percent",
+    "talent_to_more_productive": "percent",
+    "talent_from_closed_firms": "persons/quarter",
     "top1_share": "percent",
     "talent_flow": "persons/quarter",
     "technology_flow": "100m yuan of capacity/quarter",
@@ -178,7 +201,11 @@ ACCOUNTING = ("capital_contribution", "labour_contribution", "rd_staff_contribut
               "tfp_contribution")
 """Growth-accounting contributions, which sum to real value-added growth."""
 
-MAYBE_NAN = frozenset({*ACCOUNTING, "innovation_share", *DECOMPOSITION})
+NAMED_MOVES = ("talent_to_more_productive", "talent_from_closed_firms")
+"""Indicators of named staff moves: NaN when the ledger keeps kinds only (above
+``PAIR_LEDGER_LIMIT`` enterprises unless ``pair_ledger=True``)."""
+
+MAYBE_NAN = frozenset({*ACCOUNTING, "innovation_share", *DECOMPOSITION, *NAMED_MOVES})
 """Indicators that are NaN where they are undefined (see the module docstring)."""
 
 LOWER_IS_BETTER = frozenset(
@@ -401,6 +428,7 @@ class Recorder:
             "park_output_share": 100.0 * park_va * per_nominal,
             "output_per_park_land": park_va / float(m.parks.land.sum()),
             "coupling_index": coupling_index(m.tech_to_chain, m.needs),
+            **m.network_values,
             "top1_share": 100.0 * float(top) * per_nominal,
             "talent_flow": step_flows.get("talent", 0.0),
             "technology_flow": step_flows.get("technology", 0.0),

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainshift.model import contracts
 from chainshift.model.arrays import blockwise, ratio_or_zero
 from chainshift.model.groups import group_sum
 
@@ -165,10 +166,6 @@ def set_rd_budgets(model) -> None:
     qv.sales, qv.energy_bill, qv.carbon_bill, model.seedling_grant = blockwise(
         lambda rows: rd_budgets(model, rows), len(model.firms)
     )
-    share = model.config.finance.contract_share
-    model.ledger.add_pairs("capital", "enterprise", "institute", share * model.firms.rd,
-                           src_rows=np.arange(len(model.firms)),
-                           total=share * float(model.firms.rd.sum()))
 
 
 def rd_budgets(model, rows: slice):
@@ -238,6 +235,7 @@ def search_phase(model) -> None:
     (log_a,) = blockwise(lambda rows: learn(model, rows), n)
     model.best_practice = best_practice(model.log_frontier(), log_a, f.chain, model.n_chains,
                                         qv.chain_firms)
+    model.chain_log_tfp = contracts.chain_median_log_tfp(log_a, f.chain, model.n_chains)
     u = model.streams["innovation"].random((2, n))
     gap, imitating, h_imitate, innovating, h_innovate = blockwise(
         lambda rows: search_hazards(model, rows, log_a, u), n, ragged=4

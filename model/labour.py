@@ -19,11 +19,17 @@ and R&D staff by ``x eps_R / (1 + eps_R)`` percent, and no budget is left unspen
 stock ``Hbar`` (the R&D staff willing to work at ``w_R0``) is fed by graduates and introduced
 talent and loses a share ``delta_H`` a year: ``Hbar' = Hbar (1 - delta_H / 4) + (G + T) / 4``.
 ``delta_H`` is set so the stock is stationary under the policy in force at the start.
+
+Talent flows are recorded, not decided here: growing firms' new staff come first from staff
+released by shrinking and closing firms, named by origin and destination
+(``model/mobility.py``), then from new talent, then from the labour pool (:func:`hire_sources`).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from chainshift.model import mobility
 
 
 def clearing_wage(w0: float, demand: float, supply: float, elasticity: float) -> float:
@@ -49,11 +55,22 @@ def talent_stock(stock: float, attrition: float, inflow: float) -> float:
     return stock * (1.0 - attrition / 4.0) + inflow / 4.0
 
 
-def staff_moved(before: np.ndarray, after: np.ndarray, inflow: float) -> float:
-    """R&D staff who changed employer this quarter: the rise of staff at growing firms,
-    ``sum max(H' - H, 0)``, less what the new talent ``inflow`` filled.
+def hire_sources(openings: float, released: float, inflow: float) -> tuple[float, float, float]:
+    """Where the staff growing firms hire come from, in order: staff released by shrinking and
+    closing firms, then new talent (graduates and introduced talent), then the labour pool.
+
+    Args:
+        openings: the rise of staff at growing firms, ``sum_j max(H'_j - H_j, 0)``.
+        released: staff released, ``sum_i max(H_i - H'_i, 0)`` plus closed firms' staff.
+        inflow: new talent this quarter.
+
+    Returns:
+        (re-employed ``min(released, openings)``, new talent ``min(inflow, rest)``, from the
+        pool: what is left)
     """
-    return max(0.0, float(np.maximum(after - before, 0.0).sum()) - inflow)
+    moved = min(released, openings)
+    hired = min(inflow, openings - moved)
+    return moved, hired, openings - moved - hired
 
 
 def clear_labour_markets(model) -> None:
@@ -70,14 +87,48 @@ def clear_labour_markets(model) -> None:
                             lab.rd_supply_elasticity)
     before = f.H.copy()  # f.H is overwritten in place below
     np.divide(budget, model.rd_wage, out=f.H)
-    led = model.ledger
-    new = float(f.H.sum()) - float(before.sum()) * (1.0 - model.talent_attrition / 4.0)
-    hired = min(max(new, 0.0), inflow)
+    record_moves(model, before, inflow)
+
+
+def record_moves(model, before: np.ndarray, inflow: float) -> None:
+    """Record the quarter's R&D staff hires by source (:func:`hire_sources`): staff moves by
+    origin and destination firm (``model/mobility.py``), from firms whose staff fell and from
+    the firms that closed last quarter, to the growing firms, within chains first; then new
+    talent and the labour pool, each spread over the openings the moves left.
+
+    When the ledger keeps kinds only (above ``PAIR_LEDGER_LIMIT`` enterprises) the moves are
+    not named: the totals are the same, the openings are filled in proportion, and the
+    indicators that need names (``talent_to_more_productive``, ``talent_from_closed_firms``)
+    are NaN.
+    """
+    f, led, pol = model.firms, model.ledger, model.policy
+    closed, model.closed_staff = model.closed_staff, mobility.Departed.none()
     rise = np.maximum(f.H - before, 0.0)
-    # where staff went: the growing firms (or, if none grew, every firm by its staff)
-    base = rise if rise.sum() > 0 else f.H
-    to = base / base.sum() if base.sum() > 0 else base
+    fall = np.maximum(before - f.H, 0.0)
+    moved, hired, pooled = hire_sources(float(rise.sum()), float(fall.sum() + closed.staff.sum()),
+                                        inflow)
+    values = model.network_values
+    values["talent_moves_named"] = 100.0 * moved / (moved + pooled) if moved + pooled > 0 else 0.0
     firms = np.arange(len(f))
+    if led.pairs:
+        moves = mobility.place_staff(np.concatenate((fall, closed.staff)),
+                                     np.concatenate((f.chain, closed.chain)), rise, f.chain,
+                                     model.n_chains, model.streams["mobility"])
+        origin_id = np.concatenate((f.slot, closed.ids))[moves.origin]
+        led.add_pairs("talent", "enterprise", "enterprise", moves.amount, src_ids=origin_id,
+                      dst_rows=moves.destination, total=moved)
+        gap = rise - np.bincount(moves.destination, weights=moves.amount, minlength=len(f))
+        gap = np.maximum(gap, 0.0)
+        origin_tfp = np.concatenate((f.A, closed.tfp))[moves.origin]
+        better = f.A[moves.destination] > origin_tfp
+        values["talent_to_more_productive"] = (
+            100.0 * float(moves.amount[better].sum()) / moved if moved > 0 else 0.0)
+        values["talent_from_closed_firms"] = float(moves.amount[moves.origin >= len(f)].sum())
+    else:
+        led.add("talent", "enterprise", "enterprise", moved)
+        gap = rise * (1.0 - moved / rise.sum()) if rise.sum() > 0 else rise
+        values["talent_to_more_productive"] = values["talent_from_closed_firms"] = np.nan
+    to = gap / gap.sum() if gap.sum() > 0 else gap
     if hired > 0:  # new talent by source, in proportion to the inflow
         graduates = hired * pol.graduates / 4.0 / inflow
         introduced = hired * pol.talent_introduction / 4.0 / inflow
@@ -85,6 +136,4 @@ def clear_labour_markets(model) -> None:
                       total=graduates)
         led.add_pairs("talent", "government", "enterprise", introduced * to, dst_rows=firms,
                       total=introduced)
-    moved = staff_moved(before, f.H, hired)
-    # from the pool of staff leaving shrinking firms to the growing ones
-    led.add_pairs("talent", "enterprise", "enterprise", moved * to, dst_rows=firms, total=moved)
+    led.add_pairs("talent", "enterprise", "enterprise", pooled * to, dst_rows=firms, total=pooled)

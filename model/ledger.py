@@ -107,7 +107,8 @@ class FlowLedger:
 
     def add_pairs(self, factor: str, src: str, dst: str, amounts: np.ndarray,
                   src_rows: np.ndarray | None = None, dst_rows: np.ndarray | None = None,
-                  total: float | None = None) -> None:
+                  total: float | None = None, src_ids: np.ndarray | None = None,
+                  dst_ids: np.ndarray | None = None) -> None:
         """Record transfers this step, one per element of ``amounts``.
 
         Args:
@@ -120,6 +121,9 @@ class FlowLedger:
             dst_rows: the same for the receiving end.
             total: the kind-level amount, when the caller sums it otherwise than
                 ``amounts.sum()`` (it must equal that sum up to rounding).
+            src_ids: the sending ends' permanent ids, instead of rows (for agents that have
+                left the model, such as a firm that closed).
+            dst_ids: the same for the receiving ends.
         """
         amounts = np.asarray(amounts, dtype=np.float64)
         codes = self._codes(factor, src, dst)
@@ -142,10 +146,13 @@ class FlowLedger:
             amounts = amounts[keep]
             src_rows = None if src_rows is None else np.asarray(src_rows)[keep]
             dst_rows = None if dst_rows is None else np.asarray(dst_rows)[keep]
+            src_ids = None if src_ids is None else np.asarray(src_ids)[keep]
+            dst_ids = None if dst_ids is None else np.asarray(dst_ids)[keep]
         else:
             amounts = amounts.copy()  # the caller may reuse its array
-        self._chunks.append((self.step, codes, self._end(src, src_rows), self._end(dst, dst_rows),
-                             amounts))
+        src_end = self._end(src, src_rows) if src_ids is None else np.asarray(src_ids, np.int64)
+        dst_end = self._end(dst, dst_rows) if dst_ids is None else np.asarray(dst_ids, np.int64)
+        self._chunks.append((self.step, codes, src_end, dst_end, amounts))
 
     def _end(self, kind: str, rows: np.ndarray | None) -> np.ndarray | int:
         """The ids of one end: an array, or one id for every transfer (a single agent or a

@@ -17,12 +17,15 @@ from mesa.datacollection import DataCollector
 from chainshift.agents import Enterprise, IndustrialPark, ResearchInstitute
 from chainshift.model import (
     adoption,
+    contracts,
     demography,
     finance,
     innovation,
     investment,
     labour,
     markets,
+    mobility,
+    network,
     pricing,
     production,
     selection,
@@ -40,6 +43,7 @@ from chainshift.model.setup import (
     make_institutes,
     make_parks,
     new_institute_columns,
+    place_institutes,
 )
 from chainshift.model.streams import spawn_streams
 from chainshift.scenarios.schema import Policy, Scenario
@@ -115,6 +119,8 @@ class TransitionModel(Model):
         self._slot_place = (np.zeros(0, np.int32), np.zeros(0, np.int32))
         self._remember_places(self.firms.slot)
         self.institutes, self.institute_focus = make_institutes(s, setup)
+        self.institutes.park = place_institutes(s, self.streams["contracts"], self.parks,
+                                                self.institutes.home_chain)
         self.institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
         self.ledger.ids = {"enterprise": self._firm_ids, "institute": self._institute_ids,
                            "park": _park_ids}
@@ -138,6 +144,7 @@ class TransitionModel(Model):
         self.staff_per_output = start.staff_per_output
         self.credit_granted = 1.0
         self.seedling_grant = np.zeros(len(self.firms))
+        self.closed_staff = mobility.Departed.none()
         self.entries = self.exits = 0
         self.quarter_values = QuarterValues()
         self._init_institutes()
@@ -146,6 +153,8 @@ class TransitionModel(Model):
         self.best_practice = innovation.best_practice(
             self.log_frontier(), np.log(self.firms.A), self.firms.chain, self.n_chains
         )
+        self.chain_log_tfp = contracts.chain_median_log_tfp(np.log(self.firms.A), self.firms.chain,
+                                                  self.n_chains)
 
         self.park_agents = IndustrialPark.create_batch(self, self.parks.slot)
         self.enterprise_by_slot: list[Enterprise | None] = Enterprise.create_batch(
@@ -211,6 +220,7 @@ class TransitionModel(Model):
         """
         self.ledger.step = self.t
         self.quarter_values = QuarterValues()  # values phases of this quarter share
+        self.network_values = dict(network.EMPTY)
         self.apply_policy_events()
         if len(self.firms):
             pricing.set_prices(self)  # 1 prices from last quarter's unit costs
@@ -318,6 +328,8 @@ class TransitionModel(Model):
         """
         cols = new_institute_columns(self.config, self.streams["selection"], kinds,
                                      home_weights=self.needs)
+        cols["park"] = place_institutes(self.config, self.streams["contracts"], self.parks,
+                                        cols["home_chain"])
         slots = self.institutes.append(cols, kinds.size)
         focus = np.zeros((kinds.size, self.n_chains))
         focus[np.arange(kinds.size), cols["home_chain"]] = 1.0
@@ -417,8 +429,10 @@ class TransitionModel(Model):
         inst = self.institutes
         chain = np.full(inst.row_of.shape[0], POOL, np.int32)
         live = inst.row_of >= 0
+        park = np.full(inst.row_of.shape[0], POOL, np.int32)
         chain[live] = inst.home_chain[inst.row_of[live]]  # institutes never close
-        return chain[slots], np.full(len(slots), POOL, np.int32)
+        park[live] = inst.park[inst.row_of[live]]
+        return chain[slots], park[slots]
 
     def _remember_places(self, slots: np.ndarray) -> None:
         """Keep the chain and park of new firms by slot (for the pair ledger's views)."""

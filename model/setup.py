@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chainshift.model import innovation, pricing, production
+from chainshift.model.contracts import CONTRACT_COLUMN_DOCS, CONTRACT_COLUMNS
 from chainshift.model.groups import group_mean, group_sum
 from chainshift.model.markets import ChainMarkets
 from chainshift.model.table import Table
@@ -62,6 +63,7 @@ FIRM_COLUMNS = {
     "specialized": bool,
     "little_giant": bool,
     "leading": bool,
+    **CONTRACT_COLUMNS,
 }
 FIRM_COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "chain": ("", "industrial chain"),
@@ -112,6 +114,7 @@ FIRM_COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "specialized": ("", "specialized-and-new (专精特新) enterprise"),
     "little_giant": ("", "little giant (小巨人) enterprise"),
     "leading": ("", "leading enterprise of its chain"),
+    **CONTRACT_COLUMN_DOCS,
 }
 """Unit and description of each firm column (same keys as :data:`FIRM_COLUMNS`)."""
 GAIN_SOURCES = ("rd", "imitation", "transfer", "renovation", "digital")
@@ -124,6 +127,7 @@ INSTITUTE_COLUMNS = {
     "transfer": float,
     "incubator": float,
     "home_chain": np.intp,
+    "park": np.intp,
 }
 PARK_COLUMNS = {
     "kind": np.int8,
@@ -421,6 +425,29 @@ def make_institutes(s: Scenario, rng: np.random.Generator) -> tuple[Table, np.nd
     t.append(new_institute_columns(s, rng, kinds), m)
     focus = institute_focus(rng, kinds, t.home_chain, nc)
     return t, focus
+
+
+def place_institutes(s: Scenario, rng: np.random.Generator, parks: Table,
+                     home_chain: np.ndarray) -> np.ndarray:
+    """Park of each institute (-1 outside parks).
+
+    An institute sits in a park with probability ``population.institute_park_share``; the park
+    is drawn as for firms, weight 4 for national zones times 3 for parks focused on the
+    institute's home chain.
+    """
+    m = home_chain.shape[0]
+    inside = rng.random(m) < s.population.institute_park_share
+    u = rng.random(m)
+    park = np.full(m, -1, dtype=np.intp)
+    if len(parks) == 0:
+        return park
+    kind_weight = np.where(parks.kind < 2, 4.0, 1.0)
+    for c in np.unique(home_chain[inside]):
+        w = kind_weight * (1.0 + 2.0 * (parks.focus == c))
+        cdf = np.cumsum(w) / w.sum()
+        sel = inside & (home_chain == c)
+        park[sel] = np.minimum(np.searchsorted(cdf, u[sel], side="right"), w.size - 1)
+    return park
 
 
 def new_institute_columns(

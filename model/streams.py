@@ -20,6 +20,8 @@ MECHANISMS = (
     "exit",
     "institutes",
     "rd",
+    "contracts",
+    "mobility",
 )
 
 

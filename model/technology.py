@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainshift.model import contracts, network
 from chainshift.model.arrays import blockwise
 from chainshift.model.groups import group_sum
 from chainshift.model.innovation import absorptive_capacity
+from chainshift.model.network import coupling_index  # noqa: F401 (part of this phase's API)
 
 
 def focus_on(
@@ -36,6 +38,15 @@ def usable_knowledge(
     with ``X_r`` the institute's transferable output (knowledge times transfer capacity).
     """
     return coupling * output.sum() * needs + (1.0 - coupling) * relevance * (output @ own_focus)
+
+
+def usable_by_institute(output: np.ndarray, own_focus: np.ndarray, needs: np.ndarray,
+                        coupling: float, relevance: float) -> np.ndarray:
+    """Each research institute's knowledge usable by each chain,
+    ``U_rc = X_r (kappa n_c + (1 - kappa) rho f_rc)``; summed over institutes it is
+    :func:`usable_knowledge`.
+    """
+    return output[:, None] * (coupling * needs[None, :] + (1.0 - coupling) * relevance * own_focus)
 
 
 def transfer_gain(
@@ -65,49 +76,82 @@ def transfer_rate(usable: np.ndarray, chain_absorbing_va: np.ndarray, efficiency
                      out=np.zeros_like(chain_absorbing_va), where=chain_absorbing_va > 0)
 
 
-def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
-    """How closely technology transfers follow chain needs: ``1 - 0.5 * sum_c |t_c - n_c|``.
-
-    ``t_c`` is chain ``c``'s share of transferred technology, ``n_c`` its share of enterprise
-    R&D; 1 means transfers follow needs exactly, 0 that they go entirely elsewhere.
-    """
-    total = transfers.sum()
-    if total <= 0:
-        return 0.0
-    return float(1.0 - 0.5 * np.abs(transfers / total - needs).sum())
-
-
-def fund_institutes(model) -> None:
+def fund_institutes(model) -> contracts.Edges:
     """Government funding and contract research paid to institutes this quarter.
 
     Government funds ``F(t) / 4`` with ``F(t) = F_0 (1 + g_F)^t`` (an exogenous path of the
-    policy, ``g_F = 0`` holds it flat), split by researchers; contracts (a share
-    ``finance.contract_share`` of enterprise R&D) go to institutes by their effective focus on
-    the chains' R&D needs times researchers (:func:`focus_on`).
+    policy, ``g_F = 0`` holds it flat), split by researchers. Contracts (a share
+    ``s = finance.contract_share`` of enterprise R&D) are paid along the contract network
+    (``model/contracts.py``): each firm pays ``s R&D_i / k_i`` to each of its ``k_i`` partners.
+    A firm with R&D and no partner (no institute could be drawn) pays the institutes by their
+    effective focus on the chains' R&D needs times researchers (:func:`focus_on`).
+
+    Returns:
+        this quarter's contracts (after renewals and new signings)
     """
     f, pol, inst = model.firms, model.policy, model.institutes
     nc = model.n_chains
     needs = group_sum(f.rd, f.chain, nc)
     total = needs.sum()
     model.needs = needs / total if total > 0 else np.full(nc, 1.0 / nc)
-    contracts = model.config.finance.contract_share * total
+    share = model.config.finance.contract_share
     gov = pol.institute_funding / 4.0 * (1.0 + pol.institute_funding_growth) ** model.years
     w_gov = inst.researchers / inst.researchers.sum()
+    e = update_contracts(model)
+    paid = contracts.payments(f.rd, share, e)
+    on_contract = np.bincount(e.institute, weights=paid, minlength=len(inst))
+    unmatched = share * f.rd
+    unmatched[e.firm] = 0.0
     served = focus_on(model.institute_focus, model.needs, pol.coupling, needs) * inst.researchers
     w_con = served / served.sum() if served.sum() > 0 else w_gov
-    inst.funding = gov * w_gov + contracts * w_con
+    inst.funding = gov * w_gov + on_contract + unmatched.sum() * w_con
+    model.contract_paid = paid
     model.ledger.add_pairs("capital", "government", "institute", gov * w_gov,
                            dst_rows=np.arange(len(inst)), total=gov)
+    model.ledger.add_pairs("capital", "enterprise", "institute", paid, src_rows=e.firm,
+                           dst_rows=e.institute)
+    model.ledger.add_pairs("capital", "enterprise", "institute", unmatched,
+                           src_rows=np.arange(len(f)))
+    return e
+
+
+def update_contracts(model) -> contracts.Edges:
+    """Renew or end the contracts due this quarter, then let firms with a free slot sign one
+    (``model/contracts.py``).
+
+    Returns:
+        the contracts after renewals and signings
+    """
+    f, inst, tech = model.firms, model.institutes, model.config.technology
+    rng = model.streams["contracts"]
+    mean = model.chain_log_tfp  # each chain's median log TFP at the last search
+    length = tech.contract_length
+    model.contracts_renewed, model.contracts_ended = contracts.renew_or_end(
+        f, model.t, mean, lambda n: contracts.contract_lengths(rng, length, n))
+    rows, drawn = contracts.match_partners(
+        f, inst, model.institute_focus, len(model.parks), tech.contract_partners,
+        model.policy.coupling, tech.colocation_bonus, rng)
+    model.contracts_signed = contracts.sign(
+        f, rows, drawn, model.t, mean, contracts.contract_lengths(rng, length, rows.size))
+    model.contract_edges = e = contracts.edges(f, inst)
+    return e
 
 
 def transfer_knowledge(model) -> None:
-    """Phase 5: institutes make knowledge; transfers by coupling; common technology from
-    innovation centres; design quality from design centres.
+    """Phase 5: institutes make knowledge; transfers by coupling, along contracts and to the
+    chains; common technology from innovation centres; design quality from design centres.
 
     Institute knowledge ``k' = k (1 - delta/4) + phi F``; a firm's TFP rises by
-    ``dA/A = tau U_c a_i / sum_{j in c} a_j VA_j + kappa_C X_centres,c / VA_c``.
+
+    ``dA/A = tau a_i (U_c^pool / sum_{j in c} a_j VA_j + sum_{r partner of i} theta U_rc / S_rc)
+    + kappa_C X_centres,c / VA_c``
+
+    with ``U_rc`` research institute ``r``'s knowledge usable by chain ``c``
+    (:func:`usable_by_institute`), a share ``theta`` of it carried by contracts to ``r``'s
+    partners in ``c`` (absorbing value added ``S_rc``) and the rest pooled for the chain
+    (:func:`contracts.route_knowledge`).
     """
-    fund_institutes(model)
+    e = fund_institutes(model)
     f, inst, tech = model.firms, model.institutes, model.config.technology
     nc = model.n_chains
     inst.know = (
@@ -119,10 +163,16 @@ def transfer_knowledge(model) -> None:
     model.quarter_values.chain_va = va_c = group_sum(f.va, f.chain, nc)
     absorbing_va = group_sum(absorbing, f.chain, nc)
     kinds = model.institute_kinds
-    usable = usable_knowledge(
+    by_institute = np.zeros((len(inst), nc))
+    by_institute[kinds.research] = usable_by_institute(
         output[kinds.research], kinds.research_focus, model.needs, model.policy.coupling,
         tech.uncoupled_relevance,
     )
+    research = np.zeros(len(inst), dtype=bool)
+    research[kinds.research] = True
+    per_contract, pooled = contracts.route_knowledge(
+        by_institute, e, f.chain, absorbing, tech.contract_channel, research)
+    usable = by_institute.sum(axis=0)
     eff = tech.transfer_efficiency
     centre = group_sum(output[kinds.centres], kinds.centre_chain, nc)
     common = tech.innovation_centre_effect * np.divide(
@@ -131,14 +181,21 @@ def transfer_knowledge(model) -> None:
     design_k = group_sum(output[kinds.design], kinds.design_chain, nc)
     dq_c = tech.design_effect * np.divide(design_k, va_c, out=np.zeros(nc), where=va_c > 0)
     model.tech_to_chain = eff * usable * (absorbing_va > 0)  # = sum_c gain VA
-    rate = transfer_rate(usable, absorbing_va, eff)
-    # each firm's share: (rate_c a_i + common_c + dq_c) VA_i, from its chain's institutes
+    rate = transfer_rate(pooled, absorbing_va, eff)
+    contract_rate = eff * np.bincount(e.firm, weights=per_contract, minlength=len(f))
+    model.contract_technology = carried = eff * per_contract * absorbing[e.firm]
+    # each firm's share: (rate_c a_i + common_c + dq_c) VA_i from its chain's institutes as a
+    # whole, and what each contract carries from its institute
     per_firm = (rate[f.chain] * model.absorptive + (common + dq_c)[f.chain]) * f.va
     model.ledger.add_pairs(
         "technology", "institute", "enterprise", per_firm, dst_rows=np.arange(len(f)),
-        total=float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum()),
+        total=float(model.tech_to_chain.sum() + ((common + dq_c) * va_c).sum() - carried.sum()),
     )
-    blockwise(lambda rows: adopt_technology(model, rows, rate, common, dq_c), len(f))
+    model.ledger.add_pairs("technology", "institute", "enterprise", carried,
+                           src_rows=e.institute, dst_rows=e.firm)
+    model.network_values.update(network.measures(model, e, carried))
+    blockwise(lambda rows: adopt_technology(model, rows, rate, contract_rate, common, dq_c),
+              len(f))
 
 
 def absorption(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:
@@ -153,16 +210,18 @@ def absorption(model, rows: slice) -> tuple[np.ndarray, np.ndarray]:
     return ab, ab * f.va[rows]
 
 
-def adopt_technology(model, rows: slice, rate, common, design) -> tuple:
+def adopt_technology(model, rows: slice, rate, contract_rate, common, design) -> tuple:
     """Transfers, common technology and design quality for the firms in ``rows``:
-    ``dA/A = rate_c a_i + common_c`` (:func:`transfer_gain`), ``q' = q (1 - delta_q) + dq_c``.
+    ``dA/A = (rate_c + contract_i) a_i + common_c`` (:func:`transfer_gain`, plus what the
+    firm's contracts carry), ``q' = q (1 - delta_q) + dq_c``.
     """
     f, tech = model.firms, model.config.technology
     chain = f.chain[rows]
     q = f.q[rows]
     q *= 1.0 - tech.design_decay
     q += design[chain]
-    gain = rate[chain] * model.absorptive[rows]
+    gain = rate[chain] + contract_rate[rows]
+    gain *= model.absorptive[rows]
     gain += common[chain]
     transfer = np.log1p(gain, out=gain)
     f.A[rows] *= np.exp(transfer)

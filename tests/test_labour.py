@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from chainshift.model.labour import clearing_wage, rd_wage, staff_moved, talent_stock
+from chainshift.model.labour import clearing_wage, hire_sources, rd_wage, talent_stock
 
 
 def test_wage_clears_against_the_labour_supply():
@@ -39,8 +39,10 @@ def test_talent_stock_is_stationary_when_inflow_equals_attrition():
     assert talent_stock(1000.0, 0.2, 400.0) == pytest.approx(1000.0 - 50.0 + 100.0)
 
 
-def test_staff_moved_counts_rises_not_filled_by_new_talent():
-    before = np.array([10.0, 10.0, 10.0])
-    after = np.array([14.0, 8.0, 11.0])
-    assert staff_moved(before, after, inflow=2.0) == pytest.approx(3.0)
-    assert staff_moved(before, after, inflow=9.0) == 0.0
+def test_openings_are_filled_by_released_staff_then_new_talent_then_the_pool():
+    # 5 openings: 3 released staff take 3, new talent 2 of its 4
+    assert hire_sources(5.0, 3.0, 4.0) == (3.0, 2.0, 0.0)
+    # 5 openings, 1 released, 1 new: 3 from the pool
+    assert hire_sources(5.0, 1.0, 1.0) == (1.0, 1.0, 3.0)
+    # more released than openings: the rest leave industry, no new talent is hired
+    assert hire_sources(2.0, 6.0, 4.0) == (2.0, 0.0, 0.0)
