@@ -2,9 +2,10 @@
 
 A firm with R&D keeps up to ``technology.contract_partners`` contracts (at most
 :data:`MAX_PARTNERS`). Its contracts are its own state, three firm columns per contract:
-``contract<k>`` (the institute's slot + 1, 0 for none), ``contract_end<k>`` (the quarter the
-contract runs to) and ``contract_lead<k>`` (the firm's lead over its chain at signing,
-``ln A_i - m_c``, with ``m_c`` the chain's median log TFP). A firm that closes ends its contracts.
+``contract<k>`` (the institute's slot + 1, 0 for none), ``contract_end<k>`` (the quarter its
+term ends: it is paid in the quarters before and reviewed in that one) and
+``contract_lead<k>`` (the firm's lead over its chain at signing, ``ln A_i - m_c``, with ``m_c``
+the chain's median log TFP). A firm that closes ends its contracts.
 
 Each quarter (phase 5, :func:`update_contracts`):
 
@@ -51,7 +52,8 @@ CONTRACT_COLUMNS = {
 CONTRACT_COLUMN_DOCS = {
     **{name: ("", f"institute of the firm's contract {k}: its slot + 1 (0: no contract)")
        for k, name in enumerate(PARTNER)},
-    **{name: ("quarter", f"last quarter of contract {k}") for k, name in enumerate(END)},
+    **{name: ("quarter", f"quarter contract {k} is reviewed, the end of its term (renewed "
+              "or ended before that quarter's payments)") for k, name in enumerate(END)},
     **{name: ("log points", f"firm's lead over its chain's median log TFP when contract {k} "
               "was signed") for k, name in enumerate(LEAD)},
 }
@@ -111,12 +113,12 @@ def chain_median_log_tfp(log_tfp: np.ndarray, chain: np.ndarray, n_chains: int) 
     return out
 
 
-def lead_of(firms, chain_mean: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def lead_of(firms, chain_median: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The firms' lead over their chain, ``ln A_i - m_c``."""
-    return np.log(firms.A[rows]) - chain_mean[firms.chain[rows]]
+    return np.log(firms.A[rows]) - chain_median[firms.chain[rows]]
 
 
-def renew_or_end(firms, t: int, chain_mean: np.ndarray, draw_length) -> tuple[int, int]:
+def renew_or_end(firms, t: int, chain_median: np.ndarray, draw_length) -> tuple[int, int]:
     """Renew the contracts that end this quarter and succeeded; end the others.
 
     A contract ending at ``t`` succeeded when the firm's lead over its chain
@@ -134,7 +136,7 @@ def renew_or_end(firms, t: int, chain_mean: np.ndarray, draw_length) -> tuple[in
         due = due[partner[due] > 0]
         if due.size == 0:
             continue
-        lead = lead_of(firms, chain_mean, due)
+        lead = lead_of(firms, chain_median, due)
         success = lead >= signed[due]
         keep, drop = due[success], due[~success]
         end[keep] = t + draw_length(keep.size)
@@ -163,7 +165,9 @@ def draw_rows(weights: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarr
     np.divide(cdf, total[:, None], out=cdf, where=total[:, None] > 0)
     flat = (cdf + np.arange(n_groups)[:, None]).ravel()
     pick = np.searchsorted(flat, group + u, side="right") - group * n_options
-    pick = np.clip(pick, 0, n_options - 1)
+    # rounding near a row's end may step past its last weighted option
+    last = n_options - 1 - np.argmax(weights[:, ::-1] > 0, axis=1)
+    pick = np.clip(pick, 0, last[group])
     return np.where(total[group] > 0, pick, -1)
 
 
@@ -206,7 +210,7 @@ def match_partners(firms, institutes, focus, n_parks: int, wanted: int, coupling
     return rows, np.where(pick >= 0, institutes.slot[np.maximum(pick, 0)], -1)
 
 
-def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, chain_mean: np.ndarray,
+def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, chain_median: np.ndarray,
          lengths: np.ndarray) -> int:
     """Write the new contracts into each firm's first free slot; a draw of an institute the
     firm already works with (or of none) signs nothing.
@@ -227,7 +231,7 @@ def sign(firms, rows: np.ndarray, institute_slots: np.ndarray, t: int, chain_mea
         r = rows[at]
         getattr(firms, PARTNER[k])[r] = code[at]
         getattr(firms, END[k])[r] = t + lengths[at]
-        getattr(firms, LEAD[k])[r] = lead_of(firms, chain_mean, r)
+        getattr(firms, LEAD[k])[r] = lead_of(firms, chain_median, r)
     return int((free < MAX_PARTNERS).sum())
 
 

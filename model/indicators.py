@@ -90,10 +90,10 @@ INDICATORS: dict[str, str] = {
     "technology_within_parks": "share of the technology contracts carry that stays in a park",
     "contracts_top10_share": "share of contracts held by the 10% of institutes with most "
                              "partners",
-    "talent_moves_named": "share of R&D staff moves with a named origin firm (the rest come "
-                          "from the labour pool)",
-    "talent_to_more_productive": "share of named R&D staff moves to a firm more productive "
-                                 "(higher TFP) than the one left",
+    "talent_openings_from_firms": "share of R&D staff openings filled by staff that shrinking or "
+                                  "closing firms released",
+    "talent_to_more_productive": "share of named R&D staff moves to a firm further ahead of its "
+                                 "chain's median TFP than the one left",
     "talent_from_closed_firms": "R&D staff of last quarter's closing firms re-employed by "
                                 "other firms",
     "top1_share": "share of value added of the largest 1% of enterprises",
@@ -154,7 +154,7 @@ INDICATOR_UNITS: dict[str, str] = {
     "contracts_colocated": "percent",
     "technology_within_parks": "percent",
     "contracts_top10_share": "percent",
-    "talent_moves_named": "percent",
+    "talent_openings_from_firms": "percent",
     "talent_to_more_productive": "percent",
     "talent_from_closed_firms": "persons/quarter",
     "top1_share": "percent",

@@ -108,7 +108,8 @@ def record_moves(model, before: np.ndarray, inflow: float) -> None:
     moved, hired, pooled = hire_sources(float(rise.sum()), float(fall.sum() + closed.staff.sum()),
                                         inflow)
     values = model.network_values
-    values["talent_moves_named"] = 100.0 * moved / (moved + pooled) if moved + pooled > 0 else 0.0
+    openings = moved + hired + pooled
+    values["talent_openings_from_firms"] = 100.0 * moved / openings if openings > 0 else 0.0
     firms = np.arange(len(f))
     if led.pairs:
         moves = mobility.place_staff(np.concatenate((fall, closed.staff)),
@@ -119,8 +120,12 @@ def record_moves(model, before: np.ndarray, inflow: float) -> None:
                       dst_rows=moves.destination, total=moved)
         gap = rise - np.bincount(moves.destination, weights=moves.amount, minlength=len(f))
         gap = np.maximum(gap, 0.0)
-        origin_tfp = np.concatenate((f.A, closed.tfp))[moves.origin]
-        better = f.A[moves.destination] > origin_tfp
+        # ahead or behind within its own chain: TFP levels differ between chains
+        median = model.chain_log_tfp
+        origin_lead = (np.log(np.concatenate((f.A, closed.tfp))[moves.origin])
+                       - median[np.concatenate((f.chain, closed.chain))[moves.origin]])
+        dest = moves.destination
+        better = np.log(f.A[dest]) - median[f.chain[dest]] > origin_lead
         values["talent_to_more_productive"] = (
             100.0 * float(moves.amount[better].sum()) / moved if moved > 0 else 0.0)
         values["talent_from_closed_firms"] = float(moves.amount[moves.origin >= len(f)].sum())

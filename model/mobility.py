@@ -10,9 +10,10 @@ labour pool (``labour.hire_sources``). Released staff come from
 
 They are placed first within their chain (skills are chain-specific), then across chains, by
 the north-west-corner rule on a random order of origins and of openings (:func:`match`): each
-origin's staff fill the next openings in turn, so both margins hold exactly and there are at
-most ``origins + openings`` moves. Staff released beyond the openings leave industry (back to
-the talent stock).
+origin's staff fill the next openings in turn, so both margins hold and there are at
+most ``origins + openings`` moves (the margins hold up to rounding, about 1e-7 of an entry at
+100,000 origins). Staff released beyond the openings leave industry; the talent stock does not
+count them back (its attrition and inflow are set in ``model/labour.py``).
 """
 
 from __future__ import annotations

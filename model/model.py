@@ -119,7 +119,7 @@ class TransitionModel(Model):
         self._slot_place = (np.zeros(0, np.int32), np.zeros(0, np.int32))
         self._remember_places(self.firms.slot)
         self.institutes, self.institute_focus = make_institutes(s, setup)
-        self.institutes.park = place_institutes(s, self.streams["contracts"], self.parks,
+        self.institutes.park = place_institutes(s, self.streams["institutes"], self.parks,
                                                 self.institutes.home_chain)
         self.institute_kinds = InstituteKinds.of(self.institutes, self.institute_focus)
         self.ledger.ids = {"enterprise": self._firm_ids, "institute": self._institute_ids,
@@ -328,7 +328,7 @@ class TransitionModel(Model):
         """
         cols = new_institute_columns(self.config, self.streams["selection"], kinds,
                                      home_weights=self.needs)
-        cols["park"] = place_institutes(self.config, self.streams["contracts"], self.parks,
+        cols["park"] = place_institutes(self.config, self.streams["institutes"], self.parks,
                                         cols["home_chain"])
         slots = self.institutes.append(cols, kinds.size)
         focus = np.zeros((kinds.size, self.n_chains))

@@ -78,7 +78,7 @@ def contract_coupling(carried: np.ndarray, e: Edges, firm_chain: np.ndarray,
 
 EMPTY = {"contracts": 0, "contract_coupling_index": 0.0, "contracts_need_matched": 0.0,
          "contracts_colocated": 0.0, "technology_within_parks": 0.0,
-         "contracts_top10_share": 0.0, "talent_moves_named": 0.0,
+         "contracts_top10_share": 0.0, "talent_openings_from_firms": 0.0,
          "talent_to_more_productive": 0.0, "talent_from_closed_firms": 0.0}
 """The network indicators of a quarter without firms (phases fill them in)."""
 
@@ -89,10 +89,9 @@ def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:
     n = len(e)
     if n == 0:
         return {k: v for k, v in EMPTY.items() if not k.startswith("talent")}
-    chain, park = f.chain[e.firm], f.park[e.firm]
-    near = (park >= 0) & (park == inst.park[e.institute])
-    focus = model.institute_focus
-    matched = focus.ravel()[e.institute * focus.shape[1] + chain] >= 1.0 / focus.shape[1]
+    chain = f.chain[e.firm]
+    near = colocated(e, f.park, inst.park)
+    matched = need_matched(e, f.chain, model.institute_focus)
     total = float(carried.sum())
     by_chain = np.bincount(chain, weights=carried, minlength=model.n_chains)
     return {

@@ -19,10 +19,11 @@ FLOW_COLUMNS = (
     "exits",
     "talent_flow",
     "technology_flow",
+    "talent_from_closed_firms",
 )
 """Quarterly flows: a year's figure is their sum."""
 
-STOCK_COLUMNS = ("enterprises", "high_tech", "specialized_new", "little_giants")
+STOCK_COLUMNS = ("enterprises", "high_tech", "specialized_new", "little_giants", "contracts")
 """Counts at the end of the quarter: a year's figure is the Q4 value."""
 
 YEARLY_COLUMNS = (*ACCOUNTING, "innovation_share", *DECOMPOSITION)

@@ -124,15 +124,15 @@ def update_contracts(model) -> contracts.Edges:
     """
     f, inst, tech = model.firms, model.institutes, model.config.technology
     rng = model.streams["contracts"]
-    mean = model.chain_log_tfp  # each chain's median log TFP at the last search
+    median = model.chain_log_tfp  # each chain's median log TFP at the last search
     length = tech.contract_length
     model.contracts_renewed, model.contracts_ended = contracts.renew_or_end(
-        f, model.t, mean, lambda n: contracts.contract_lengths(rng, length, n))
+        f, model.t, median, lambda n: contracts.contract_lengths(rng, length, n))
     rows, drawn = contracts.match_partners(
         f, inst, model.institute_focus, len(model.parks), tech.contract_partners,
         model.policy.coupling, tech.colocation_bonus, rng)
     model.contracts_signed = contracts.sign(
-        f, rows, drawn, model.t, mean, contracts.contract_lengths(rng, length, rows.size))
+        f, rows, drawn, model.t, median, contracts.contract_lengths(rng, length, rows.size))
     model.contract_edges = e = contracts.edges(f, inst)
     return e
 

@@ -8,7 +8,6 @@ import pytest
 from chainshift.model.contracts import (
     END,
     LEAD,
-    MAX_PARTNERS,
     NEVER,
     PARTNER,
     Edges,
@@ -78,7 +77,7 @@ def test_sign_fills_the_first_free_slot_and_skips_a_partner_already_held():
     mean = np.array([0.0, 0.1])
     rows = np.array([0, 1, 2, 0])
     institute = np.array([6, 1, 7, 2])  # slots; codes are slot + 1: firm 0 already holds 3
-    signed = sign(f, rows[:3], institute[:3], t=4, chain_mean=mean,
+    signed = sign(f, rows[:3], institute[:3], t=4, chain_median=mean,
                   lengths=np.array([2, 3, 4], np.int32))
     assert signed == 3
     assert f.contract1[0] == 7 and f.contract0[1] == 2 and f.contract2[2] == 8
@@ -133,5 +132,23 @@ def test_contract_lengths_average_the_mean_term():
     assert lengths.mean() == pytest.approx(8.0, abs=0.05)
 
 
-def test_there_are_as_many_slot_columns_as_partners_allowed():
-    assert len(PARTNER) == len(END) == len(LEAD) == MAX_PARTNERS
+def test_a_draw_near_one_never_lands_on_an_option_without_weight():
+    weights = np.array([[1.0, 0.0, 3.0], [2.0, 2.0, 0.0], [0.0, 5.0, 0.0]])
+    u = np.full(3, np.nextafter(1.0, 0.0))
+    assert draw_rows(weights, np.arange(3), u).tolist() == [2, 1, 1]
+
+
+def test_contracts_stay_with_their_firm_when_other_firms_leave():
+    from chainshift import TransitionModel, load_scenario
+
+    model = TransitionModel(load_scenario("baseline", overrides={"population.enterprises": 300}),
+                            rng=2)
+    model.run(3)
+    f = model.firms
+    before = {int(s): tuple(int(getattr(f, c)[r]) for c in PARTNER)
+              for r, s in enumerate(f.slot.tolist())}
+    assert any(any(v) for v in before.values())
+    model.remove_firms(np.arange(0, len(f), 3))  # swap-remove a third of the rows
+    after = {int(s): tuple(int(getattr(f, c)[r]) for c in PARTNER)
+             for r, s in enumerate(f.slot.tolist())}
+    assert after and all(after[s] == before[s] for s in after)
