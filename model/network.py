@@ -39,13 +39,6 @@ def top_share(degree: np.ndarray, top: float = 0.1) -> float:
     return float(np.sort(degree)[::-1][:k].sum() / total)
 
 
-def skewness(x: np.ndarray) -> float:
-    """Sample skewness ``E[(x - m)^3] / s^3`` (0 when ``x`` is constant)."""
-    x = np.asarray(x, dtype=float)
-    s = x.std()
-    return float(((x - x.mean()) ** 3).mean() / s**3) if s > 0 else 0.0
-
-
 def colocated(e: Edges, firm_park: np.ndarray, institute_park: np.ndarray) -> np.ndarray:
     """Whether each contract joins a firm and an institute in the same park."""
     park = firm_park[e.firm]
@@ -65,15 +58,6 @@ def degree_preserving_shuffle(e: Edges, rng: np.random.Generator) -> Edges:
     at random (the configuration-model null of a bipartite network; a pair may repeat).
     """
     return Edges(e.firm, e.institute[rng.permutation(len(e))], e.slot)
-
-
-def contract_coupling(carried: np.ndarray, e: Edges, firm_chain: np.ndarray,
-                      needs: np.ndarray) -> float:
-    """The coupling index on the contract network, ``1 - 0.5 sum_c |t_c - n_c|``, with
-    ``t_c`` chain ``c``'s share of the technology contracts carried this quarter.
-    """
-    by_chain = np.bincount(firm_chain[e.firm], weights=carried, minlength=needs.shape[0])
-    return coupling_index(by_chain, needs)
 
 
 EMPTY = {"contracts": 0, "contract_coupling_index": 0.0, "contracts_need_matched": 0.0,
