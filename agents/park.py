@@ -25,7 +25,14 @@ class IndustrialPark(TableAgent):
         "green", "Green infrastructure G in [0, 1] (shared low-carbon energy)"
     )
     output = Column("va", "Value added of tenants last quarter (100m yuan)")
-    green_share = Column("green_share", "Value-added-weighted green share of tenants")
+    green_share = Column("green_share", "Capital-weighted green share of tenants")
+    budget = Column("budget", "Budget B: taxes kept and land sales not yet spent (100m yuan)")
+    land_price = Column("land_price", "Land price index p_L (1 at the start)")
+    green_standard = Column("green_standard", "Lowest green share of capital it admits")
+    tfp_standard = Column("tfp_standard", "Lowest TFP, relative to the chain's median, it admits")
+    reserve = Column("reserve", "Share of its land kept for entrants of its focus chain")
+    entrants = Column("entrants", "Entrants admitted since the start")
+    spent = Column("spent", "Own programme's spending last quarter (100m yuan)")
 
     @property
     def kind(self) -> str:
@@ -59,6 +66,26 @@ class IndustrialPark(TableAgent):
         lookup = self.model.institute_by_slot
         return {lookup[c - 1]: int(k) for c, k in zip(codes.tolist(), counts.tolist(),
                                                         strict=True)}
+
+    @property
+    def free_land(self) -> float:
+        """Plots not taken by tenants."""
+        return float(self.land - np.count_nonzero(self.model.firms.park == self.slot))
+
+    def admit(self, chain: str, tfp: float, green: float) -> bool:
+        """Whether the park would admit an entrant of ``chain`` with TFP ``tfp`` and green
+        share ``green`` now (:func:`model.parks.admissible`).
+        """
+        from chainshift.model import parks
+
+        c = self.model.chain_names.index(chain)
+        rel = tfp / float(np.exp(self.model.chain_log_tfp[c]))
+        one = slice(self.slot, self.slot + 1)
+        t = self.model.parks
+        return bool(parks.admissible(
+            t.focus[one], np.array([self.free_land]), t.land[one], t.green_standard[one],
+            t.tfp_standard[one], t.reserve[one], np.array([c]), np.array([rel]),
+            np.array([green]))[0, 0])
 
     def tenants_by_chain(self) -> dict[str, int]:
         """Number of tenants per chain."""

@@ -43,11 +43,6 @@ def adopt(rng: np.random.Generator, level, hazard, step: float, group=None):
     return rows, np.minimum(step, 1.0 - level[rows])
 
 
-def infrastructure(level, rate: float) -> np.ndarray:
-    """Park infrastructure or service level ``x' = x + (r / 4) (1 - x)``."""
-    return level + rate / 4.0 * (1.0 - level)
-
-
 def clean_premium(premium: float, learning: float, hood_green, park_response: float,
                   park_green) -> np.ndarray:
     """Net extra capital cost of clean capacity, ``pi (1 - l G_hood) (1 - a_G G_park)``:
@@ -68,7 +63,7 @@ def neighbourhood_mean(values, weight, hood, n_hoods: int, den=None) -> np.ndarr
 
 
 def adopt_digital(model) -> None:
-    """Phase 8: digital upgrades (Bass with economics) and park infrastructure spending."""
+    """Phase 8: digital upgrades (Bass with economics)."""
     f, parks, s, pol = model.firms, model.parks, model.config, model.policy
     ad = s.adoption
     n_parks = len(parks)
@@ -107,11 +102,3 @@ def adopt_digital(model) -> None:
     # from the firm's digital neighbours as a group (its park, or its chain outside parks)
     led.add_pairs("data", "enterprise", "enterprise", data * f_peer, dst_rows=rows)
 
-    before_level = parks.green + parks.digital + parks.service
-    parks.green = infrastructure(parks.green, pol.green_infrastructure)
-    parks.digital = infrastructure(parks.digital, pol.digital_infrastructure)
-    parks.service = infrastructure(parks.service, pol.park_services)
-    spend = s.finance.infrastructure_cost * (
-        parks.green + parks.digital + parks.service - before_level
-    )
-    led.add_pairs("capital", "government", "park", spend, dst_rows=np.arange(len(spend)))

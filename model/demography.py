@@ -4,14 +4,15 @@ Firms exit with negative net worth, after a run of loss quarters, or at random; 
 share is redistributed by renormalisation. Entrants build on a parent firm of a growing chain
 (spin-offs and start-ups): they take its chain, technology (TFP times noise), digital level,
 green share and energy intensity, start at ``finance.entrant_size`` times the chain's mean
-share, and install the cost-minimising capital for that demand.
+share, and install the cost-minimising capital for that demand. Parks admit them by their
+standards and they choose among the parks that do (:func:`model.parks.settle`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from chainshift.model import markets, mobility
+from chainshift.model import markets, mobility, parks
 from chainshift.model.arrays import blockwise
 from chainshift.model.groups import group_sum
 from chainshift.model.production import effective_tfp, factor_ratio
@@ -58,38 +59,6 @@ def pick_parents(rng: np.random.Generator, weight: np.ndarray, k: int) -> np.nda
     """
     cdf = np.cumsum(weight)
     return np.minimum(np.searchsorted(cdf, rng.random(k) * cdf[-1], side="right"), weight.size - 1)
-
-
-def choose_parks(
-    rng: np.random.Generator,
-    chains: np.ndarray,
-    park_focus: np.ndarray,
-    free_land: np.ndarray,
-    service: np.ndarray,
-) -> np.ndarray:
-    """Park of each entrant (-1 = outside parks).
-
-    Weight of park ``p`` for an entrant of chain ``c``: ``(1 + 2 [focus_p = c]) (1 + S_p)``
-    over parks with free land. Entrants beyond a park's free land settle outside parks.
-    """
-    out = np.full(chains.shape[0], -1, dtype=np.int32)
-    open_ = free_land > 0
-    if chains.size == 0 or not open_.any():
-        return out
-    u = rng.random(chains.shape[0])
-    chain_ids = np.arange(int(chains.max()) + 1)[:, None]
-    w = (1.0 + 2.0 * (park_focus[None, :] == chain_ids)) * ((1.0 + service) * open_)
-    cdf = np.cumsum(w, axis=1)
-    cdf /= cdf[:, -1:]
-    out[:] = np.minimum((u[:, None] >= cdf[chains]).sum(axis=1), w.shape[1] - 1)
-    order = np.argsort(out, kind="stable")
-    parks = out[order]
-    inside = parks >= 0
-    starts = np.searchsorted(parks, parks)
-    rank = np.arange(parks.size) - starts
-    over = inside & (rank >= free_land[np.maximum(parks, 0)])
-    out[order[over]] = -1
-    return out
 
 
 def exit_and_enter(model) -> None:
@@ -163,9 +132,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
     cost = price / (1.0 + model.chain_markets.markup[chain])
     cash = fin.cash_buffer * cost * demand
     n_parks = len(model.parks)
-    tenants = np.bincount(f.hood, minlength=n_parks + model.n_chains)[:n_parks]
-    park = choose_parks(rng, chain, model.parks.focus, model.parks.land - tenants,
-                        model.parks.service)
+    park, paid = parks.settle(model, rng, chain, tfp, g)
     model.add_firms(
         {
             "chain": chain, "park": park, "hood": neighbourhood(park, chain, n_parks),
@@ -183,4 +150,7 @@ def enter(model, parent, rng, incubated: float, chain_share) -> np.ndarray:
     entrants = np.arange(len(model.firms) - k, len(model.firms))
     model.ledger.add_pairs("technology", "institute", "enterprise", incubated * demand,
                            dst_rows=entrants, total=incubated * float(demand.sum()))
+    inside = park >= 0
+    model.ledger.add_pairs("capital", "enterprise", "park", paid[inside],
+                           src_rows=entrants[inside], dst_rows=park[inside])
     return group_sum(share, chain, model.n_chains)

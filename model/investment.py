@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from chainshift.model import finance, markets
+from chainshift.model import parks as park_rules
 from chainshift.model.arrays import blockwise, ratio_or_zero
 from chainshift.model.groups import group_sum
 
@@ -87,8 +88,10 @@ def promoted_projects(model) -> np.ndarray:
 
     ``P / 4`` (``policy.promoted_investment`` a year, plus one-off ``promoted_project`` events)
     goes to chains by value added, strategic-emerging chains weighted double, and inside a
-    chain to its leading and large firms by capital (to all its firms by capital where a chain
-    has neither).
+    chain to its leading and large firms by capital times their park's pull
+    ``(1 + S_p) p_L,p^(-epsilon)`` (1 outside parks; :func:`model.parks.attraction`): parks
+    compete for projects on services and land price. Where a chain has neither leading nor
+    large firms, all its firms receive.
     """
     f, nc = model.firms, model.n_chains
     va_c = model.quarter_values.chain_va  # value added by chain (phase 5)
@@ -101,14 +104,18 @@ def promoted_projects(model) -> np.ndarray:
     out = np.zeros(len(f))
     if not amount.any():
         return out
+    parks = model.parks
+    pull = np.append(park_rules.attraction(parks.service, parks.land_price,
+                                           model.config.parks.price_elasticity), 1.0)
     rows = np.flatnonzero(f.leading | (f.size == 0))  # the receivers
-    chain_weight = group_sum(f.K[rows], f.chain[rows], nc)
+    pulled = f.K * pull[f.park]
+    chain_weight = group_sum(pulled[rows], f.chain[rows], nc)
     if (chain_weight > 0).all():
-        weight, chain = f.K[rows], f.chain[rows]
+        weight, chain = pulled[rows], f.chain[rows]
     else:  # a chain without leading or large firms: all its firms receive
         weight = np.zeros(len(f))
-        weight[rows] = f.K[rows]
-        weight = np.where(chain_weight[f.chain] > 0, weight, f.K)
+        weight[rows] = pulled[rows]
+        weight = np.where(chain_weight[f.chain] > 0, weight, pulled)
         chain_weight = group_sum(weight, f.chain, nc)
         rows, chain = slice(None), f.chain
     per = np.divide(amount, chain_weight, out=np.zeros(nc), where=chain_weight > 0)

@@ -26,6 +26,7 @@ from chainshift.model import (
     markets,
     mobility,
     network,
+    parks,
     pricing,
     production,
     selection,
@@ -232,7 +233,8 @@ class TransitionModel(Model):
             technology.transfer_knowledge(self)  # 5 institutes, transfers, centres
             innovation.search_phase(self)  # 6 imitation and innovation
             investment.invest(self)  # 7 investment, credit, renovation, clean capital
-            adoption.adopt_digital(self)  # 8 digital adoption, park infrastructure
+            adoption.adopt_digital(self)  # 8 digital adoption
+            parks.decide(self)  # 8b park budgets, services, infrastructure, land prices
             if self.t % 4 == 3:
                 selection.select(self)  # 9 yearly selections
                 innovation.adapt_rd(self)  # 9 R&D propensities adapt

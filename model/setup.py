@@ -140,6 +140,14 @@ PARK_COLUMNS = {
     "green": float,
     "va": float,
     "green_share": float,
+    "budget": float,
+    "land_price": float,
+    "green_standard": float,
+    "tfp_standard": float,
+    "reserve": float,
+    "sold": np.int64,
+    "entrants": np.int64,
+    "spent": float,
 }
 
 SIZE_TFP = 0.5
@@ -211,6 +219,10 @@ def make_parks(s: Scenario, rng: np.random.Generator) -> Table:
             "service": np.where(national, 0.6, 0.35) + 0.05 * rng.standard_normal(n),
             "digital": np.where(national, 0.4, 0.2) + 0.05 * rng.standard_normal(n),
             "green": np.where(national, 0.25, 0.1) + 0.05 * rng.standard_normal(n),
+            "land_price": 1.0,
+            "green_standard": s.parks.green_standard,
+            "tfp_standard": s.parks.tfp_standard,
+            "reserve": s.parks.focus_reserve,
         },
         n,
     )

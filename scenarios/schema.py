@@ -298,6 +298,20 @@ class Adoption(Section):
     infrastructure_response: float = param(1.0, 0.0, 5.0, "1", "Digital adoption gain per unit of park digital infrastructure")
 
 
+class Parks(Section):
+    """Parks that decide: budget, spending, land price and admission (``model/parks.py``)."""
+
+    tax_retention: float = param(0.01, 0.0, 1.0, "0-1", "tau: share of its tenants' taxes a park keeps for its budget (assumption)")
+    plot_price: float = param(0.05, 0.0, 10.0, "100m yuan per plot", "v: price of an enterprise plot at land price index 1 (assumption)")
+    spend_rate: float = param(0.25, 0.0, 1.0, "1/quarter", "sigma: share of its budget a park spends on services and infrastructure each quarter")
+    price_response: float = param(0.2, 0.0, 2.0, "1/quarter", "phi: land price index moves by exp(phi (occupancy - target)) a quarter")
+    target_occupancy: float = param(0.9, 0.1, 1.0, "0-1", "Occupancy of its land at which a park holds its land price")
+    price_elasticity: float = param(1.0, 0.0, 5.0, "1", "epsilon: entrants' and promoted projects' weight on a park falls as land price^-epsilon (assumption)")
+    green_standard: float = param(0.0, 0.0, 1.0, "0-1", "Lowest green share of capital an entrant needs to be admitted to a park (0 admits all)")
+    tfp_standard: float = param(0.0, 0.0, 2.0, "ratio", "Lowest TFP, relative to its chain's median, an entrant needs to be admitted to a park (0 admits all)")
+    focus_reserve: float = param(0.0, 0.0, 1.0, "0-1", "Share of a park's land it keeps for entrants of its focus chain")
+
+
 class Policy(Section):
     """The plan's levers, grouped by the five capabilities. The defaults are the policy in force at the start, under which the initial state was observed."""
 
@@ -464,6 +478,7 @@ class Scenario(Section):
     finance: Finance = Field(default_factory=Finance)
     energy: Energy = Field(default_factory=Energy)
     adoption: Adoption = Field(default_factory=Adoption)
+    parks: Parks = Field(default_factory=Parks)
     policy: Policy = Field(default_factory=Policy)
     events: list[Event] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
@@ -590,6 +605,7 @@ SECTIONS: dict[str, type[Section]] = {
     "finance": Finance,
     "energy": Energy,
     "adoption": Adoption,
+    "parks": Parks,
     "policy": Policy,
 }
 """Sections holding scalar parameters addressable as dotted keys ('policy.coupling')."""

@@ -6,7 +6,6 @@ from chainshift.model.adoption import (
     adoption_hazard,
     clean_premium,
     digital_economics,
-    infrastructure,
     neighbourhood_mean,
 )
 
@@ -58,7 +57,3 @@ def test_neighbourhood_mean():
     m = neighbourhood_mean(np.array([0.2, 0.6, 0.5]), np.array([1.0, 3.0, 0.0]),
                            np.array([0, 0, 1]), 3)
     assert m.tolist() == pytest.approx([0.5, 0.0, 0.0])
-
-
-def test_infrastructure_approaches_one():
-    assert infrastructure(np.array([0.5]), 0.4)[0] == pytest.approx(0.55)
