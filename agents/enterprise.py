@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from chainshift.agents.base import TableAgent
 from chainshift.model.table import Column
 
@@ -67,6 +69,18 @@ class Enterprise(TableAgent):
         return [{"institute": self.model.institute_by_slot[int(getattr(t, p)[row]) - 1],
                  "ends": int(getattr(t, e)[row]), "lead_at_signing": float(getattr(t, lead)[row])}
                 for p, e, lead in zip(PARTNER, END, LEAD, strict=True) if getattr(t, p)[row] > 0]
+
+    @property
+    def leader(self):
+        """The Enterprise it imitates: its chain's most productive firm in its park when that
+        firm is ahead of it, otherwise its chain's most productive firm
+        (:func:`model.innovation.leaders`).
+        """
+        from chainshift.model.innovation import leaders
+
+        f, m = self.table, self.model
+        row = leaders(np.log(f.A), f.chain, f.park, m.n_chains, len(m.parks))[f.row(self.slot)]
+        return m.enterprise_by_slot[int(f.slot[row])]
 
     @property
     def net_worth(self) -> float:

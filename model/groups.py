@@ -21,3 +21,15 @@ def group_mean(values: np.ndarray, groups: np.ndarray, n: int, weights=None) -> 
         num = group_sum(values * weights, groups, n)
         den = group_sum(weights, groups, n)
     return np.divide(num, den, out=np.zeros(n), where=den > 0)
+
+
+def group_argmax(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Row of the largest value in each group id ``0..n-1`` (-1 for an empty group; of tied
+    rows, the last).
+    """
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, groups, values)
+    rows = np.flatnonzero(values == top[groups])
+    out = np.full(n, -1, dtype=np.intp)
+    out[groups[rows]] = rows
+    return out

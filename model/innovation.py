@@ -33,7 +33,7 @@ import numpy as np
 
 from chainshift.model import contracts
 from chainshift.model.arrays import blockwise, ratio_or_zero
-from chainshift.model.groups import group_sum
+from chainshift.model.groups import group_argmax, group_sum
 
 RHO_MAX = 0.15
 """Largest R&D spending over sales a firm chooses."""
@@ -241,7 +241,9 @@ def search_phase(model) -> None:
         lambda rows: search_hazards(model, rows, log_a, u), n, ragged=4
     )
     imitators = successes(u[0], imitating, h_imitate)[0]
-    imitation = tech.imitation_step * gap[imitators]
+    leader = leaders(log_a, f.chain, f.park, model.n_chains, len(model.parks))[imitators]
+    imitation = tech.imitation_step * imitation_gap(
+        log_a[leader], model.best_practice[f.chain[imitators]], log_a[imitators])
     innovators, p_innovate = successes(u[1], innovating, h_innovate)
     innovation = innovation_gain(u[1, innovators], p_innovate, tech.innovation_step,
                                  tech.radical_probability, tech.radical_step)
@@ -259,9 +261,32 @@ def search_phase(model) -> None:
     qv.log_tfp, qv.gap = log_a, gap
     imitated = np.zeros(n)  # technology from imitation, summed as the whole column
     imitated[imitators] = np.expm1(imitation) * f.va[imitators]
-    # from the chain's best practice, not one named firm
-    model.ledger.add_pairs("technology", "enterprise", "enterprise", imitated,
-                           dst_rows=np.arange(n))
+    model.ledger.add_pairs("technology", "enterprise", "enterprise", imitated[imitators],
+                           src_rows=leader, dst_rows=imitators)
+
+
+def leaders(log_tfp, chain, park, n_chains: int, n_parks: int) -> np.ndarray:
+    """The named firm each firm imitates: the most productive firm of its chain in its park
+    when that firm is ahead of it, otherwise its chain's most productive firm (firms outside
+    parks, and a park's own leader, look to the chain's).
+    """
+    chain_top = group_argmax(log_tfp, chain, n_chains)
+    leader = chain_top[chain]
+    inside = np.flatnonzero(park >= 0)
+    if inside.size:
+        key = park[inside] * n_chains + chain[inside]
+        local = group_argmax(log_tfp[inside], key, n_parks * n_chains)[key]
+        ahead = log_tfp[inside][local] > log_tfp[inside]
+        leader[inside[ahead]] = inside[local[ahead]]
+    return leader
+
+
+def imitation_gap(log_leader, best_practice, log_tfp) -> np.ndarray:
+    """What imitating a leader can close: ``max(0, min(ln A_L, ln B_c) - ln A_i)``, the gap to
+    the leader, at most the gap to the chain's best practice ``B_c`` (what a firm can take in
+    at once from any one leader).
+    """
+    return np.maximum(0.0, np.minimum(log_leader, best_practice) - log_tfp)
 
 
 def learn(model, rows: slice) -> tuple[np.ndarray]:

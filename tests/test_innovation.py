@@ -8,6 +8,8 @@ from chainshift.model.innovation import (
     best_practice,
     frontier_gap,
     imitation_effort_share,
+    imitation_gap,
+    leaders,
     rd_budget,
     rd_propensity,
     search,
@@ -91,3 +93,36 @@ def test_propensities_move_toward_more_profitable_peers():
     noisy = adapt_propensity(rng, np.full(10_000, 0.2), np.zeros(10_000), np.ones(10_000),
                              np.zeros(10_000, dtype=int), 1, 0.5, 0.3)
     assert noisy.max() <= RHO_MAX and noisy.min() >= 0.0
+
+
+def test_leaders_are_the_best_of_the_park_and_chain_or_of_the_chain():
+    log_a = np.array([0.0, 0.5, 0.2, 0.9, 0.1, 0.3])
+    chain = np.array([0, 0, 0, 0, 1, 1])
+    park = np.array([0, 0, -1, 1, 0, 0])
+    # firm 0 looks to firm 1 (its park's best of chain 0); firm 1 leads its park, so it looks
+    # to chain 0's best, firm 3; outside parks firm 2 looks to firm 3; firm 3 leads both
+    assert leaders(log_a, chain, park, 2, 2).tolist() == [1, 3, 3, 3, 5, 5]
+
+
+def test_imitation_closes_the_gap_to_the_leader_at_most_to_best_practice():
+    gap = imitation_gap(np.array([0.5, 2.0, 0.1]), np.array([1.0, 1.0, 1.0]),
+                        np.array([0.2, 0.2, 0.3]))
+    assert gap.tolist() == pytest.approx([0.3, 0.8, 0.0])
+
+
+def test_imitation_flows_name_a_leader_of_the_same_chain_and_mostly_the_same_park():
+    from chainshift import TransitionModel, load_scenario
+
+    model = TransitionModel(load_scenario("baseline", overrides={
+        "population.enterprises": 2000}), rng=1, pair_ledger=True)
+    model.run(4)
+    df = model.flows(by="agent")
+    tech = df[(df.factor == "technology") & (df.from_kind == "enterprise")
+              & (df.to_kind == "enterprise")]
+    assert len(tech) > 50 and (tech.from_id != tech.to_id).all()
+    assert (tech.from_chain == tech.to_chain).all()
+    in_park = tech[tech.to_park >= 0]
+    # most firms in parks learn from a leader next door; outside parks, from the chain's best
+    assert (in_park.from_park == in_park.to_park).mean() > 0.5
+    firm = model.agents_by_type[type(model.park_agents[0].tenants[0])].to_list()[0]
+    assert firm.leader.chain == firm.chain
