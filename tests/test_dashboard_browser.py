@@ -235,6 +235,21 @@ def test_a_workshop_offline(server, tmp_path):
             canvas = page.locator(".cs-map").bounding_box()
             page.mouse.click(canvas["x"] + target["x"], canvas["y"] + target["y"])
             wait_for("opt('tenants').subtext.startsWith(arg)", arg=f"Park {target['park'] + 1} ·")
+            # ... and its budget, land price and partners
+            page.get_by_text("Land price index").wait_for()
+            page.get_by_text("Institutes its tenants work with").wait_for()
+
+            # the flows between chains and between parks, and one chain's contract network
+            page.locator(".cs-view-chain").click()
+            wait_for("opt('sankey').title === 'Flows between chains, last four quarters'"
+                     " && opt('sankey').series[0].data.length > 0")
+            page.locator(".cs-view-park").click()
+            wait_for("opt('sankey').title === 'Flows between parks, last four quarters'")
+            page.locator(".cs-view-network").click()
+            wait_for("opt('sankey').title.startsWith('Contracts of')"
+                     " && opt('sankey').series[0].data.length > 0")
+            page.locator(".cs-view-kind").click()
+            wait_for("opt('sankey').title.startsWith('Innovation-factor flows')")
 
             # exports: the indicators as CSV and the one-page brief
             with page.expect_download() as csv_download:

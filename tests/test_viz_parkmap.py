@@ -88,3 +88,16 @@ def test_tenants_chart_lists_chains_with_their_counts():
     assert opt["yAxis"]["data"] == [r[0] for r in rows][::-1]
     assert opt["series"][0]["data"] == [r[1] for r in rows][::-1]
     assert opt["title"]["subtext"].startswith("Park 1 · ")
+
+
+def test_park_facts_give_budget_land_price_free_plots_and_partners():
+    m = run()
+    p = int(np.argmax(m.parks.va))
+    lines = parkmap.park_facts(m, p, "en")
+    agent = m.park_agents[p]
+    assert f"{agent.land_price:.2f}" in lines[1] and f"{agent.free_land:.0f}" in lines[1]
+    partners = agent.partners
+    if partners:
+        best = max(partners.values())
+        assert f"({best})" in lines[-1]
+    assert "预算" in parkmap.park_facts(m, p, "zh")[0]

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from chainshift.model.ledger import FACTORS, KINDS
+from chainshift.viz import sankey
 from chainshift.viz.sankey import recent_flows, sankey_chart
 from chainshift.viz.workshop import RunSettings, WorkshopModel
 
@@ -102,3 +103,29 @@ def test_no_flows_yet():
     opt = sankey_chart(m.flows(), "talent")
     assert opt["series"][0]["links"] == []
     assert opt["title"]["subtext"] == "Press Step or Play to simulate."
+
+
+def test_flows_between_chains_and_parks_of_a_run():
+    from chainshift.viz.workshop import RunSettings, WorkshopModel
+
+    m = WorkshopModel(RunSettings(enterprises=600), rng=4).replay(4)
+    for by in ("chain", "park"):
+        frame = m.flow_frame(by)
+        opt = sankey.grouped_sankey_chart(m, frame, "talent", by, "en")
+        series = opt["series"][0]
+        names = {d["name"] for d in series["data"]}
+        assert all(link["source"] in names and link["target"] in names
+                   for link in series["links"])
+        assert all(link["source"].endswith(" ›") and link["target"].startswith("› ")
+                   for link in series["links"])  # senders left, receivers right: no cycle
+        assert 0 < len(series["links"]) <= sankey.TOP_LINKS
+        drawn = sum(link["value"] for link in series["links"])
+        total = sankey.grouped_flows(frame, "talent", by)["amount"].sum()
+        assert drawn <= total * (1 + 1e-6)
+    assert "Outside parks" in str(sankey.grouped_sankey_chart(m, m.flow_frame("park"),
+                                                              "talent", "park", "en"))
+
+
+def test_grouped_view_must_be_chain_or_park():
+    with pytest.raises(ValueError, match="allowed chain, park"):
+        sankey.grouped_sankey_chart(None, pd.DataFrame(), "talent", "kind")

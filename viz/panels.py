@@ -20,7 +20,8 @@ from solara.components.echarts import EchartsWidget
 
 from chainshift.model.ledger import FACTORS
 from chainshift.viz import charts, export, parkmap, sankey, style
-from chainshift.viz.i18n import quarter_label, tr, value_text
+from chainshift.viz import contracts as contract_view
+from chainshift.viz.i18n import chain_label, quarter_label, tr, value_text
 from chainshift.viz.levers import policy_levers
 from chainshift.viz.whatif import TABLE_CSS, indicator_table, table_html
 
@@ -147,23 +148,62 @@ def MapPanel(model):
                             on_v_model=set_picked, dense=True, hide_details=True,
                             class_="cs-park-select", style_="margin-top: 8px")
             if selected is not None:
-                EChart(tenants, "cs-tenants", height="290px")
+                EChart(tenants, "cs-tenants", height="220px")
+                with solara.Column(gap="0px", classes=["cs-park-facts"],
+                                   style={"font-size": "12px", "line-height": "1.3"}):
+                    for line in parkmap.park_facts(model, selected, lang):
+                        solara.Text(line)
+
+
+def flow_views(model) -> tuple[str, ...]:
+    """The views the flows panel offers: by kind always; by chain and by park, and the
+    contract network, when the run keeps its ledger by pair of agents.
+    """
+    return (*sankey.VIEWS, "network") if model.ledger.pairs else ("kind",)
+
+
+def flows_chart(model, factor: str, view: str, chain: int, lang: str) -> dict:
+    """The flows panel's figure for a view."""
+    if view == "kind":
+        return sankey.sankey_chart(model.flow_frame(), factor, lang, model.reference_flow_frame())
+    if view == "network":
+        return contract_view.network_chart(model, chain, lang)
+    return sankey.grouped_sankey_chart(model, model.flow_frame(view), factor, view, lang)
 
 
 @solara.component
 def FlowsPanel(model):
-    """A Sankey of one innovation factor's flows over the last year (pick the factor)."""
+    """A Sankey of one innovation factor's flows over the last year (pick the factor), by
+    kind of agent, by chain or by park; or one chain's contract network.
+    """
     update_counter.get()
     lang = language.value
     factor, set_factor = solara.use_state("technology")
-    with solara.v.BtnToggle(v_model=factor, on_v_model=lambda f: set_factor(f or factor),
-                            mandatory=True, dense=True, class_="cs-factor"):
-        for f in FACTORS:
-            solara.v.Btn(children=[tr(f"factor.{f}", lang)], value=f, small=True,
-                         class_=f"cs-factor-{f}")
-    EChart(use_spec(lambda: sankey.sankey_chart(model.flow_frame(), factor, lang,
-                                                model.reference_flow_frame()), model, factor),
-           "cs-sankey", height="320px")
+    view, set_view = solara.use_state("kind")
+    chain, set_chain = solara.use_state(0)
+    views = flow_views(model)
+    view = view if view in views else "kind"
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        if view != "network":
+            with solara.v.BtnToggle(v_model=factor, on_v_model=lambda f: set_factor(f or factor),
+                                    mandatory=True, dense=True, class_="cs-factor"):
+                for f in FACTORS:
+                    solara.v.Btn(children=[tr(f"factor.{f}", lang)], value=f, small=True,
+                                 class_=f"cs-factor-{f}")
+        if len(views) > 1:
+            with solara.v.BtnToggle(v_model=view, on_v_model=lambda v: set_view(v or view),
+                                    mandatory=True, dense=True, class_="cs-flow-view"):
+                for v in views:
+                    solara.v.Btn(children=[tr(f"view.{v}", lang)], value=v, small=True,
+                                 class_=f"cs-view-{v}")
+        if view == "network":
+            items = [{"text": chain_label(c.name, c.label_zh, lang), "value": i}
+                     for i, c in enumerate(model.config.chains)]
+            solara.v.Select(label=tr("chain", lang), items=items, v_model=chain,
+                            on_v_model=set_chain, dense=True, hide_details=True,
+                            class_="cs-chain-select", style_="max-width: 220px")
+    EChart(use_spec(lambda: flows_chart(model, factor, view, chain, lang), model, factor,
+                    view, chain), "cs-sankey", height="320px")
 
 
 def lever_changes(model, lang: str) -> list[str]:

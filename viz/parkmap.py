@@ -151,3 +151,27 @@ def tenants_chart(model, park: int, lang: str = "en") -> dict:
         "series": [{"type": "bar", "name": tr("tenants", lang), "data": [r[1] for r in rows],
                     "color": "#2b6cb0", "label": {"show": True, "position": "right"}}],
     }
+
+
+PARTNERS_SHOWN = 3
+"""Institutes listed for a park: those with the most contracts with its tenants."""
+
+
+def park_facts(model, park: int, lang: str = "en") -> list[str]:
+    """Lines on a park from its agent: budget, land price, free plots, and the institutes its
+    tenants hold contracts with (most contracts first).
+    """
+    agent = model.park_agents[park]
+    colon = "：" if lang == "zh" else ": "
+    partners = sorted(agent.partners.items(), key=lambda kv: (-kv[1], kv[0].unique_id))
+    named = ", ".join(f"{tr('institute_one', lang)} {inst.slot} ({k})"
+                      for inst, k in partners[:PARTNERS_SHOWN]) or tr("no_partners", lang)
+    if len(partners) > PARTNERS_SHOWN:
+        named += f", … (+{len(partners) - PARTNERS_SHOWN})"
+    dot = "，" if lang == "zh" else " · "
+    return [
+        f"{tr('park_budget', lang)}{colon}{money_text(agent.budget, lang)}",
+        f"{tr('land_price', lang)}{colon}{agent.land_price:.2f}{dot}"
+        f"{tr('free_land', lang)}{colon}{agent.free_land:.0f}",
+        f"{tr('park_partners', lang)}{colon}{named}",
+    ]

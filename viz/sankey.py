@@ -18,7 +18,7 @@ import pandas as pd
 
 from chainshift.model.ledger import FACTORS
 from chainshift.viz.charts import rounded
-from chainshift.viz.i18n import money_text, tr
+from chainshift.viz.i18n import chain_label, money_text, tr
 
 KIND_COLORS = {
     "enterprise": "#2b6cb0",
@@ -147,6 +147,101 @@ def sankey_chart(flows: pd.DataFrame, factor: str, lang: str = "en",
             "emphasis": {"focus": "adjacency"},
             "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
             "label": {"fontSize": 12},
+            "data": list(nodes.values()), "links": links,
+        }],
+    }
+
+
+VIEWS = ("kind", "chain", "park")
+"""What the Sankey's nodes are: kinds of agents, or the chains or parks of the two ends."""
+
+TOP_LINKS = 20
+"""Links drawn in the by-chain and by-park views; the rest are summed under the title."""
+
+
+def grouped_flows(flows: pd.DataFrame, factor: str, by: str,
+                  window: int = WINDOW) -> pd.DataFrame:
+    """``factor``'s flows of ``model.flows(by=by)`` summed over the last ``window`` steps by
+    (from_kind, from group, to_kind, to group), largest first.
+    """
+    cols = ["from_kind", f"from_{by}", "to_kind", f"to_{by}"]
+    if flows.empty:
+        return pd.DataFrame({c: [] for c in [*cols, "amount"]})
+    last = int(flows["step"].max())
+    sel = flows[(flows["step"] > last - window) & (flows["factor"] == factor)]
+    out = sel.groupby(cols, observed=True)["amount"].sum().reset_index()
+    for c in ("from_kind", "to_kind"):
+        out[c] = out[c].astype(str)
+    out = out[out["amount"] > 0]
+    return out.sort_values("amount", ascending=False).reset_index(drop=True)
+
+
+def group_label(model, kind: str, group: int, by: str, lang: str) -> str:
+    """A node's name: the chain or park of an end, or, for an end without one, its kind
+    (enterprises outside parks are named so).
+    """
+    if group >= 0:
+        if by == "chain":
+            c = model.config.chains[group]
+            return chain_label(c.name, c.label_zh, lang)
+        from chainshift.viz.parkmap import park_name
+
+        return park_name(model, group, lang)
+    if by == "park" and kind == "enterprise":
+        return tr("outside_parks", lang)
+    return tr(f"kind.{kind}", lang)
+
+
+def grouped_sankey_chart(model, flows: pd.DataFrame, factor: str, by: str,
+                         lang: str = "en") -> dict:
+    """ECharts Sankey of ``factor``'s flows of the last year between chains or parks.
+
+    Senders stand on the left and receivers on the right (a chain both sends and receives
+    talent, and a Sankey cannot draw a cycle); flows inside one chain or park, and the links
+    beyond the :data:`TOP_LINKS` largest, are summed under the title.
+    """
+    if by not in VIEWS[1:]:
+        raise ValueError(f"by '{by}': allowed chain, park")
+    agg = grouped_flows(flows, factor, by)
+    src, dst = f"from_{by}", f"to_{by}"
+    same = (agg["from_kind"] == agg["to_kind"]) & (agg[src] == agg[dst]) & (agg[src] >= 0)
+    between, within = agg[~same], float(agg.loc[same, "amount"].sum())
+    drawn, rest = between.head(TOP_LINKS), float(between["amount"].iloc[TOP_LINKS:].sum())
+    nodes, links = {}, []
+    colon = "：" if lang == "zh" else ": "
+    for row in drawn.itertuples(index=False):
+        a = group_label(model, row.from_kind, int(getattr(row, src)), by, lang)
+        b = group_label(model, row.to_kind, int(getattr(row, dst)), by, lang)
+        source, target = f"{a} ›", f"› {b}"
+        for name, kind in ((source, row.from_kind), (target, row.to_kind)):
+            nodes.setdefault(name, {"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
+        links.append({"source": source, "target": target, "value": rounded(float(row.amount), 4),
+                      "tooltip": {"formatter": f"{a} → {b}{colon}"
+                                  f"{amount_text(factor, float(row.amount), lang)}"}})
+    total = float(agg["amount"].sum())
+    subtitle = f"{tr(f'factor.{factor}', lang)}{colon}{tr('total', lang)} " \
+               f"{amount_text(factor, total, lang)}"
+    notes = []
+    if within > 0:
+        notes.append(tr(f"flows_within_{by}", lang) + colon
+                     + amount_text(factor, within, lang, describe=False))
+    if rest > 0:
+        notes.append(tr("flows_rest", lang) + colon + amount_text(factor, rest, lang, False))
+    if notes:
+        subtitle += "\n" + ("；" if lang == "zh" else "; ").join(notes)
+    if not len(agg):
+        subtitle = tr("not_started", lang)
+    return {
+        "animation": False,
+        "title": {"text": tr(f"flows_by_{by}", lang), "subtext": subtitle, "left": 0, "top": 0,
+                  "textStyle": {"fontSize": 14}, "subtextStyle": {"lineHeight": 16}},
+        "tooltip": {"trigger": "item"},
+        "series": [{
+            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 80, "bottom": 16,
+            "left": 8, "right": 170, "nodeWidth": 12, "nodeGap": 6, "draggable": False,
+            "emphasis": {"focus": "adjacency"},
+            "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
+            "label": {"fontSize": 11},
             "data": list(nodes.values()), "links": links,
         }],
     }

@@ -206,19 +206,19 @@ class WorkshopModel(TransitionModel):
         """The seed band of the run's settings and seed, or None when it is off."""
         return seed_band(self.settings, int(self.seed or 0))
 
-    def flow_frame(self) -> pd.DataFrame:
-        """``flows()`` of the run, computed once per quarter simulated."""
-        return self._cached("flows", self)
+    def flow_frame(self, by: str = "kind") -> pd.DataFrame:
+        """``flows(by)`` of the run, computed once per quarter simulated."""
+        return self._cached("flows", self, by=by)
 
     def reference_flow_frame(self) -> pd.DataFrame | None:
         """``flows()`` of the reference run, or None outside what-if mode."""
         return None if self.reference is None else self._cached("flows", self.reference)
 
-    def _cached(self, what: str, model: TransitionModel) -> pd.DataFrame:
-        key = f"{what}:{'run' if model is self else 'reference'}"
+    def _cached(self, what: str, model: TransitionModel, **options) -> pd.DataFrame:
+        key = f"{what}:{'run' if model is self else 'reference'}:{sorted(options.items())}"
         hit = self._frames.get(key)
         if hit is None or hit[0] != model.t:
-            hit = (model.t, getattr(model, what)())
+            hit = (model.t, getattr(model, what)(**options))
             self._frames[key] = hit
         return hit[1]
 
