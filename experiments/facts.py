@@ -36,8 +36,8 @@ from chainshift.experiments.stylised import (
     laplace_vs_normal,
     log_trend,
     selection_share,
-    top_share,
 )
+from chainshift.model.groups import top_share
 
 FACT_ENTERPRISES = 2000
 """Enterprises in the reduced-scale runs of the stylised facts."""

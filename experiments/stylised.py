@@ -13,13 +13,6 @@ from chainshift.model.accounting import Snapshot, melitz_polanec
 
 
 # -- size distributions -----------------------------------------------------------------------
-def top_share(x: np.ndarray, fraction: float = 0.01) -> float:
-    """Share of the total held by the largest ``fraction`` of observations (at least one)."""
-    x = np.sort(np.asarray(x, dtype=float))
-    k = max(1, int(len(x) * fraction))
-    return float(x[-k:].sum() / x.sum())
-
-
 def hill_tail_index(x: np.ndarray, fraction: float = 0.05) -> float:
     """Hill estimate of the Pareto tail index from the largest ``fraction`` of observations.
 

@@ -33,3 +33,15 @@ def group_argmax(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     out = np.full(n, -1, dtype=np.intp)
     out[groups[rows]] = rows
     return out
+
+
+def top_share(x: np.ndarray, fraction: float = 0.01) -> float:
+    """Share of the total held by the largest ``fraction`` of observations (at least one; 0
+    when the total is 0): ``fraction`` itself when all are equal, 1 when one holds it all.
+    """
+    x = np.asarray(x, dtype=float)
+    total = float(x.sum())
+    if x.size == 0 or total == 0:
+        return 0.0
+    k = max(1, int(x.size * fraction))
+    return float(np.partition(x, x.size - k)[x.size - k:].sum() / total)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainshift.model.contracts import Edges
+from chainshift.model.groups import top_share
 
 
 def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
@@ -26,17 +27,6 @@ def coupling_index(transfers: np.ndarray, needs: np.ndarray) -> float:
 def degrees(e: Edges, n_institutes: int) -> np.ndarray:
     """Each institute's number of partners."""
     return np.bincount(e.institute, minlength=n_institutes)
-
-
-def top_share(degree: np.ndarray, top: float = 0.1) -> float:
-    """Share of all contracts held by the ``top`` share of institutes with most partners
-    (0.1 when every institute has as many; 1 when one holds them all).
-    """
-    total = degree.sum()
-    if total == 0 or degree.size == 0:
-        return 0.0
-    k = max(1, round(top * degree.size))
-    return float(np.sort(degree)[::-1][:k].sum() / total)
 
 
 def colocated(e: Edges, firm_park: np.ndarray, institute_park: np.ndarray) -> np.ndarray:
@@ -85,5 +75,5 @@ def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:
         "contracts_colocated": 100.0 * np.count_nonzero(near) / n,
         "technology_within_parks": 100.0 * float(carried[near].sum()) / total if total > 0
         else 0.0,
-        "contracts_top10_share": 100.0 * top_share(degrees(e, len(inst))),
+        "contracts_top10_share": 100.0 * top_share(degrees(e, len(inst)), 0.1),
     }

@@ -22,7 +22,6 @@ from chainshift.experiments.stylised import (
     laplace_vs_normal,
     log_trend,
     selection_share,
-    top_share,
 )
 from chainshift.experiments.validation import (
     TargetResult,
@@ -31,6 +30,7 @@ from chainshift.experiments.validation import (
     targets_section,
     verdict,
 )
+from chainshift.model.groups import top_share
 
 
 # -- size distributions -----------------------------------------------------------------------
