@@ -23,7 +23,8 @@ FLOW_COLUMNS = (
 )
 """Quarterly flows: a year's figure is their sum."""
 
-STOCK_COLUMNS = ("enterprises", "high_tech", "specialized_new", "little_giants", "contracts")
+STOCK_COLUMNS = ("enterprises", "high_tech", "specialized_new", "little_giants", "contracts",
+                 "park_budgets")
 """Counts at the end of the quarter: a year's figure is the Q4 value."""
 
 YEARLY_COLUMNS = (*ACCOUNTING, "innovation_share", *DECOMPOSITION)

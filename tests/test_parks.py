@@ -182,3 +182,14 @@ def test_a_park_agent_answers_admission_and_budget():
     assert model.parks.green_standard[0] == 0.5
     if park.free_land > 0:
         assert park.admit(chain, 1e9, 0.6) and not park.admit(chain, 1e9, 0.4)
+
+
+def test_indicators_report_the_parks_budgets_and_land_price():
+    model = TransitionModel(load_scenario("baseline",
+                                          overrides={"population.enterprises": 1500}), rng=1)
+    model.run(6)
+    last = model.indicators().iloc[-1]
+    p = model.parks
+    assert last["park_budgets"] == pytest.approx(p.budget.sum())
+    assert last["land_price"] == pytest.approx((p.land_price * p.land).sum() / p.land.sum())
+    assert last["land_price"] != 1.0  # prices have moved with occupancy
