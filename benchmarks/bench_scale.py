@@ -37,6 +37,7 @@ PHASES = (
     ("search", "innovation", "search_phase"),
     ("investment", "investment", "invest"),
     ("digital adoption", "adoption", "adopt_digital"),
+    ("parks decide", "parks", "decide"),
     ("policy selection", "selection", "select"),
     ("R&D adaptation", "innovation", "adapt_rd"),
     ("exit and entry", "demography", "exit_and_enter"),
