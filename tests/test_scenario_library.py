@@ -208,6 +208,21 @@ def test_green_push_greens_capacity_and_cuts_carbon_intensity():
             < years(mean_yearly("baseline", "carbon_intensity"), 2023, 2035)).all()
 
 
+def parks_green(model) -> float:
+    """Capital-weighted green share of the firms inside parks."""
+    f = model.firms
+    inside = f.park >= 0
+    return float((f.g[inside] * f.K[inside]).sum() / f.K[inside].sum())
+
+
+def test_green_parks_green_the_tenants_and_send_brown_entrants_outside():
+    base = [parks_green(run("baseline", s)[1]) for s in SEEDS]
+    green = [parks_green(run("green_parks", s)[1]) for s in SEEDS]
+    assert np.mean(green) > np.mean(base)
+    assert mean_yearly("green_parks", "park_output_share")[2035] < mean_yearly(
+        "baseline", "park_output_share")[2035]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_low_carbon_grid_cuts_co2_per_energy_as_the_emission_factor(seed):
     base, grid = run("baseline", seed)[1].indicators(), run("low_carbon_grid", seed)[1].indicators()
