@@ -20,6 +20,7 @@ from chainshift.model.groups import group_sum
 from chainshift.model.indicators import MAYBE_NAN
 from chainshift.model.summary import annual
 from chainshift.scenarios.loader import SCENARIO_DIR, available, load_scenario
+from chainshift.scenarios.schema import SECTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,8 +111,7 @@ def test_show_diff_prints_only_the_changes_as_a_loadable_file(name, tmp_path, ca
     text = capsys.readouterr().out
     own = tomllib.loads((SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8"))
     shown = tomllib.loads(text)
-    for table in ("horizon", "population", "markets", "technology", "labour", "finance",
-                  "energy", "adoption", "policy"):
+    for table in SECTIONS:
         assert set(shown.get(table, {})) <= set(own.get(table, {})), (name, table)
     path = tmp_path / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
