@@ -25,6 +25,7 @@ from chainshift.experiments.columns import (
     Column,
     Dictionary,
     by_chain,
+    by_park,
     described,
     firm_column,
     quarterly,
@@ -154,7 +155,7 @@ def snapshot(model) -> pd.DataFrame:
 
 
 def write_results(d, scenario, indicators, flows, yearly, chains=None, firms=None,
-                  pairs=None) -> None:
+                  pairs=None, parks=None) -> None:
     """The run's tables (Parquet with units in the schema, CSV) and its data dictionary.
 
     Args:
@@ -166,6 +167,7 @@ def write_results(d, scenario, indicators, flows, yearly, chains=None, firms=Non
         chains: the indicators by chain (``indicators_by_chain.parquet``), if given.
         firms: firm snapshots (``firms.parquet``), if given.
         pairs: the flow ledger by pair of agents (``flows_by_agent.parquet``), if given.
+        parks: the indicators by park (``indicators_by_park.parquet``), if given.
     """
     ind_cols = described(indicators, quarterly)
     flow_cols = described(flows, FLOW_LEDGER.get)
@@ -175,6 +177,8 @@ def write_results(d, scenario, indicators, flows, yearly, chains=None, firms=Non
     tables = {}
     if chains is not None:
         tables["indicators_by_chain.parquet"] = (chains, described(chains, by_chain))
+    if parks is not None:
+        tables["indicators_by_park.parquet"] = (parks, described(parks, by_park))
     if firms is not None:
         tables["firms.parquet"] = (firms, described(firms, firm_column))
     if pairs is not None:
@@ -251,7 +255,8 @@ def run(args: argparse.Namespace) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
     with ResultsFolder(args.out, f"{scenario.name}-{stamp}") as folder:
         d = folder.path
-        write_results(d, scenario, indicators, flows, yearly, chains, firms, pairs)
+        write_results(d, scenario, indicators, flows, yearly, chains, firms, pairs,
+                      model.indicators_by_park())
         write_json(
             d / "manifest.json",
             manifest(

@@ -98,6 +98,15 @@ def by_chain(name: str) -> Column | None:
     return Column(INDICATOR_UNITS.get(name, ""), BY_CHAIN[name])
 
 
+def by_park(name: str) -> Column | None:
+    """A column of the indicators by park (``indicators_by_park.parquet``)."""
+    from chainshift.model.indicators import BY_PARK, INDICATOR_UNITS, PARK_UNITS
+
+    if name not in BY_PARK:
+        return None
+    return Column(PARK_UNITS.get(name, INDICATOR_UNITS.get(name, "")), BY_PARK[name])
+
+
 SNAPSHOT_IDS: dict[str, Column] = {
     "year": Column("year", "calendar year of the snapshot"),
     "quarter": Column("1-4", "quarter of the snapshot: 4, or the run's last quarter in a year "

@@ -187,6 +187,33 @@ BY_CHAIN: dict[str, str] = {
 """Columns of the indicators by chain (:meth:`Recorder.by_chain`); units as in
 :data:`INDICATOR_UNITS` (``chain`` has none)."""
 
+BY_PARK: dict[str, str] = {
+    "step": INDICATORS["step"],
+    "year": INDICATORS["year"],
+    "quarter": INDICATORS["quarter"],
+    "park": "the park's id (its row; parks never close)",
+    "kind": "national_high_tech, national_economic or municipal",
+    "tenants": "enterprises in the park",
+    "value_added_nominal": "the tenants' value added at current prices",
+    "green_share": "clean share of the tenants' capital",
+    "service": "the park's service level S",
+    "digital": "the park's digital infrastructure D",
+    "green": "the park's green infrastructure G (shared low-carbon energy)",
+    "budget": "taxes kept and land sales not yet spent",
+    "spent": "the park's own programme this quarter (besides the plan's)",
+    "land_price": "the park's land price index (1 at the start)",
+    "entrants": "entrants it admitted this quarter",
+}
+"""Columns of the indicators by park (:meth:`Recorder.by_park`); units in :data:`PARK_UNITS`."""
+
+PARK_UNITS = {"tenants": "count", "value_added_nominal": "100m yuan/quarter",
+              "green_share": "percent", "service": "0-1", "digital": "0-1", "green": "0-1",
+              "budget": "100m yuan", "spent": "100m yuan/quarter", "land_price": "index",
+              "entrants": "count/quarter"}
+
+_PARK_VALUES = ("tenants", "value_added_nominal", "green_share", "service", "digital", "green",
+                "budget", "spent", "land_price", "entrants")
+
 CHAIN_SUMS = ("value_added", "value_added_nominal", "co2", "energy_use", "enterprises",
               "rd_spending")
 """By-chain columns that sum over chains to the economy-wide indicator of the same name."""
@@ -258,6 +285,7 @@ class Recorder:
         self._windows: dict[int, accounting.Window] = {}  # by the number of quarters they end at
         # (step, year, quarter, values by chain) of every recorded quarter
         self.chain_rows: list[tuple[int, int, int, np.ndarray]] = []
+        self.park_rows: list[tuple[int, int, int, np.ndarray]] = []
 
     def _aggregates(self) -> QuarterTotals:
         m = self.model
@@ -444,6 +472,11 @@ class Recorder:
             agg, self.quarters[-5] if len(self.quarters) >= 5 else None, f, m.n_chains,
             inst.funding @ m.institute_focus, green_k,
         )))
+        p = m.parks
+        tenants = np.bincount(f.hood, minlength=n_hoods)[:n_parks]
+        self.park_rows.append((m.t - 1, m.year, m.quarter, np.stack((
+            tenants, p.va, 100.0 * p.green_share, p.service, p.digital, p.green, p.budget,
+            p.spent, p.land_price, p.sold)).astype(float)))
 
     def by_chain(self, chain_names) -> pd.DataFrame:
         """The recorded quarters by chain: one row per (step, chain), columns :data:`BY_CHAIN`."""
@@ -461,6 +494,23 @@ class Recorder:
             frame[key] = values[i]
         frame["enterprises"] = frame["enterprises"].astype(np.int64)
         return pd.DataFrame(frame, columns=list(BY_CHAIN))
+
+
+def by_park_frame(rows, kinds: np.ndarray, kind_names) -> pd.DataFrame:
+    """The recorded quarters by park: one row per (step, park), columns :data:`BY_PARK`."""
+    n, k = kinds.size, len(rows)
+    values = (np.concatenate([r[3] for r in rows], axis=1) if k
+              else np.zeros((len(_PARK_VALUES), 0)))
+    frame = {key: np.repeat(np.array([r[i] for r in rows], dtype=np.int64), n)
+             for i, key in enumerate(("step", "year", "quarter"))}
+    frame["park"] = np.tile(np.arange(n, dtype=np.int64), k)
+    frame["kind"] = pd.Categorical.from_codes(np.tile(kinds.astype(np.int64), k),
+                                              categories=list(kind_names))
+    for i, key in enumerate(_PARK_VALUES):
+        frame[key] = values[i]
+    for key in ("tenants", "entrants"):
+        frame[key] = frame[key].astype(np.int64)
+    return pd.DataFrame(frame, columns=list(BY_PARK))
 
 
 def chain_real(totals: QuarterTotals) -> np.ndarray:

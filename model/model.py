@@ -383,6 +383,16 @@ class TransitionModel(Model):
         """
         return self.recorder.by_chain(self.chain_names)
 
+    def indicators_by_park(self) -> pd.DataFrame:
+        """One row per recorded quarter and park (columns ``model.indicators.BY_PARK``, units
+        ``model.indicators.PARK_UNITS``): tenants, their value added and green share, the
+        park's levels, budget, own spending, land price and entrants admitted.
+        """
+        from chainshift.model.indicators import by_park_frame
+        from chainshift.scenarios.schema import PARK_KINDS
+
+        return by_park_frame(self.recorder.park_rows, np.asarray(self.parks.kind), PARK_KINDS)
+
     def firm_table(self) -> pd.DataFrame:
         """The enterprises now: one row per firm, ``id`` (its permanent slot) and every column
         of the firm table (``model.setup.FIRM_COLUMNS``), ``chain`` by name.

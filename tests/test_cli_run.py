@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ def test_run_writes_results_folder(tmp_path):
         "manifest.json",
         "scenario.toml",
         "indicators_by_chain.parquet",
+        "indicators_by_park.parquet",
         "flows_by_agent.parquet",
     } <= names
     assert "firms.parquet" not in names  # --snapshot none, the default
@@ -57,6 +59,10 @@ def test_run_writes_results_folder(tmp_path):
     assert {"from_id", "to_id", "from_chain", "to_chain", "from_park", "to_park"} <= set(pairs)
     listed = pd.read_csv(folder / "columns.csv", keep_default_na=False)
     assert set(listed.loc[listed["file"] == "flows_by_agent.parquet", "column"]) == set(pairs)
+    parks = pd.read_parquet(folder / "indicators_by_park.parquet")
+    assert set(listed.loc[listed["file"] == "indicators_by_park.parquet", "column"]) == set(parks)
+    assert pq.read_schema(folder / "indicators_by_park.parquet").field(
+        "budget").metadata[b"unit"] == b"100m yuan"
     ind = pd.read_parquet(folder / "indicators.parquet")
     assert len(ind) == 8 and ind["year"].max() == 2022
     pd.testing.assert_frame_equal(ind, pd.read_csv(folder / "indicators.csv"), check_dtype=False)

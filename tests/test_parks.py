@@ -193,3 +193,22 @@ def test_indicators_report_the_parks_budgets_and_land_price():
     assert last["park_budgets"] == pytest.approx(p.budget.sum())
     assert last["land_price"] == pytest.approx((p.land_price * p.land).sum() / p.land.sum())
     assert last["land_price"] != 1.0  # prices have moved with occupancy
+
+
+def test_indicators_by_park_add_up_to_the_economy_and_the_park_table():
+    model = TransitionModel(load_scenario("baseline",
+                                          overrides={"population.enterprises": 1500}), rng=2)
+    model.run(6)
+    by = model.indicators_by_park()
+    assert len(by) == 6 * len(model.parks)
+    last = by[by.step == by.step.max()].set_index("park")
+    p = model.parks
+    np.testing.assert_allclose(last["budget"], p.budget)
+    np.testing.assert_allclose(last["land_price"], p.land_price)
+    assert last["tenants"].sum() == np.count_nonzero(model.firms.park >= 0)
+    ind = model.indicators().set_index("step")
+    entrants = by.groupby("step")["entrants"].sum()
+    assert (entrants <= ind.loc[entrants.index, "entries"]).all() and entrants.sum() > 0
+    va = by.groupby("step")["value_added_nominal"].sum()
+    np.testing.assert_allclose(va / ind.loc[va.index, "value_added_nominal"] * 100,
+                               ind.loc[va.index, "park_output_share"], rtol=1e-9)
