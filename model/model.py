@@ -258,9 +258,10 @@ class TransitionModel(Model):
         """Demand multipliers of the chains this quarter (1 = no shock)."""
         return self.events.demand[self.t] if 0 <= self.t < self.horizon else np.ones(self.n_chains)
 
-    def energy_cut(self) -> float:
-        """Share of energy unavailable this quarter."""
-        return float(self.events.energy_cut[self.t]) if 0 <= self.t < self.horizon else 0.0
+    def energy_cut(self, t: int | None = None) -> float:
+        """Share of energy unavailable this quarter (or in quarter ``t``)."""
+        t = self.t if t is None else t
+        return float(self.events.energy_cut[t]) if 0 <= t < self.horizon else 0.0
 
     def project_events(self) -> list[tuple[int, float]]:
         """One-off promoted projects landing this quarter: (chain, investment this quarter)."""

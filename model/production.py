@@ -238,7 +238,10 @@ def plan_output(model, rows: slice):
     costs, wage = qv.user_costs, model.planning_wage * 1e-4
     per_worker = costs.times_kappa_power(a_eff, wage, alpha, alpha, rows)
     ybar = costs.times_kappa_power(a_eff * f.K[rows], wage, alpha, alpha - 1.0, rows)
-    most = ceiling(ybar, per_worker, f.L[rows], s.labour.hiring_limit)
+    # workers a power cut laid off last quarter are recalled, not hired anew: the limit counts
+    # from the workforce before rationing, so a long shortage does not compound
+    recalled = 1.0 / (1.0 - model.energy_cut(model.t - 1))
+    most = ceiling(ybar, per_worker, f.L[rows] * recalled, s.labour.hiring_limit)
     demand = f.yd[rows]
     output = np.minimum(demand, most)
     unmet, room = unserved(demand, output, most)

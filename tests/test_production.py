@@ -78,3 +78,20 @@ def test_rationing_cuts_output_and_energy_in_proportion():
     va = np.array([1.0, 4.0])
     assert ration_energy(va, 0.05).tolist() == pytest.approx([0.95, 3.8])
     assert np.array_equal(ration_energy(va, 0.0), va)
+
+
+def test_a_long_power_cut_does_not_compound_through_the_hiring_limit():
+    """Workers a cut lays off are recalled the next quarter: through eight quarters of a 25%
+    shortage output holds near three quarters of orders instead of shrinking each quarter."""
+    from chainshift import TransitionModel, load_scenario
+    from chainshift.scenarios.schema import EnergyShortage
+
+    s = load_scenario("baseline", overrides={"population.enterprises": 300})
+    s.events.append(EnergyShortage(kind="energy_shortage", start="2021Q1", quarters=8, cut=0.25))
+    m = TransitionModel(s, rng=0)
+    output = []
+    for _ in range(8):
+        m.step()
+        output.append(float(m.firms.y.sum()))
+    assert min(output[1:]) > 0.9 * output[0]
+    assert float(m.firms.y.sum()) < 0.8 * float(m.firms.yd.sum())  # still rationed

@@ -24,8 +24,8 @@ from chainshift.experiments.facts import (
 SEEDS = range(5)
 
 
-def _shown(name: str):
-    result = fact(name).evaluate(SEEDS)
+def _shown(name: str, seeds=SEEDS):
+    result = fact(name).evaluate(seeds)
     assert result.passed, result.describe()
     assert result.control_failed, "the fact holds without its mechanism: " + result.describe()
     return result
@@ -42,9 +42,12 @@ def test_firm_size_tail_emerges_from_a_thin_start():
 
 
 def test_firm_growth_rates_are_fat_tailed_under_gaussian_shocks():
-    """Gaussian order shocks, 2,000 enterprises, 5 seeds: yearly growth rates net of the
-    chain-year mean have excess kurtosis above 2; without market selection they do not."""
-    _shown("growth_rates")
+    """Gaussian order shocks, 2,000 enterprises, 10 seeds (as docs/VALIDATION.md): yearly
+    growth rates net of the chain-year mean have excess kurtosis above 2 on average; without
+    market selection they do not. A seed's kurtosis rests on its few largest moves (0.6 to 4.9
+    over these seeds), so five seeds do not pin the mean down; the fact is weak (2.4 against
+    the threshold 2, control 1.2)."""
+    _shown("growth_rates", range(10))
 
 
 def test_productivity_dispersion_persists_unless_imitation_is_instant():
