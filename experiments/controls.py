@@ -107,6 +107,10 @@ def comparisons(runs: dict[str, list[pd.DataFrame]], none: list[pd.DataFrame]) -
         "  of which tfp_reallocation: " + paired(base, off, "tfp_reallocation", late),
         "innovation_push - baseline, TFP contribution 2031-35: "
         + paired(push, base, "tfp_contribution", late),
+        "innovation_push - baseline, TFP contribution 2021-35: "
+        + paired(push, base, "tfp_contribution", (2021, 2035)),
+        "  of which tfp_entry 2031-35: " + paired(push, base, "tfp_entry", late),
+        "  of which tfp_within_rd 2031-35: " + paired(push, base, "tfp_within_rd", late),
         "factor_push - baseline, TFP contribution 2031-35: "
         + paired(factor, base, "tfp_contribution", late),
     ]
