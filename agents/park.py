@@ -70,7 +70,9 @@ class IndustrialPark(TableAgent):
     @property
     def free_land(self) -> float:
         """Plots not taken by tenants."""
-        return float(self.land - np.count_nonzero(self.model.firms.park == self.slot))
+        from chainshift.model.parks import tenants
+
+        return float(self.land - tenants(self.model)[self.slot])
 
     def admit(self, chain: str, tfp: float, green: float) -> bool:
         """Whether the park would admit an entrant of ``chain`` with TFP ``tfp`` and green

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from chainshift.model import accounting
+from chainshift.model import parks as park_rules
 from chainshift.model.groups import group_sum
 from chainshift.model.production import effective_tfp
 from chainshift.model.setup import GAIN_SOURCES
@@ -204,12 +205,14 @@ BY_PARK: dict[str, str] = {
     "land_price": "the park's land price index (1 at the start)",
     "entrants": "entrants it admitted this quarter",
 }
-"""Columns of the indicators by park (:meth:`Recorder.by_park`); units in :data:`PARK_UNITS`."""
+"""Columns of the indicators by park (:func:`by_park_frame`); units in :data:`PARK_UNITS` and
+:data:`INDICATOR_UNITS`."""
 
-PARK_UNITS = {"tenants": "count", "value_added_nominal": "100m yuan/quarter",
-              "green_share": "percent", "service": "0-1", "digital": "0-1", "green": "0-1",
+PARK_UNITS = {"tenants": "count", "service": "0-1", "digital": "0-1", "green": "0-1",
               "budget": "100m yuan", "spent": "100m yuan/quarter", "land_price": "index",
               "entrants": "count/quarter"}
+"""Units of the by-park columns not in :data:`INDICATOR_UNITS` (value added and green share
+are in the indicators' units)."""
 
 _PARK_VALUES = ("tenants", "value_added_nominal", "green_share", "service", "digital", "green",
                 "budget", "spent", "land_price", "entrants")
@@ -473,10 +476,9 @@ class Recorder:
             inst.funding @ m.institute_focus, green_k,
         )))
         p = m.parks
-        tenants = np.bincount(f.hood, minlength=n_hoods)[:n_parks]
         self.park_rows.append((m.t - 1, m.year, m.quarter, np.stack((
-            tenants, p.va, 100.0 * p.green_share, p.service, p.digital, p.green, p.budget,
-            p.spent, p.land_price, p.sold)).astype(float)))
+            park_rules.tenants(m), p.va, 100.0 * p.green_share, p.service, p.digital, p.green,
+            p.budget, p.spent, p.land_price, p.sold)).astype(float)))
 
     def by_chain(self, chain_names) -> pd.DataFrame:
         """The recorded quarters by chain: one row per (step, chain), columns :data:`BY_CHAIN`."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainshift.model.adoption import neighbourhood_mean
 from chainshift.model.groups import group_sum
 
 PRICE_BOUNDS = (0.1, 10.0)
@@ -183,11 +184,8 @@ def decide(model) -> None:
     led.add_pairs("capital", "government", "park", transfer + kept,
                   dst_rows=np.arange(n_parks))
 
-    digital = np.divide(group_sum(f.d * f.va, f.hood, n_hoods)[:n_parks], va[:n_parks],
-                        out=np.array(parks.digital), where=va[:n_parks] > 0)
-    capital = group_sum(f.K, f.hood, n_hoods)[:n_parks]
-    green = np.divide(group_sum(f.g * f.K, f.hood, n_hoods)[:n_parks], capital,
-                      out=np.array(parks.green), where=capital > 0)
+    digital = neighbourhood_mean(f.d, f.va, f.hood, n_hoods, va)[:n_parks]
+    green = neighbourhood_mean(f.g, f.K, f.hood, n_hoods)[:n_parks]
     parts = split(rules.spend_rate * np.maximum(parks.budget, 0.0),
                   needs(parks.service, digital, green))
     used = np.zeros(n_parks)

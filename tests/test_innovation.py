@@ -124,5 +124,8 @@ def test_imitation_flows_name_a_leader_of_the_same_chain_and_mostly_the_same_par
     in_park = tech[tech.to_park >= 0]
     # most firms in parks learn from a leader next door; outside parks, from the chain's best
     assert (in_park.from_park == in_park.to_park).mean() > 0.5
-    firm = model.agents_by_type[type(model.park_agents[0].tenants[0])].to_list()[0]
-    assert firm.leader.chain == firm.chain
+    for firm in list(model.enterprises)[:50]:
+        leader = firm.leader
+        assert leader.chain == firm.chain and leader.tfp >= firm.tfp
+        assert leader.park is firm.park or leader.tfp == max(
+            f.tfp for f in model.enterprises if f.chain == firm.chain)

@@ -185,8 +185,12 @@ def test_a_park_agent_answers_admission_and_budget():
     assert park.budget == pytest.approx(float(model.parks.budget[0]))
     park.green_standard = 0.5
     assert model.parks.green_standard[0] == 0.5
-    if park.free_land > 0:
-        assert park.admit(chain, 1e9, 0.6) and not park.admit(chain, 1e9, 0.4)
+    model.parks.land[0] += 3  # room for an entrant
+    assert park.free_land >= 3
+    assert park.admit(chain, 1e9, 0.6) and not park.admit(chain, 1e9, 0.4)
+    assert park.admit(chain, 1e-9, 0.6)  # no productivity standard yet
+    park.tfp_standard = 1.0  # from now on only entrants at least as productive as the median
+    assert not park.admit(chain, 1e-9, 0.6) and park.admit(chain, 1e9, 0.6)
 
 
 def test_indicators_report_the_parks_budgets_and_land_price():

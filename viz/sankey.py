@@ -35,20 +35,22 @@ WINDOW = 4
 """Quarters summed: the last year."""
 
 
-def recent_flows(flows: pd.DataFrame, factor: str, window: int = WINDOW) -> pd.DataFrame:
-    """``factor``'s flows summed by (from_kind, to_kind) over the last ``window`` recorded steps.
+def recent_flows(flows: pd.DataFrame, factor: str, window: int = WINDOW,
+                 keys: tuple[str, ...] = ("from_kind", "to_kind")) -> pd.DataFrame:
+    """``factor``'s flows summed by ``keys`` (by default (from_kind, to_kind)) over the last
+    ``window`` recorded steps.
 
     Returns:
-        DataFrame with columns from_kind, to_kind, amount (positive amounts only), largest first.
+        DataFrame with the ``keys`` columns (kinds as strings) and amount (positive amounts
+        only), largest first.
     """
     if flows.empty:
-        return pd.DataFrame({"from_kind": [], "to_kind": [], "amount": []})
+        return pd.DataFrame({**{k: [] for k in keys}, "amount": []})
     last = int(flows["step"].max())
     sel = flows[(flows["step"] > last - window) & (flows["factor"] == factor)]
-    out = (sel.groupby(["from_kind", "to_kind"], observed=True)["amount"].sum()
-           .reset_index())
-    out["from_kind"] = out["from_kind"].astype(str)
-    out["to_kind"] = out["to_kind"].astype(str)
+    out = sel.groupby(list(keys), observed=True)["amount"].sum().reset_index()
+    for k in ("from_kind", "to_kind"):
+        out[k] = out[k].astype(str)
     out = out[out["amount"] > 0]
     return out.sort_values("amount", ascending=False).reset_index(drop=True)
 
@@ -113,44 +115,70 @@ def sankey_chart(flows: pd.DataFrame, factor: str, lang: str = "en",
     within = agg[agg["from_kind"] == agg["to_kind"]]
     pairs = list(zip(between["from_kind"], between["to_kind"], strict=True))
     names = node_names(pairs, lang)
-    colon = "：" if lang == "zh" else ": "
-    nodes = {}
-    links = []
+    nodes, links = {}, []
     for row in between.itertuples(index=False):
         source, target = names[(row.from_kind, "from")], names[(row.to_kind, "to")]
-        for name, kind in ((source, row.from_kind), (target, row.to_kind)):
-            nodes.setdefault(name, {"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
-        links.append({"source": source, "target": target, "value": rounded(float(row.amount), 4),
-                      "tooltip": {"formatter": f"{source} → {target}{colon}"
-                                  f"{amount_text(factor, float(row.amount), lang)}"}})
-    total = float(agg["amount"].sum())
-    subtitle = f"{tr(f'factor.{factor}', lang)}{colon}{tr('total', lang)} " \
-               f"{amount_text(factor, total, lang)}"
+        add_link(nodes, links, (source, row.from_kind), (target, row.to_kind),
+                 f"{source} → {target}", factor, float(row.amount), lang)
     notes = [tr("flows_within", lang).format(kind=tr(f"kind.{k}", lang).lower())
-             + f"{colon}{amount_text(factor, float(a), lang, describe=False)}"
+             + f"{colon(lang)}{amount_text(factor, float(a), lang, describe=False)}"
              for k, a in zip(within["from_kind"], within["amount"], strict=True)]
     if ref_flows is not None:
         ref_total = float(recent_flows(ref_flows, factor)["amount"].sum())
         notes.append(f"{tr('reference', lang)} {amount_text(factor, ref_total, lang, False)}")
-    if notes:  # a second line: one line would run out of the panel
-        subtitle += "\n" + ("；" if lang == "zh" else "; ").join(notes)
+    return sankey_option(tr("flows", lang), subtitle(factor, agg, notes, lang), factor, nodes,
+                         links, lang)
+
+
+def colon(lang: str) -> str:
+    """The colon of a label: full-width in Chinese."""
+    return "：" if lang == "zh" else ": "
+
+
+def add_link(nodes: dict, links: list, source: tuple[str, str], target: tuple[str, str],
+             label: str, factor: str, amount: float, lang: str) -> None:
+    """Add a link from ``source`` to ``target``, each (node name, kind), and their nodes
+    (coloured by kind, each named once); ``label`` opens the link's tooltip.
+    """
+    for name, kind in (source, target):
+        nodes.setdefault(name, {"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
+    links.append({"source": source[0], "target": target[0], "value": rounded(amount, 4),
+                  "tooltip": {"formatter": f"{label}{colon(lang)}"
+                              f"{amount_text(factor, amount, lang)}"}})
+
+
+def subtitle(factor: str, agg: pd.DataFrame, notes: list[str], lang: str) -> str:
+    """``Technology: total ...``, with the notes on a second line (one line would run out of
+    the panel); before the first quarter, that nothing has run yet.
+    """
     if not len(agg):
-        subtitle = tr("not_started", lang)
+        return tr("not_started", lang)
+    text = f"{tr(f'factor.{factor}', lang)}{colon(lang)}{tr('total', lang)} " \
+           f"{amount_text(factor, float(agg['amount'].sum()), lang)}"
+    if notes:
+        text += "\n" + ("；" if lang == "zh" else "; ").join(notes)
+    return text
+
+
+def sankey_option(title: str, subtext: str, factor: str, nodes: dict, links: list, lang: str,
+                  right: int = 150, node_width: int = 14, node_gap: int = 12,
+                  font: int = 12) -> dict:
+    """The ECharts option of a Sankey with these nodes and links."""
     return {
         "animation": False,
-        "title": {"text": tr("flows", lang), "subtext": subtitle, "left": 0, "top": 0,
+        "title": {"text": title, "subtext": subtext, "left": 0, "top": 0,
                   "textStyle": {"fontSize": 14}, "subtextStyle": {"lineHeight": 16}},
         "tooltip": {"trigger": "item"},
         "series": [{
             "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 80, "bottom": 16,
-            "left": 8, "right": 150, "nodeWidth": 14, "nodeGap": 12, "draggable": False,
+            "left": 8, "right": right, "nodeWidth": node_width,
+            "nodeGap": node_gap, "draggable": False,
             "emphasis": {"focus": "adjacency"},
             "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
-            "label": {"fontSize": 12},
+            "label": {"fontSize": font},
             "data": list(nodes.values()), "links": links,
         }],
     }
-
 
 VIEWS = ("kind", "chain", "park")
 """What the Sankey's nodes are: kinds of agents, or the chains or parks of the two ends."""
@@ -164,16 +192,7 @@ def grouped_flows(flows: pd.DataFrame, factor: str, by: str,
     """``factor``'s flows of ``model.flows(by=by)`` summed over the last ``window`` steps by
     (from_kind, from group, to_kind, to group), largest first.
     """
-    cols = ["from_kind", f"from_{by}", "to_kind", f"to_{by}"]
-    if flows.empty:
-        return pd.DataFrame({c: [] for c in [*cols, "amount"]})
-    last = int(flows["step"].max())
-    sel = flows[(flows["step"] > last - window) & (flows["factor"] == factor)]
-    out = sel.groupby(cols, observed=True)["amount"].sum().reset_index()
-    for c in ("from_kind", "to_kind"):
-        out[c] = out[c].astype(str)
-    out = out[out["amount"] > 0]
-    return out.sort_values("amount", ascending=False).reset_index(drop=True)
+    return recent_flows(flows, factor, window, ("from_kind", f"from_{by}", "to_kind", f"to_{by}"))
 
 
 def group_label(model, kind: str, group: int, by: str, lang: str) -> str:
@@ -208,40 +227,17 @@ def grouped_sankey_chart(model, flows: pd.DataFrame, factor: str, by: str,
     between, within = agg[~same], float(agg.loc[same, "amount"].sum())
     drawn, rest = between.head(TOP_LINKS), float(between["amount"].iloc[TOP_LINKS:].sum())
     nodes, links = {}, []
-    colon = "：" if lang == "zh" else ": "
     for row in drawn.itertuples(index=False):
         a = group_label(model, row.from_kind, int(getattr(row, src)), by, lang)
         b = group_label(model, row.to_kind, int(getattr(row, dst)), by, lang)
-        source, target = f"{a} ›", f"› {b}"
-        for name, kind in ((source, row.from_kind), (target, row.to_kind)):
-            nodes.setdefault(name, {"name": name, "itemStyle": {"color": KIND_COLORS[kind]}})
-        links.append({"source": source, "target": target, "value": rounded(float(row.amount), 4),
-                      "tooltip": {"formatter": f"{a} → {b}{colon}"
-                                  f"{amount_text(factor, float(row.amount), lang)}"}})
-    total = float(agg["amount"].sum())
-    subtitle = f"{tr(f'factor.{factor}', lang)}{colon}{tr('total', lang)} " \
-               f"{amount_text(factor, total, lang)}"
+        add_link(nodes, links, (f"{a} ›", row.from_kind), (f"› {b}", row.to_kind), f"{a} → {b}",
+                 factor, float(row.amount), lang)
     notes = []
     if within > 0:
-        notes.append(tr(f"flows_within_{by}", lang) + colon
+        notes.append(tr(f"flows_within_{by}", lang) + colon(lang)
                      + amount_text(factor, within, lang, describe=False))
     if rest > 0:
-        notes.append(tr("flows_rest", lang) + colon + amount_text(factor, rest, lang, False))
-    if notes:
-        subtitle += "\n" + ("；" if lang == "zh" else "; ").join(notes)
-    if not len(agg):
-        subtitle = tr("not_started", lang)
-    return {
-        "animation": False,
-        "title": {"text": tr(f"flows_by_{by}", lang), "subtext": subtitle, "left": 0, "top": 0,
-                  "textStyle": {"fontSize": 14}, "subtextStyle": {"lineHeight": 16}},
-        "tooltip": {"trigger": "item"},
-        "series": [{
-            "type": "sankey", "name": tr(f"factor.{factor}", lang), "top": 80, "bottom": 16,
-            "left": 8, "right": 170, "nodeWidth": 12, "nodeGap": 6, "draggable": False,
-            "emphasis": {"focus": "adjacency"},
-            "lineStyle": {"color": "gradient", "opacity": 0.45, "curveness": 0.5},
-            "label": {"fontSize": 11},
-            "data": list(nodes.values()), "links": links,
-        }],
-    }
+        notes.append(tr("flows_rest", lang) + colon(lang)
+                     + amount_text(factor, rest, lang, False))
+    return sankey_option(tr(f"flows_by_{by}", lang), subtitle(factor, agg, notes, lang), factor,
+                         nodes, links, lang, right=170, node_width=12, node_gap=6, font=11)
