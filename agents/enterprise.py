@@ -60,6 +60,26 @@ class Enterprise(TableAgent):
                 if (code := int(getattr(self.table, name)[row])) > 0]
 
     @property
+    def suppliers(self) -> list:
+        """Enterprises of other chains it buys from (:mod:`model.suppliers`)."""
+        from chainshift.model.suppliers import SUPPLIER
+
+        t = self.table
+        row = t.row(self.slot)
+        lookup = self.model.enterprise_by_slot
+        codes = [int(getattr(t, name)[row]) for name in SUPPLIER]
+        return [lookup[code - 1] for code in codes if code > 0 and t.row_of[code - 1] >= 0]
+
+    @property
+    def customers(self) -> list:
+        """Enterprises of other chains that buy from it."""
+        from chainshift.model.suppliers import customers_of
+
+        t = self.table
+        lookup = self.model.enterprise_by_slot
+        return [lookup[int(t.slot[r])] for r in customers_of(t, t.row(self.slot))]
+
+    @property
     def contracts(self) -> list[dict]:
         """The firm's contracts: institute, last quarter, lead over its chain at signing."""
         from chainshift.model.contracts import END, LEAD, PARTNER

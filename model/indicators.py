@@ -48,6 +48,7 @@ INDICATORS: dict[str, str] = {
     "tfp_within_imitation": "within-firm TFP growth from imitation of the frontier",
     "tfp_within_transfer": "within-firm TFP growth from institute transfers and innovation "
     "centres",
+    "tfp_within_suppliers": "within-firm TFP growth of suppliers learning from their customers",
     "tfp_within_renovation": "within-firm TFP growth from technical renovation (embodied)",
     "tfp_within_digital": "within-firm TFP growth from digital upgrades",
     "tfp_reallocation": "TFP growth from reallocation among surviving firms (covariance term)",
@@ -93,6 +94,12 @@ INDICATORS: dict[str, str] = {
     "technology_within_parks": "share of the technology contracts carry that stays in a park",
     "contracts_top10_share": "share of contracts held by the 10% of institutes with most "
                              "partners",
+    "supplier_links": "named supplier links between firms of different chains",
+    "supplier_links_colocated": "supplier links joining two firms of the same park",
+    "suppliers_top10_share": "share of supplier links held by the 10% of firms with most "
+                             "customers",
+    "intermediate_orders": "orders of Chongqing's firms to firms of other chains, share of "
+                           "all orders",
     "talent_openings_from_firms": "share of R&D staff openings filled by staff that shrinking or "
                                   "closing firms released",
     "talent_to_more_productive": "share of named R&D staff moves to a firm further ahead of its "
@@ -121,8 +128,8 @@ INDICATOR_UNITS: dict[str, str] = {
     "innovation_share": "percent",
     **{k: "percentage points" for k in (
         "tfp_within", "tfp_within_rd", "tfp_within_imitation", "tfp_within_transfer",
-        "tfp_within_renovation", "tfp_within_digital", "tfp_reallocation", "tfp_entry",
-        "tfp_exit", "tfp_composition", "tfp_gap",
+        "tfp_within_suppliers", "tfp_within_renovation", "tfp_within_digital",
+        "tfp_reallocation", "tfp_entry", "tfp_exit", "tfp_composition", "tfp_gap",
     )},
     "rd_spending": "100m yuan/quarter",
     "rd_intensity": "percent of GDP",
@@ -159,6 +166,10 @@ INDICATOR_UNITS: dict[str, str] = {
     "contracts_colocated": "percent",
     "technology_within_parks": "percent",
     "contracts_top10_share": "percent",
+    "supplier_links": "count",
+    "supplier_links_colocated": "percent",
+    "suppliers_top10_share": "percent",
+    "intermediate_orders": "percent",
     "talent_openings_from_firms": "percent",
     "talent_to_more_productive": "percent",
     "talent_from_closed_firms": "persons/quarter",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainshift.model import pricing
+from chainshift.model import pricing, suppliers
 from chainshift.model.arrays import blockwise
 from chainshift.model.groups import group_sum
 
@@ -40,6 +40,13 @@ class ChainMarkets:
         frontier_growth: frontier path per year.
         expected_growth: firms' expected yearly growth of the chain's market.
         demand: orders to Chongqing's firms of the chain this quarter (after shocks), real units.
+        local_orders: ``iota_c``, the part of the chain's start orders that came from
+            Chongqing's firms of other chains (``model/suppliers.py``); the outside market is
+            the rest.
+        intermediate: ``D^I_c``, this quarter's orders from Chongqing's firms of other chains.
+        output: what the chain produced last quarter, ``Y_c(t - 1)``.
+        coefficients: ``a_sc``, real output of supplier chain ``s`` per unit of buyer chain
+            ``c``'s (:func:`model.suppliers.real_coefficients`).
     """
 
     share: np.ndarray
@@ -55,6 +62,10 @@ class ChainMarkets:
     frontier_growth: np.ndarray
     expected_growth: np.ndarray
     demand: np.ndarray
+    local_orders: np.ndarray | None = None
+    intermediate: np.ndarray | None = None
+    output: np.ndarray | None = None
+    coefficients: np.ndarray | None = None
     _sizes: dict[float, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def market(self, years: float) -> np.ndarray:
@@ -179,21 +190,39 @@ def planned_output(model) -> np.ndarray:
 
 def planned_orders(model) -> np.ndarray:
     """Orders each chain's firms plan for, a year ahead, as a share of the chain:
-    ``[S_c + (1 - (1 - theta)^4) (S*_c - S_c)] M_c(t) (1 + g^e_c)`` (see
-    :func:`planned_output`).
+    ``[S_c + (1 - (1 - theta)^4) (S*_c - S_c)] (1 - iota_c) M_c(t) (1 + g^e_c)
+    + l sum_c' a_cc' Y_c' (1 + g^e_c')``, the outside market's (see :func:`planned_output`)
+    and local customers', who are expected to grow with their own markets.
     """
     cm = model.chain_markets
     ahead = 1.0 - (1.0 - model.config.markets.share_adjustment) ** 4
     share = cm.share + ahead * np.maximum(cm.target - cm.share, -cm.share)
-    return share * cm.market(model.years) * (1.0 + cm.expected_growth)
+    local = suppliers.intermediate_orders(cm.coefficients, model.config.suppliers.local_share,
+                                          cm.output * (1.0 + cm.expected_growth))
+    return share * outside_market(cm, model.years) * (1.0 + cm.expected_growth) + local
+
+
+def outside_market(cm: ChainMarkets, years: float) -> np.ndarray:
+    """The outside market Chongqing's share applies to, ``(1 - iota_c) M_c(t)``."""
+    return (1.0 - cm.local_orders) * cm.market(years)
+
+
+def local_customers(model) -> np.ndarray:
+    """``D^I_c = l sum_c' a_cc' Y_c'(t - 1)``: orders of Chongqing's firms of other chains
+    (:func:`model.suppliers.intermediate_orders`).
+    """
+    cm = model.chain_markets
+    return suppliers.intermediate_orders(cm.coefficients,
+                                         model.config.suppliers.local_share, cm.output)
 
 
 def clear_goods_markets(model) -> None:
     """Phase 2: Chongqing's order share, chain demand with shocks, firms' shares and orders.
 
-    ``S*_c = logit(eta_c (e_c - e*_c(t)))``, ``D_c = (S_c + theta (S*_c - S_c)) M_c(t) x
-    shock_c(t)``, ``y^D_i = s_i' D_c``; ``S_c`` is the share Chongqing sold last quarter
-    (:func:`record_sales`).
+    ``S*_c = logit(eta_c (e_c - e*_c(t)))``, ``D_c = (S_c + theta (S*_c - S_c)) (1 - iota_c)
+    M_c(t) shock_c(t) + D^I_c``, ``y^D_i = s_i' D_c``; ``S_c`` is the share of the outside
+    market Chongqing sold last quarter (:func:`record_sales`) and ``D^I_c`` local customers'
+    orders (:func:`local_customers`).
     """
     f, mk, cm = model.firms, model.config.markets, model.chain_markets
     nc = model.n_chains
@@ -201,7 +230,9 @@ def clear_goods_markets(model) -> None:
     e_chain = group_sum(comp * f.share, f.chain, nc)
     cm.target = pricing.logit_share(e_chain, cm.rivals(model.years), cm.eta)
     market = cm.market(model.years)
-    cm.demand = orders(cm.share, cm.target, mk.share_adjustment) * market * model.shock()
+    cm.intermediate = local_customers(model)
+    cm.demand = (orders(cm.share, cm.target, mk.share_adjustment) * (1.0 - cm.local_orders)
+                 * market * model.shock() + cm.intermediate)
     # expected market growth, adaptive on the market's realised growth (annual rate)
     realised = (market / cm.market(model.years - 0.25)) ** 4 - 1.0
     cm.expected_growth = expect(cm.expected_growth, realised, mk.expectation_speed)
@@ -230,13 +261,18 @@ def place_orders(model, rows: slice, raw, scale) -> tuple:
 
 
 def record_sales(model) -> None:
-    """After production: Chongqing's realised share of each market, ``S = Y_c / (M_c shock_c)``
-    (a shock lowers orders this quarter, not the share customers return to).
+    """After production: Chongqing's realised share of its outside markets,
+    ``S = Y_c (1 - D^I_c / D_c) / ((1 - iota_c) M_c shock_c)`` (local and outside customers'
+    orders are served alike; a shock lowers orders this quarter, not the share customers
+    return to), and each chain's output ``Y_c``, which sets its suppliers' orders next quarter.
     """
     f, cm = model.firms, model.chain_markets
     sold = group_sum(f.y, f.chain, model.n_chains)
     model.quarter_values.chain_firms = firms = np.bincount(f.chain, minlength=model.n_chains)
     present = firms > 0
-    market = cm.market(model.years) * model.shock()
-    cm.share = np.where(present & (market > 0), sold / np.where(market > 0, market, 1.0),
+    market = outside_market(cm, model.years) * model.shock()
+    outside = sold * (1.0 - np.divide(cm.intermediate, cm.demand, out=np.zeros_like(sold),
+                                      where=cm.demand > 0))
+    cm.share = np.where(present & (market > 0), outside / np.where(market > 0, market, 1.0),
                         cm.share)
+    cm.output = sold

@@ -30,6 +30,7 @@ from chainshift.model import (
     pricing,
     production,
     selection,
+    suppliers,
     technology,
 )
 from chainshift.model.calendar import EventBook
@@ -117,6 +118,7 @@ class TransitionModel(Model):
         self.parks = make_parks(s, setup)
         start = make_firms(s, setup, self.parks)
         self.firms, self.chain_markets = start.firms, start.markets
+        self.supplier_coefficients = suppliers.coefficients(self.chain_names)
         self._slot_place = (np.zeros(0, np.int32), np.zeros(0, np.int32))
         self._remember_places(self.firms.slot)
         self.institutes, self.institute_focus = make_institutes(s, setup)
@@ -157,6 +159,8 @@ class TransitionModel(Model):
         self.chain_log_tfp = contracts.chain_median_log_tfp(np.log(self.firms.A), self.firms.chain,
                                                   self.n_chains)
 
+        for _ in range(s.suppliers.links):
+            suppliers.relink(self)  # each firm's named suppliers at the start
         self.park_agents = IndustrialPark.create_batch(self, self.parks.slot)
         self.enterprise_by_slot: list[Enterprise | None] = Enterprise.create_batch(
             self, self.firms.slot
@@ -231,6 +235,7 @@ class TransitionModel(Model):
             labour.clear_labour_markets(self)  # 4a wages, R&D staff, talent
             finance.settle_accounts(self)  # 4b profit, cash, unit costs
             technology.transfer_knowledge(self)  # 5 institutes, transfers, centres
+            suppliers.spill_knowledge(self)  # 6 suppliers learn from their customers
             innovation.search_phase(self)  # 6 imitation and innovation
             investment.invest(self)  # 7 investment, credit, renovation, clean capital
             adoption.adopt_digital(self)  # 8 digital adoption
@@ -239,6 +244,7 @@ class TransitionModel(Model):
                 selection.select(self)  # 9 yearly selections
                 innovation.adapt_rd(self)  # 9 R&D propensities adapt
             demography.exit_and_enter(self)  # 10 exit and entry
+            suppliers.relink(self)  # 10 supplier links to closed firms end, free links filled
         self.t += 1
         if self.t > 0:
             self.recorder.record()

@@ -52,9 +52,35 @@ def degree_preserving_shuffle(e: Edges, rng: np.random.Generator) -> Edges:
 
 EMPTY = {"contracts": 0, "contract_coupling_index": 0.0, "contracts_need_matched": 0.0,
          "contracts_colocated": 0.0, "technology_within_parks": 0.0,
-         "contracts_top10_share": 0.0, "talent_openings_from_firms": 0.0,
+         "contracts_top10_share": 0.0, "supplier_links": 0, "supplier_links_colocated": 0.0,
+         "suppliers_top10_share": 0.0, "intermediate_orders": 0.0,
+         "talent_openings_from_firms": 0.0,
          "talent_to_more_productive": 0.0, "talent_from_closed_firms": 0.0}
 """The network indicators of a quarter without firms (phases fill them in)."""
+
+
+CONTRACT_MEASURES = ("contracts", "contract_coupling_index", "contracts_need_matched",
+                     "contracts_colocated", "technology_within_parks", "contracts_top10_share")
+"""The indicators :func:`measures` sets."""
+
+
+def supplier_measures(model, e) -> dict[str, float]:
+    """This quarter's supplier-network indicators, from the links of
+    :func:`model.suppliers.links` and the chains' orders.
+    """
+    f, cm = model.firms, model.chain_markets
+    n = len(e)
+    park = f.park[e.buyer]
+    near = (park >= 0) & (park == f.park[e.supplier])
+    demand = float(cm.demand.sum())
+    return {
+        "supplier_links": n,
+        "supplier_links_colocated": 100.0 * np.count_nonzero(near) / n if n else 0.0,
+        "suppliers_top10_share": 100.0 * top_share(np.bincount(e.supplier, minlength=len(f)),
+                                                   0.1) if n else 0.0,
+        "intermediate_orders": 100.0 * float(cm.intermediate.sum()) / demand if demand > 0
+        else 0.0,
+    }
 
 
 def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:
@@ -62,7 +88,7 @@ def measures(model, e: Edges, carried: np.ndarray) -> dict[str, float]:
     f, inst = model.firms, model.institutes
     n = len(e)
     if n == 0:
-        return {k: v for k, v in EMPTY.items() if not k.startswith("talent")}
+        return {k: v for k, v in EMPTY.items() if k in CONTRACT_MEASURES}
     chain = f.chain[e.firm]
     near = colocated(e, f.park, inst.park)
     matched = need_matched(e, f.chain, model.institute_focus)

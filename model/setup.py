@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chainshift.model import innovation, pricing, production
+from chainshift.model import innovation, pricing, production, suppliers
 from chainshift.model.contracts import CONTRACT_COLUMN_DOCS, CONTRACT_COLUMNS
 from chainshift.model.groups import group_mean, group_sum
 from chainshift.model.markets import ChainMarkets
+from chainshift.model.suppliers import SUPPLIER_COLUMN_DOCS, SUPPLIER_COLUMNS
 from chainshift.model.table import Table
 from chainshift.scenarios.schema import INSTITUTE_KINDS, PARK_KINDS, Policy, Scenario
 
@@ -63,7 +64,9 @@ FIRM_COLUMNS = {
     "specialized": bool,
     "little_giant": bool,
     "leading": bool,
+    "gain_suppliers": float,
     **CONTRACT_COLUMNS,
+    **SUPPLIER_COLUMNS,
 }
 FIRM_COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "chain": ("", "industrial chain"),
@@ -114,10 +117,13 @@ FIRM_COLUMN_DOCS: dict[str, tuple[str, str]] = {
     "specialized": ("", "specialized-and-new (专精特新) enterprise"),
     "little_giant": ("", "little giant (小巨人) enterprise"),
     "leading": ("", "leading enterprise of its chain"),
+    "gain_suppliers": ("log points", "log-TFP gain from customers' knowledge (supplier "
+                       "links) since the last fourth quarter"),
     **CONTRACT_COLUMN_DOCS,
+    **SUPPLIER_COLUMN_DOCS,
 }
 """Unit and description of each firm column (same keys as :data:`FIRM_COLUMNS`)."""
-GAIN_SOURCES = ("rd", "imitation", "transfer", "renovation", "digital")
+GAIN_SOURCES = ("rd", "imitation", "transfer", "suppliers", "renovation", "digital")
 """Sources of within-firm TFP change, each a ``gain_<source>`` column."""
 INSTITUTE_COLUMNS = {
     "kind": np.int8,
@@ -373,6 +379,13 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartStat
         expected_growth=np.array([c.market_growth for c in chains]),
         demand=d_chain.copy(),
     )
+    # part of each chain's start orders comes from Chongqing's firms of other chains
+    market.coefficients = suppliers.real_coefficients(
+        suppliers.coefficients(s.chain_names), group_sum(va, chain, nc), y_chain)
+    market.output = y_chain.copy()
+    market.intermediate = suppliers.intermediate_orders(
+        market.coefficients, s.suppliers.local_share, y_chain)
+    market.local_orders = suppliers.local_order_share(market.intermediate, d_chain)
 
     t = Table(FIRM_COLUMNS, int(n * 1.3))
     t.append(

@@ -22,6 +22,7 @@ MECHANISMS = (
     "rd",
     "contracts",
     "mobility",
+    "suppliers",
 )
 
 

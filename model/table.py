@@ -92,6 +92,8 @@ class Table:
         """
         self._grow(self.n + count)
         lo, hi = self.n, self.n + count
+        for block in self._blocks.values():  # rows freed by drop() keep their old values
+            block[:, lo:hi] = 0
         for k, v in values.items():
             self._data[k][lo:hi] = v
         slots = np.arange(self._next_slot, self._next_slot + count, dtype=np.int64)

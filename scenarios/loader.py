@@ -64,7 +64,7 @@ EVENT_KINDS: dict[str, type[BaseModel]] = {
 """Event classes by their ``kind``."""
 
 TABLE_ORDER = ("horizon", "population", "chains", "markets", "technology", "labour",
-               "finance", "energy", "adoption", "parks", "policy")
+               "finance", "energy", "adoption", "parks", "suppliers", "policy")
 """Order of the tables in written scenario files."""
 
 

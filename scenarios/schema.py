@@ -129,7 +129,7 @@ class Population(Section):
     state_owned_large: float = param(0.35, 0.0, 1.0, "0-1", "Probability a large or medium firm is state-owned")
     state_owned_small: float = param(0.03, 0.0, 1.0, "0-1", "Probability a small or micro firm is state-owned")
     park_membership_large: float = param(0.97, 0.0, 1.0, "0-1", "Probability a large firm sits in a park")
-    park_membership_small: float = param(0.5042, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
+    park_membership_small: float = param(0.5048, 0.0, 1.0, "0-1", "Probability a small or micro firm sits in a park")
     park_land_slack: float = param(0.25, 0.0, 2.0, "0-1", "Free park land at start, as a share of initial tenants")
     institute_kind_shares: list[float] = Field(
         [0.20, 0.12, 0.05, 0.63],
@@ -202,7 +202,7 @@ class Technology(Section):
 
     capital_elasticity: float = param(0.45, 0.25, 0.65, "1", "alpha: output elasticity of capital in Y = A (zK)^alpha L^(1-alpha)")
     digital_bonus: float = param(0.08, 0.0, 0.3, "1", "Capacity gain of a fully digital firm (part of its effective TFP)")
-    innovation_hazard: float = param(0.2092, 0.0, 2.0, "1/quarter", "lambda_n in p = 1 - exp(-lambda_n effort absorptive) for own innovation")
+    innovation_hazard: float = param(0.2558, 0.0, 2.0, "1/quarter", "lambda_n in p = 1 - exp(-lambda_n effort absorptive) for own innovation")
     innovation_step: float = param(0.015, 0.0, 0.08, "1", "Mean TFP gain of an incremental innovation")
     radical_probability: float = param(0.01, 0.0, 0.1, "0-1", "Share of successful innovations that are radical")
     radical_step: float = param(0.15, 0.0, 0.5, "1", "Mean TFP gain of a radical innovation")
@@ -223,7 +223,7 @@ class Technology(Section):
     design_decay: float = param(0.08, 0.01, 0.5, "1/quarter", "Obsolescence of design quality")
     rd_adaptation: float = param(0.2, 0.0, 1.0, "1/year", "Speed at which a firm's R&D propensity moves toward that of its chain's more profitable firms")
     rd_mutation: float = param(0.1, 0.0, 0.5, "log points/year", "Std. dev. of the yearly random change of a firm's R&D propensity")
-    efficiency_gain: float = param(0.009667, 0.0, 0.05, "1/year", "Autonomous energy-efficiency improvement (an exogenous path)")
+    efficiency_gain: float = param(0.009786, 0.0, 0.05, "1/year", "Autonomous energy-efficiency improvement (an exogenous path)")
     green_energy_saving: float = param(0.15, 0.0, 0.6, "0-1", "Energy saved by fully green capacity")
     digital_energy_saving: float = param(0.05, 0.0, 0.3, "0-1", "Energy saved by a fully digital firm")
 
@@ -247,14 +247,14 @@ class Finance(Section):
     depreciation: float = param(0.07, 0.03, 0.2, "1/year", "Depreciation of physical capital")
     tax_share: float = param(0.15, 0.0, 0.4, "0-1", "Taxes on production and profit, as a share of value added")
     payout: float = param(0.3, 0.0, 0.9, "0-1", "Share of positive profit paid out")
-    target_leverage: float = param(0.5638, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
+    target_leverage: float = param(0.5634, 0.3, 0.8, "0-1", "Liabilities over assets firms borrow up to and repay down to")
     loan_to_value: float = param(0.9, 0.3, 1.0, "0-1", "Largest debt over capital banks accept from a large private firm at normal credit supply")
     lending_capacity: float = param(0.015, 0.002, 0.1, "1/quarter", "New lending banks can make in a quarter, as a share of industry's capital, at normal credit supply (maturing loans within limits are rolled over on top)")
     debt_repayment: float = param(0.1, 0.01, 0.5, "1/quarter", "Share of a firm's debt above its ceiling (target leverage or loan-to-value) that banks call in each quarter; debt within it is rolled over")
     equity_issuance: float = param(0.3, 0.0, 1.0, "0-1", "Share of the investment finance holds back that owners and investors fund with new equity each quarter")
     cash_buffer: float = param(0.3, 0.0, 2.0, "quarters", "Cash firms keep, in quarters of operating costs; cash above twice it is paid out or repays debt")
-    investment_speed: float = param(0.2585, 0.05, 1.0, "1/quarter", "Share of the gap to desired capital closed per quarter")
-    capital_gap: float = param(0.2667, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
+    investment_speed: float = param(0.2381, 0.05, 1.0, "1/quarter", "Share of the gap to desired capital closed per quarter")
+    capital_gap: float = param(0.3251, 0.0, 1.0, "log points", "Capital shortfall at start: ln(s* / s0), the share of its markets Chongqing's competitiveness warrants over the share its capacity serves (marginal return on capital above its user cost)")
     renovation_share: float = param(0.34, 0.0, 0.8, "0-1", "Technical renovation share of investment")
     renovation_catchup: float = param(0.1, 0.0, 1.0, "1", "Share of the log gap to the frontier closed per unit of capital renewed by renovation (embodied technology)")
     contract_share: float = param(0.12, 0.0, 0.5, "0-1", "Share of enterprise R&D contracted out to institutes")
@@ -280,7 +280,7 @@ class Energy(Section):
     park_green_cut: float = param(0.25, 0.0, 1.0, "0-1", "Emission cut in a park with full green infrastructure (shared low-carbon energy)")
     reference_carbon_price: float = param(50.0, 0.0, 500.0, "yuan/t CO2", "Carbon price in the observed start state and in rivals' prices")
     gdp_industry_share: float = param(0.28, 0.1, 0.6, "0-1", "Industrial value added over GDP, to express R&D as a share of GDP")
-    other_rd_share: float = param(0.2965, 0.0, 0.6, "0-1", "R&D outside industry and institutes, as a share of total R&D")
+    other_rd_share: float = param(0.3121, 0.0, 0.6, "0-1", "R&D outside industry and institutes, as a share of total R&D")
 
 
 class Adoption(Section):
@@ -310,6 +310,15 @@ class Parks(Section):
     green_standard: float = param(0.0, 0.0, 1.0, "0-1", "Lowest green share of capital an entrant needs to be admitted to a park (0 admits all)")
     tfp_standard: float = param(0.0, 0.0, 2.0, "ratio", "Lowest TFP, relative to its chain's median, an entrant needs to be admitted to a park (0 admits all)")
     focus_reserve: float = param(0.0, 0.0, 1.0, "0-1", "Share of a park's land it keeps for entrants of its focus chain")
+
+
+class Suppliers(Section):
+    """Supplier links between chains and firms, from China's 2020 input-output table (``model/suppliers.py``)."""
+
+    local_share: float = param(0.0, 0.0, 1.0, "0-1", "l: share of a chain's purchases from the other chains made from Chongqing's firms; 0 (the calibrated baseline) cuts the demand links, 0.4 is a plausible value (assumption)")
+    links: int = param(3, 0, 3, "firms", "Named suppliers a firm keeps in other chains")
+    colocation_bonus: float = param(2.0, 0.0, 20.0, "1", "beta: extra weight of a supplier in the buyer's park (assumption)")
+    spillover: float = param(0.01, 0.0, 0.2, "1/quarter", "gamma: share of its customers' mean lead a supplier learns a quarter (backward linkages; 0 switches it off)")
 
 
 class Policy(Section):
@@ -479,6 +488,7 @@ class Scenario(Section):
     energy: Energy = Field(default_factory=Energy)
     adoption: Adoption = Field(default_factory=Adoption)
     parks: Parks = Field(default_factory=Parks)
+    suppliers: Suppliers = Field(default_factory=Suppliers)
     policy: Policy = Field(default_factory=Policy)
     events: list[Event] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
@@ -606,6 +616,7 @@ SECTIONS: dict[str, type[Section]] = {
     "energy": Energy,
     "adoption": Adoption,
     "parks": Parks,
+    "suppliers": Suppliers,
     "policy": Policy,
 }
 """Sections holding scalar parameters addressable as dotted keys ('policy.coupling')."""

@@ -55,3 +55,13 @@ def test_column_assignment_writes_through():
     t = make()
     t.x = t.x * 2
     assert t.x.tolist() == [2.0, 4.0, 6.0]
+
+
+def test_append_after_drop_zeroes_columns_not_given():
+    # rows freed by a drop keep the values of the agents that lived there; an entrant must
+    # not inherit them (it once inherited a closed firm's contracts)
+    t = make()
+    t.drop(np.array([1, 2]))
+    t.append({"x": [9.0, 8.0]}, 2)
+    assert t.x.tolist() == [1.0, 9.0, 8.0]
+    assert t.k.tolist() == [1, 0, 0]
