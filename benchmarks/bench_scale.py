@@ -34,6 +34,7 @@ PHASES = (
     ("labour markets", "labour", "clear_labour_markets"),
     ("accounts", "finance", "settle_accounts"),
     ("technology market", "technology", "transfer_knowledge"),
+    ("suppliers learn", "suppliers", "spill_knowledge"),
     ("search", "innovation", "search_phase"),
     ("investment", "investment", "invest"),
     ("digital adoption", "adoption", "adopt_digital"),
@@ -41,6 +42,7 @@ PHASES = (
     ("policy selection", "selection", "select"),
     ("R&D adaptation", "innovation", "adapt_rd"),
     ("exit and entry", "demography", "exit_and_enter"),
+    ("supplier links", "suppliers", "relink"),
 )
 """Phases of ``TransitionModel._quarter``: (label, module of ``model``, function)."""
 

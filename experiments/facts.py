@@ -580,7 +580,7 @@ FACTS: tuple[Fact, ...] = (
         "here.)",
         "Clean and digital capacity save no energy or CO2: what remains is the reshuffling "
         "of output between firms of a chain.",
-        FLAT_PATHS, SAVINGS_OFF, _decoupling, _decoupling_criteria,
+        FLAT_PATHS, SAVINGS_OFF, _decoupling, _decoupling_criteria, expected=False,
     ),
     Fact(
         "net_entry",

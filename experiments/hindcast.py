@@ -176,9 +176,10 @@ def section(result: Hindcast, figures: str, number: str = "3") -> list[str]:
     lines += [
         "",
         "What the hindcast is not given: 2018's other shocks (the national car market's first "
-        "fall in decades, the trade dispute, mining value added -13%). What the model lacks: "
-        "input-output links, so the slump reaches no supplier chain, while the labour and "
-        "capital the automobile chain releases go to the other chains within the year.",
+        "fall in decades, the trade dispute, mining value added -13%). The calibrated model "
+        "keeps its input-output demand links off (suppliers.local_share = 0), so the slump "
+        "reaches no supplier chain, while the labour and capital the automobile chain "
+        "releases go to the other chains within the year.",
         "",
         f"![hindcast]({figures}/hindcast.png)",
         "",

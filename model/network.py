@@ -64,9 +64,9 @@ CONTRACT_MEASURES = ("contracts", "contract_coupling_index", "contracts_need_mat
 """The indicators :func:`measures` sets."""
 
 
-def supplier_measures(model, e) -> dict[str, float]:
+def supplier_measures(model, e, customers: np.ndarray) -> dict[str, float]:
     """This quarter's supplier-network indicators, from the links of
-    :func:`model.suppliers.links` and the chains' orders.
+    :func:`model.suppliers.links`, each firm's number of customers and the chains' orders.
     """
     f, cm = model.firms, model.chain_markets
     n = len(e)
@@ -76,8 +76,7 @@ def supplier_measures(model, e) -> dict[str, float]:
     return {
         "supplier_links": n,
         "supplier_links_colocated": 100.0 * np.count_nonzero(near) / n if n else 0.0,
-        "suppliers_top10_share": 100.0 * top_share(np.bincount(e.supplier, minlength=len(f)),
-                                                   0.1) if n else 0.0,
+        "suppliers_top10_share": 100.0 * top_share(customers, 0.1) if n else 0.0,
         "intermediate_orders": 100.0 * float(cm.intermediate.sum()) / demand if demand > 0
         else 0.0,
     }

@@ -183,17 +183,24 @@ def draw_suppliers(rng: np.random.Generator, b: np.ndarray, buyer_chain: np.ndar
     near = u[1] * (w_chain[pick_chain] + near_w) < near_w
     out = np.full(n, -1, dtype=np.int64)
     # the whole chain, by share
-    order = np.argsort(chain, kind="stable")
+    order = _sorted_by(chain)
     far = np.flatnonzero(~near & (total > 0))
     out[far] = _draw_in_groups(share, chain, order, n_chains, pick_chain[far], u[2, far])
     close = np.flatnonzero(near & (total > 0))
     if close.size:
         cells = pick_chain[close] * n_parks + buyer_park[close]
         members = np.flatnonzero(in_park)
-        order_c = members[np.argsort(cell[members], kind="stable")]
+        order_c = members[_sorted_by(cell[members])]
         out[close] = _draw_in_groups(share, cell, order_c, n_chains * n_parks, cells,
                                      u[2, close])
     return out
+
+
+def _sorted_by(group: np.ndarray) -> np.ndarray:
+    """Rows sorted by a small non-negative group code (a radix sort on 16 bits when it fits)."""
+    if group.size and int(group.max()) < np.iinfo(np.int16).max:
+        return np.argsort(group.astype(np.int16), kind="stable")
+    return np.argsort(group, kind="stable")
 
 
 def _draw_in_groups(weight, group, order, n_groups: int, wanted: np.ndarray,
@@ -252,9 +259,18 @@ def spillover_gains(lead: np.ndarray, e: Links, n: int, gamma: float) -> np.ndar
     without customers).
     """
     gap = np.maximum(0.0, lead[e.buyer] - lead[e.supplier])
-    total = np.bincount(e.supplier, weights=gap, minlength=n)
-    customers = np.bincount(e.supplier, minlength=n)
-    return gamma * np.divide(total, customers, out=np.zeros(n), where=customers > 0)
+    return gains_from_gaps(gap, e.supplier, np.bincount(e.supplier, minlength=n), gamma)[0]
+
+
+def gains_from_gaps(gap: np.ndarray, supplier: np.ndarray, customers: np.ndarray,
+                    gamma: float) -> tuple[np.ndarray, np.ndarray]:
+    """The gains of :func:`spillover_gains` from each link's gap ``max(0, g_i - g_j)`` and each
+    firm's number of customers; also each firm's summed gap.
+    """
+    total = np.bincount(supplier, weights=gap, minlength=customers.shape[0])
+    gain = np.divide(total, customers, out=np.zeros(customers.shape[0]), where=customers > 0)
+    gain *= gamma
+    return gain, total
 
 
 def spill_knowledge(model) -> None:
@@ -265,19 +281,21 @@ def spill_knowledge(model) -> None:
     """
     f, gamma = model.firms, model.config.suppliers.spillover
     e = links(f)
-    model.network_values.update(network.supplier_measures(model, e))
+    customers = np.bincount(e.supplier, minlength=len(f))
+    model.network_values.update(network.supplier_measures(model, e, customers))
     if gamma <= 0 or len(e) == 0:
         return
-    log_a = np.log(f.A)
-    lead = log_a - model.chain_log_tfp[f.chain]
-    gap = np.maximum(0.0, lead[e.buyer] - lead[e.supplier])
-    gain = spillover_gains(lead, e, len(f), gamma)
+    lead = np.log(f.A)
+    lead -= model.chain_log_tfp[f.chain]
+    gap = lead[e.buyer]
+    gap -= lead[e.supplier]
+    np.maximum(gap, 0.0, out=gap)
+    gain, per_supplier = gains_from_gaps(gap, e.supplier, customers, gamma)
     learned = np.flatnonzero(gain > 0)
     if learned.size == 0:
         return
     f.A[learned] *= np.exp(gain[learned])
     f.gain_suppliers[learned] += gain[learned]
-    per_supplier = np.bincount(e.supplier, weights=gap, minlength=len(f))
     keep = np.flatnonzero(gap > 0)
     to = e.supplier[keep]
     amount = np.expm1(gain[to]) * f.va[to] * gap[keep] / per_supplier[to]
