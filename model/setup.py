@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chainshift.model import innovation, pricing, production, suppliers
+from chainshift.model import innovation, markets, pricing, production, suppliers
 from chainshift.model.contracts import CONTRACT_COLUMN_DOCS, CONTRACT_COLUMNS
 from chainshift.model.groups import group_mean, group_sum
 from chainshift.model.markets import ChainMarkets
@@ -385,7 +385,10 @@ def make_firms(s: Scenario, rng: np.random.Generator, parks: Table) -> StartStat
     market.output = y_chain.copy()
     market.intermediate = suppliers.intermediate_orders(
         market.coefficients, s.suppliers.local_share, y_chain)
-    market.local_orders = suppliers.local_order_share(market.intermediate, d_chain)
+    # against the orders phase 2 forms in the first quarter, so they are the same for any l
+    first = markets.orders(market.share, market.target, s.markets.share_adjustment)
+    market.local_orders = suppliers.local_order_share(market.intermediate,
+                                                      first * market.market0)
 
     t = Table(FIRM_COLUMNS, int(n * 1.3))
     t.append(

@@ -42,6 +42,7 @@ supplier's customers and ``gamma`` ``suppliers.spillover`` a quarter.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +68,13 @@ COEFFICIENTS = Path(__file__).resolve().parent.parent / "scenarios" / "data" / (
 def coefficients(chain_names: list[str], path: Path = COEFFICIENTS) -> np.ndarray:
     """``b[s, c]``: value added of supplier chain ``s`` per unit of buyer chain ``c``'s value
     added, for the scenario's chains (0 for a chain the table does not name, and on the
-    diagonal).
+    diagonal). The file is read once per set of chains.
     """
+    return _read_coefficients(tuple(chain_names), Path(path)).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _read_coefficients(chain_names: tuple[str, ...], path: Path) -> np.ndarray:
     index = {name: k for k, name in enumerate(chain_names)}
     b = np.zeros((len(chain_names), len(chain_names)))
     with open(path, newline="", encoding="utf-8") as fh:

@@ -9,6 +9,7 @@ import pytest
 from chainshift.model import TransitionModel
 from chainshift.model import suppliers as sp
 from chainshift.model.groups import group_sum
+from chainshift.model.markets import orders
 from chainshift.scenarios import load_scenario
 from chainshift.scenarios.schema import default_chains
 
@@ -61,11 +62,15 @@ def test_start_orders_are_the_same_whatever_the_local_share():
 
     off, on = start(0.0), start(0.4)
     assert np.all(off.local_orders == 0) and np.all(on.local_orders[[6, 7]] > 0.2)
-    # the first quarter's orders, outside market's plus local customers', are the observed
-    for m in (off, on):
-        outside = (1 - m.local_orders) * m.demand
-        assert outside + m.intermediate == pytest.approx(m.demand)
-    assert on.demand == pytest.approx(off.demand)
+    # the first quarter's orders as phase 2 forms them, the outside market's plus local
+    # customers', are the same with and without local customers
+    theta = load_scenario("baseline").markets.share_adjustment
+
+    def first_orders(m, local):
+        outside = orders(m.share, m.target, theta) * (1 - m.local_orders) * m.market(0.0)
+        return outside + sp.intermediate_orders(m.coefficients, local, m.output)
+
+    assert first_orders(on, 0.4) == pytest.approx(first_orders(off, 0.0), rel=1e-12)
 
 
 # -- named links ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ of the ``ionet`` R package (Carol-seven/ionet, ``data/china_2020_153.rda``), whi
 the NBS table; any copy with the same layout (rows and columns coded 001-153, columns ``TIU``,
 ``TFU``, ``EX``, ``IM``, ``GO``, row ``TVA``) works.
 
-Usage (needs ``pyreadr`` for an .rda file, or pandas for a .csv export)::
+Usage, in the installed project (needs ``pyreadr`` for an .rda file, or pandas for a .csv
+export)::
 
     python scenarios/data/derive_supplier_coefficients.py china_2020_153.rda \
         > scenarios/data/supplier_coefficients.csv
@@ -41,6 +42,8 @@ import sys
 import numpy as np
 import pandas as pd
 
+from chainshift.scenarios.schema import default_chains
+
 CHAINS_OF_SECTORS = {
     # chain(s) sharing the sectors: sector codes of the 153-sector table
     ("automobile", "nev"): ["079", "080"],
@@ -58,16 +61,8 @@ CHAINS_OF_SECTORS = {
     ("energy_chemicals",): ["041", "042", "043", "044", "045", "046", "047", "048", "051"],
 }
 
-CHAIN_ORDER = [
-    "automobile", "nev", "electronics", "ic_display", "equipment", "smart_equipment",
-    "materials", "new_materials", "consumer_goods", "biomedicine", "energy_chemicals",
-]
-
-VA_SHARE = {  # Chongqing's value-added shares of the chains (scenarios/schema.py)
-    "automobile": 0.17, "nev": 0.045, "electronics": 0.175, "ic_display": 0.09,
-    "equipment": 0.08, "smart_equipment": 0.045, "materials": 0.14, "new_materials": 0.035,
-    "consumer_goods": 0.135, "biomedicine": 0.045, "energy_chemicals": 0.04,
-}
+CHAIN_ORDER = [c.name for c in default_chains()]
+VA_SHARE = {c.name: c.va_share for c in default_chains()}  # Chongqing's value-added shares
 
 
 def read_table(path: str) -> pd.DataFrame:
